@@ -1,0 +1,48 @@
+/**
+ * svlab's command line. Every file in ./commands exports `register(program)`; this file only
+ * collects them, so each stage adds its command without touching the others.
+ */
+import { Command } from "commander";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { CliError } from "./output";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command("svlab")
+    .description("Subgroup Values Lab: persona-prompted LLMs vs WVS-7 Singapore subgroups")
+    .showHelpAfterError()
+    .exitOverride();
+  const dir = join(here, "commands");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };
+    mod.register?.(program);
+  }
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = await buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number; message?: string };
+    if (e.code?.startsWith("commander.")) {
+      // commander already printed its message (help, unknown option, …)
+      process.exitCode = e.exitCode ?? 1;
+      return;
+    }
+    if (err instanceof CliError || (err as Error)?.name?.endsWith("Error")) {
+      process.stderr.write(`svlab: ${(err as Error).message}\n`);
+      if (process.env.SVLAB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main();

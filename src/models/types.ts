@@ -1,0 +1,93 @@
+/** The one interface every model provider (LLM or baseline) implements. */
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** A fully rendered prompt for one (question, subgroup, template). Deterministic for its inputs. */
+export interface Prompt {
+  question: string;
+  subgroup: string;
+  /** Template id, e.g. "system-persona", "first-person-bio", "third-person"; with "+reversed" for reversed option order. */
+  templateId: string;
+  messages: ChatMessage[];
+  /** Valid answer codes, in the order shown to the model. */
+  answerCodes: number[];
+  /** Code → option label, to parse answers given as labels. */
+  answerLabels: Record<string, string>;
+}
+
+/** Generation settings passed through to providers and included in cache keys. */
+export interface GenerateOptions {
+  temperature?: number;
+  maxTokens?: number;
+  seed?: number;
+  /** Ask for logprobs/top_logprobs (OpenAI) or next-token probabilities (llama). */
+  distribution?: boolean;
+  topLogprobs?: number;
+  /** Sample index for repeated samples (n > 1); part of the cache key. */
+  sample?: number;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What one provider call gives back for one prompt. */
+export interface Answer {
+  /** Raw model text ("" for baselines that only give codes). */
+  text: string;
+  /** Parsed answer code, or null with `reason`. */
+  code: number | null;
+  /** Why the code is null (e.g. "no code found", "out of range 7", "refusal", "empty"). */
+  reason?: string;
+  refused: boolean;
+  /** Code → probability over the valid codes (renormalised), when the provider can give one. */
+  distribution?: Record<string, number>;
+  /** Probability mass that fell on valid codes before renormalising (1 when exact). */
+  validMass?: number;
+  usage?: Usage;
+  /** USD, when known. */
+  cost?: number;
+  latencyMs: number;
+  /** Provider metadata: model version, system_fingerprint, finish_reason, … (never secrets). */
+  meta?: Record<string, unknown>;
+  /** Filled by the runner: true when served from the cache. */
+  cached?: boolean;
+}
+
+export interface ProviderCapabilities {
+  /** Can return an answer distribution. */
+  distribution: boolean;
+  /** Honours a seed. */
+  seed: boolean;
+  /** Supports a batch mode (OpenAI Batch API). */
+  batch: boolean;
+}
+
+export interface Provider {
+  /** The spec it was made from, e.g. "openai:gpt-4.1", "llama:/path/model.gguf", "baseline:population-mode". */
+  id: string;
+  capabilities: ProviderCapabilities;
+  answer(prompt: Prompt, options: GenerateOptions & { signal?: AbortSignal }): Promise<Answer>;
+  /** Release resources (llama contexts, HTTP agents). */
+  close?(): Promise<void>;
+}
+
+/** Thrown by providers so the runner can decide whether to retry. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status when there was one. */
+    readonly status?: number,
+    /** Seconds the server asked us to wait (Retry-After). */
+    readonly retryAfterSeconds?: number,
+    /** Whether retrying can help (429, 5xx, timeouts, connection resets, malformed bodies). */
+    readonly transient: boolean = false,
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}
