@@ -1,0 +1,249 @@
+/**
+ * The results folder format, shared by the runner (writes) and metrics (reads).
+ *
+ *   <root>/<runId>/run.json          manifest (RunManifest), rewritten atomically at start and at the end
+ *   <root>/<runId>/predictions.jsonl one Prediction per line, every pair answered (parsed, unparsed or refused)
+ *   <root>/<runId>/errors.jsonl      one RunError per line: pairs that got no answer (after retries / on abort)
+ *
+ * Root: env SVLAB_RESULTS, else ./results (relative to the working folder).
+ * A run killed mid-way leaves run.json with status "running" and possibly no predictions; its answers are
+ * in the cache, so rerunning the same command recreates the predictions without asking again.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Split } from "../benchmark/types";
+import type { GenerateOptions } from "../models/types";
+import type { Prediction } from "./types";
+
+export const RESULTS_FORMAT_VERSION = 1;
+
+export type RunStatus = "running" | "completed" | "aborted" | "failed";
+
+/** Request and answer counts of a run. */
+export interface RunCounts {
+  /** Requests the run was asked to make: pairs × templates × samples. */
+  requests: number;
+  /** Requests with an answer (from the model or the cache). */
+  answered: number;
+  /** Answers with a parsed code. */
+  parsed: number;
+  refused: number;
+  /** Answers with no code that were not refusals. */
+  unparsed: number;
+  /** Requests that failed for good (after retries) or were cut off by an abort. */
+  errors: number;
+  /** Answers served from the cache. */
+  cached: number;
+  /** Requests never started (abort before their turn). */
+  skipped: number;
+  /** Retries made (each extra attempt counts one). */
+  retries: number;
+}
+
+export interface RunManifest {
+  formatVersion: number;
+  runId: string;
+  /** Provider spec, e.g. "openai:gpt-4.1-mini". */
+  model: string;
+  /** Every template in the run (a run may have several). */
+  templateIds: string[];
+  /** The first template (convenience for single-template runs). */
+  templateId: string;
+  /** "train" | "ood" | "all" | "pairs" (explicit pair list). */
+  split: Split | "all" | "pairs";
+  /** Generation options as passed (sample index excluded). */
+  generate: Omit<GenerateOptions, "sample">;
+  /** Samples per pair (n > 1 for repeated sampling). */
+  samples: number;
+  /** Pair limit (--limit) when one was given. */
+  limit?: number;
+  /** "api" (one request per prompt) or "batch" (OpenAI Batch API). */
+  mode: "api" | "batch";
+  counts: RunCounts;
+  usage: { inputTokens: number; outputTokens: number };
+  /** USD of the answers in this run that were newly paid for (cached answers cost nothing again). */
+  cost: number;
+  /** USD of every answer in the run, cached or not (what it would cost from scratch), when prices are known. */
+  costIfUncached: number;
+  startedAt: string;
+  finishedAt?: string;
+  status: RunStatus;
+  svlabVersion: string;
+  /** Benchmark preset and options, so metrics can rebuild the same labels. */
+  benchmark: { preset: string; options?: unknown; provenance?: Record<string, unknown> };
+  /** Free-form extras (provider capabilities, batch ids, …). Never secrets. */
+  extra?: Record<string, unknown>;
+}
+
+/** A pair that got no answer. */
+export interface RunError {
+  model: string;
+  templateId: string;
+  question: string;
+  subgroup: string;
+  split: Split;
+  sample: number;
+  error: string;
+  status?: number;
+  attempts: number;
+}
+
+export interface RunResults {
+  dir: string;
+  manifest: RunManifest;
+  predictions: Prediction[];
+  errors: RunError[];
+}
+
+/** The results root: SVLAB_RESULTS or ./results. */
+export function resultsRoot(root?: string): string {
+  return resolve(root ?? process.env.SVLAB_RESULTS ?? "results");
+}
+
+/** A readable, sortable, unique run id: 20261128T101502Z_openai-gpt-4.1-mini_ood_3f9a. */
+export function makeRunId(model: string, split: string, now = new Date()): string {
+  const ts = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  // kind + the model's own name: "openai-compatible:http://host/v1#qwen" → "openai-compatible-qwen"
+  const colon = model.indexOf(":");
+  const kind = colon > 0 ? model.slice(0, colon) : "";
+  let name = colon > 0 ? model.slice(colon + 1) : model;
+  if (name.includes("#")) name = name.slice(name.lastIndexOf("#") + 1);
+  else if (name.includes("/")) name = name.slice(name.lastIndexOf("/") + 1).replace(/\.gguf$/i, "");
+  const slug = `${kind}-${name}`
+    .replace(/[^A-Za-z0-9.]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48);
+  const rand = Math.random().toString(16).slice(2, 6).padEnd(4, "0");
+  return `${ts}_${slug}_${split}_${rand}`;
+}
+
+/** Write a file so a reader never sees half of it (tmp + rename). */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(join(dir, "run.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+function toJsonl(rows: unknown[]): string {
+  let out = "";
+  for (const r of rows) out += `${JSON.stringify(r)}\n`;
+  return out;
+}
+
+export async function writePredictions(dir: string, predictions: Prediction[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(join(dir, "predictions.jsonl"), toJsonl(predictions));
+}
+
+export async function writeErrors(dir: string, errors: RunError[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(join(dir, "errors.jsonl"), toJsonl(errors));
+}
+
+/** Parse a JSONL file; a bad line is an error naming the file and line. */
+export function parseJsonl<T>(text: string, file: string): T[] {
+  const rows: T[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === "") continue;
+    try {
+      rows.push(JSON.parse(line) as T);
+    } catch (err) {
+      throw new Error(`${file}:${i + 1}: not a JSON line (${(err as Error).message})`);
+    }
+  }
+  return rows;
+}
+
+const PREDICTION_FIELDS: Array<[keyof Prediction, string]> = [
+  ["model", "string"],
+  ["templateId", "string"],
+  ["question", "string"],
+  ["subgroup", "string"],
+  ["split", "string"],
+  ["sample", "number"],
+  ["refused", "boolean"],
+];
+
+function checkPrediction(p: Prediction, file: string, line: number): void {
+  for (const [field, type] of PREDICTION_FIELDS) {
+    if (typeof p[field] !== type) {
+      throw new Error(`${file}:${line}: field "${field}" should be a ${type}, got ${JSON.stringify(p[field])}`);
+    }
+  }
+  if (p.code !== null && typeof p.code !== "number") {
+    throw new Error(`${file}:${line}: field "code" should be a number or null, got ${JSON.stringify(p.code)}`);
+  }
+}
+
+/** Read one run folder (a runId under the root, or a path). */
+export async function readResults(dirOrRunId: string, root?: string): Promise<RunResults> {
+  let dir = resolve(dirOrRunId);
+  if (!existsSync(join(dir, "run.json")) && existsSync(join(resultsRoot(root), dirOrRunId, "run.json"))) {
+    dir = join(resultsRoot(root), dirOrRunId);
+  }
+  const manifestPath = join(dir, "run.json");
+  if (!existsSync(manifestPath)) throw new Error(`${manifestPath}: no run manifest (is ${dirOrRunId} a results folder?)`);
+  let manifest: RunManifest;
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, "utf8")) as RunManifest;
+  } catch (err) {
+    throw new Error(`${manifestPath}: not valid JSON (${(err as Error).message})`);
+  }
+  for (const field of ["runId", "model", "split"] as const) {
+    if (typeof manifest[field] !== "string") throw new Error(`${manifestPath}: field "${field}" should be a string`);
+  }
+  const predPath = join(dir, "predictions.jsonl");
+  const predictions = existsSync(predPath) ? parseJsonl<Prediction>(await readFile(predPath, "utf8"), predPath) : [];
+  predictions.forEach((p, i) => checkPrediction(p, predPath, i + 1));
+  const errPath = join(dir, "errors.jsonl");
+  const errors = existsSync(errPath) ? parseJsonl<RunError>(await readFile(errPath, "utf8"), errPath) : [];
+  return { dir, manifest, predictions, errors };
+}
+
+export interface RunListing {
+  runId: string;
+  dir: string;
+  manifest: RunManifest;
+}
+
+/** Every run under the root, oldest first (run ids sort by start time). Folders without run.json are skipped. */
+export async function listRuns(root?: string): Promise<RunListing[]> {
+  const base = resultsRoot(root);
+  if (!existsSync(base)) return [];
+  const out: RunListing[] = [];
+  for (const entry of (await readdir(base, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory()) continue;
+    const path = join(base, entry.name, "run.json");
+    if (!existsSync(path)) continue;
+    try {
+      const manifest = JSON.parse(await readFile(path, "utf8")) as RunManifest;
+      out.push({ runId: manifest.runId ?? entry.name, dir: join(base, entry.name), manifest });
+    } catch {
+      // a manifest being rewritten or damaged: not a readable run
+    }
+  }
+  return out;
+}
+
+/** The newest completed run for a model (and split / template when given), or null. */
+export async function latestRun(
+  filter: { model?: string; split?: string; templateId?: string; includeIncomplete?: boolean },
+  root?: string,
+): Promise<RunListing | null> {
+  const runs = (await listRuns(root)).filter(
+    (r) =>
+      (filter.includeIncomplete || r.manifest.status === "completed") &&
+      (!filter.model || r.manifest.model === filter.model) &&
+      (!filter.split || r.manifest.split === filter.split) &&
+      (!filter.templateId || r.manifest.templateIds?.includes(filter.templateId)),
+  );
+  return runs.at(-1) ?? null;
+}
