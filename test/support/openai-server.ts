@@ -235,3 +235,58 @@ export async function startOpenAIServer(opts: OpenAIServerOptions = {}): Promise
 export function lastMessage(req: RecordedRequest): string {
   return lastContentText(req.body);
 }
+
+/**
+ * The same server on a worker thread, so that a benchmark's client (SDK parsing, runner) and the
+ * server do not share one event loop. Behaviour is limited to what can cross a thread: fixed latency
+ * and fixed answer text. `count()` is fetched from the worker.
+ */
+export async function startOpenAIServerWorker(opts: { latencyMs?: number; text?: string } = {}): Promise<{
+  url: string;
+  baseURL: string;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}> {
+  const { Worker } = await import("node:worker_threads");
+  const src = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const http = require("node:http");
+    let seen = 0; let id = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        seen++;
+        setTimeout(() => {
+          const payload = JSON.stringify({ id: "chatcmpl-" + (++id), object: "chat.completion", created: 1764000000,
+            model: "test-model", system_fingerprint: "fp_test123",
+            choices: [{ index: 0, message: { role: "assistant", content: workerData.text, refusal: null }, logprobs: null, finish_reason: "stop" }],
+            usage: { prompt_tokens: 100, completion_tokens: 3, total_tokens: 103 } });
+          res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+          res.end(payload);
+        }, workerData.latencyMs);
+      });
+    });
+    server.keepAliveTimeout = 60000;
+    server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.address().port }));
+    parentPort.on("message", (m) => {
+      if (m === "count") parentPort.postMessage({ count: seen });
+      if (m === "close") { server.closeAllConnections(); server.close(() => process.exit(0)); }
+    });`;
+  const worker = new Worker(src, { eval: true, execArgv: [], workerData: { latencyMs: opts.latencyMs ?? 0, text: opts.text ?? "Answer: 1" } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once("message", (m: { port: number }) => resolve(m.port));
+    worker.once("error", reject);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    baseURL: `${url}/v1`,
+    count: () =>
+      new Promise<number>((resolve) => {
+        const on = (m: { count?: number }) => { if (m.count !== undefined) { worker.off("message", on); resolve(m.count); } };
+        worker.on("message", on);
+        worker.postMessage("count");
+      }),
+    close: () => new Promise<void>((resolve) => { worker.once("exit", () => resolve()); worker.postMessage("close"); }),
+  };
+}
