@@ -1,0 +1,49 @@
+/**
+ * One call for every later stage: the benchmark, from the real WVS file when asked for (or when
+ * `wvs: true` and one is found), otherwise from the shipped aggregates — same pairs, same labels.
+ */
+import { findWvsFile } from "../paths";
+import { loadRespondents } from "../wvs/respondents";
+import { readAggregates } from "./aggregates";
+import { buildBenchmark } from "./build";
+import type { Benchmark, BenchmarkOptions } from "./types";
+
+export interface LoadBenchmarkOptions extends Partial<BenchmarkOptions> {
+  /** Path to a WVS-7 file; `true` = find one (WVS_CSV or ../shared/wvs-real); absent = shipped aggregates. */
+  wvs?: string | true;
+}
+
+const memo = new Map<string, Promise<Benchmark>>();
+
+export function loadBenchmark(opts: LoadBenchmarkOptions = {}): Promise<Benchmark> {
+  const key = JSON.stringify(opts);
+  let p = memo.get(key);
+  if (!p) {
+    p = load(opts);
+    memo.set(key, p);
+    p.catch(() => memo.delete(key));
+  }
+  return p;
+}
+
+async function load(opts: LoadBenchmarkOptions): Promise<Benchmark> {
+  const { wvs, ...options } = opts;
+  const preset = options.preset ?? "tan2026";
+  const needsMicrodata = options.weighted || options.minSubgroupSize !== undefined || options.minValidAnswers !== undefined;
+  if (wvs === undefined && !needsMicrodata) return readAggregates(preset, { tiePolicy: options.tiePolicy });
+  const file = wvs === true || wvs === undefined ? findWvsFile() : wvs;
+  if (!file) {
+    throw new Error(
+      "these benchmark options need the WVS-7 microdata (weights or thresholds differ from the shipped aggregates); set WVS_CSV or pass the file",
+    );
+  }
+  return buildBenchmark(await loadRespondents(file), { ...options, preset });
+}
+
+/** Which data a notebook is running on, in one sentence. */
+export function describeSource(b: Benchmark): string {
+  const p = b.provenance as Record<string, unknown>;
+  return p.source === "shipped aggregates"
+    ? `shipped aggregates (${p.aggregates}); no microdata needed`
+    : `WVS-7 microdata ${p.file} (${p.format}, ${p.respondents} respondents)`;
+}

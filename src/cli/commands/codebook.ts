@@ -1,0 +1,22 @@
+import type { Command } from "commander";
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { dataDir, sharedDir } from "../../paths";
+import { buildCodebook } from "../../wvs/codebook-build";
+import { emit } from "../output";
+
+export function register(program: Command): void {
+  program
+    .command("codebook")
+    .description("build data/codebook.json from the official codebook files (default ../shared/wvs-real)")
+    .option("--source <dir>", "folder with derived/ and worldvaluesbench/ codebook files")
+    .option("--out <dir>", "output folder", undefined)
+    .option("--json", "print a JSON summary")
+    .action((opts: { source?: string; out?: string; json?: boolean }) => {
+      const source = resolve(opts.source ?? join(sharedDir(), "wvs-real"));
+      const cb = buildCodebook(source);
+      const out = join(resolve(opts.out ?? dataDir()), "codebook.json");
+      writeFileSync(out, `${JSON.stringify(cb, null, 1)}\n`);
+      emit({ questions: Object.keys(cb.questions).length, variables: Object.keys(cb.variables).length, out }, opts.json, (v) => `wrote ${v.out} (${v.questions} questions, ${v.variables} demographic variables)`);
+    });
+}
