@@ -1,0 +1,420 @@
+/**
+ * MetricFrame for persona simulation: any metric by subgroup, stratum, template or attribute
+ * value, with disparity numbers, clustered bootstrap CIs and a paired permutation test.
+ *
+ * Uncertainty resamples QUESTIONS (clusters), not pairs: a subgroup's pairs on one question are
+ * not independent of the other subgroups' pairs on it (same wording, same difficulty), and the
+ * 214 questions are the sample of the value space the claims generalise over. Every group is
+ * present in every resample (each group answers all questions), which avoids fairlearn #1441.
+ *
+ * Grouping by attribute value pools subgroups: "attribute:religion" puts every scored subgroup
+ * with religion = Muslim into one group "Muslim" (e.g. all OOD age×religion and ethnicity×religion
+ * subgroups containing Muslim). A subgroup without that attribute is left out of that grouping.
+ */
+import type { Subgroup } from "../benchmark/types";
+import { METRICS, type MetricName } from "./aggregate";
+import { disparity, DISPARITY_KEYS, type Disparity, type DisparityKey } from "./disparity";
+import type { PairScore } from "./score";
+import { mean, quantile, seededRandom } from "./stats";
+
+/** How to group pairs: a built-in key, "attribute:<name>", or a function (undefined = leave out). */
+export type By = "subgroup" | "stratum" | "template" | "split" | "question" | `attribute:${string}` | ((s: PairScore) => string | undefined);
+
+export interface FrameOptions {
+  /** Subgroup metadata (benchmark.subgroups): stratum, attributes, size. Parsed from ids when absent. */
+  subgroups?: Subgroup[];
+  /** Warn when a group has fewer scored pairs than this (default 30). */
+  minPairs?: number;
+  /** Warn when a group has fewer respondents than this (default 50; the paper keeps n ≥ 30, and
+   *  modal labels from 30–50 respondents are noisy). */
+  minSize?: number;
+}
+
+export interface GroupRow {
+  group: string;
+  value: number;
+  /** Scored pairs in the group. */
+  pairs: number;
+  questions: number;
+  /** Distinct subgroups pooled into the group. */
+  subgroups: number;
+  /** Respondents (sum over pooled subgroups; NaN when unknown). */
+  size: number;
+  /** True when the group is below minPairs or minSize. */
+  small: boolean;
+}
+
+/** A point estimate with a percentile bootstrap interval and bootstrap standard error. */
+export interface Estimate {
+  value: number;
+  lo: number;
+  hi: number;
+  se: number;
+}
+
+export interface BootstrapOptions {
+  metrics?: MetricName[];
+  by?: By;
+  /** Resamples (default 1000). */
+  n?: number;
+  seed?: number;
+  /** Confidence level (default 0.95). */
+  level?: number;
+}
+
+export interface MetricBootstrap {
+  overall: Estimate;
+  /** Macro average over the groups of `by`. */
+  macro: Estimate;
+  groups: Record<string, Estimate>;
+  disparity: Record<DisparityKey, Estimate>;
+}
+
+export interface BootstrapResult {
+  n: number;
+  seed: number;
+  level: number;
+  /** The resampling unit. */
+  cluster: "question";
+  by: string;
+  metrics: Partial<Record<MetricName, MetricBootstrap>>;
+}
+
+export interface PermutationResult {
+  metric: MetricName;
+  by: string;
+  a: string;
+  b: string;
+  /** Pooled scores of A and B over the questions both have. */
+  valueA: number;
+  valueB: number;
+  /** valueA − valueB. */
+  diff: number;
+  /** Mean over questions of (A's score − B's score): the test statistic. */
+  pairedDiff: number;
+  questions: number;
+  /** Two-sided p-value of "no difference", sign-flip permutation within questions. */
+  p: number;
+  /** One-sided p-value of "A is emulated better than B" (direction-aware for error metrics). */
+  pABetter: number;
+  permutations: number;
+  seed: number;
+}
+
+/** Question × group sums for one metric and grouping. Layout: index q * G + g. */
+export interface GroupMatrix {
+  questions: string[];
+  groups: string[];
+  sum: Float64Array;
+  count: Float64Array;
+  /** Totals over all scored pairs (every group and pairs outside the grouping), per question. */
+  totalSum: Float64Array;
+  totalCount: Float64Array;
+}
+
+const ATTRIBUTE_ALIASES: Record<string, string> = { age: "age_group" };
+
+/** Best-effort subgroup metadata from an id like "age_x_religion:65 and over|Muslim". */
+export function parseSubgroupId(id: string): Pick<Subgroup, "id" | "stratum" | "attributes"> {
+  const i = id.indexOf(":");
+  if (i < 0) return { id, stratum: id, attributes: {} };
+  const stratum = id.slice(0, i);
+  const names = stratum.split("_x_").map((a) => ATTRIBUTE_ALIASES[a] ?? a);
+  const values = id.slice(i + 1).split("|");
+  const attributes: Record<string, string> = {};
+  if (names.length === values.length) names.forEach((n, k) => (attributes[n] = values[k]));
+  return { id, stratum, attributes };
+}
+
+function byName(by: By): string {
+  return typeof by === "function" ? "custom" : by;
+}
+
+export class MetricFrame {
+  readonly scores: readonly PairScore[];
+  readonly minPairs: number;
+  readonly minSize: number;
+  private readonly meta = new Map<string, Pick<Subgroup, "id" | "stratum" | "attributes"> & { size?: number }>();
+  private readonly cache = new Map<string, GroupMatrix>();
+
+  constructor(scores: readonly PairScore[], opts: FrameOptions = {}) {
+    this.scores = scores;
+    this.minPairs = opts.minPairs ?? 30;
+    this.minSize = opts.minSize ?? 50;
+    for (const s of opts.subgroups ?? []) this.meta.set(s.id, s);
+    for (const s of scores) if (!this.meta.has(s.subgroup)) this.meta.set(s.subgroup, parseSubgroupId(s.subgroup));
+  }
+
+  /** The group key of one pair under a grouping. */
+  keyOf(by: By): (s: PairScore) => string | undefined {
+    if (typeof by === "function") return by;
+    switch (by) {
+      case "subgroup":
+        return (s) => s.subgroup;
+      case "stratum":
+        return (s) => this.meta.get(s.subgroup)?.stratum;
+      case "template":
+        return (s) => s.templateId;
+      case "split":
+        return (s) => s.split;
+      case "question":
+        return (s) => s.question;
+      default: {
+        if (!by.startsWith("attribute:")) throw new Error(`unknown grouping "${by}"; expected subgroup, stratum, template, split, question or attribute:<name>`);
+        const attr = by.slice("attribute:".length);
+        return (s) => this.meta.get(s.subgroup)?.attributes[attr];
+      }
+    }
+  }
+
+  /** Question × group sums for a metric (cached). */
+  matrix(metric: MetricName, by: By = "subgroup"): GroupMatrix {
+    const ck = typeof by === "function" ? null : `${metric}|${by}`;
+    if (ck && this.cache.has(ck)) return this.cache.get(ck)!;
+    const field = METRICS[metric].field;
+    const key = this.keyOf(by);
+    const qIndex = new Map<string, number>();
+    const gIndex = new Map<string, number>();
+    const rows: [number, number, number][] = [];
+    for (const s of this.scores) {
+      const v = s[field];
+      if (typeof v !== "number" || Number.isNaN(v)) continue;
+      let q = qIndex.get(s.question);
+      if (q === undefined) qIndex.set(s.question, (q = qIndex.size));
+      const gk = key(s);
+      let g = -1;
+      if (gk !== undefined) {
+        const gi = gIndex.get(gk);
+        if (gi === undefined) gIndex.set(gk, (g = gIndex.size));
+        else g = gi;
+      }
+      rows.push([q, g, v]);
+    }
+    const Q = qIndex.size;
+    const G = gIndex.size;
+    const m: GroupMatrix = {
+      questions: [...qIndex.keys()],
+      groups: [...gIndex.keys()],
+      sum: new Float64Array(Q * G),
+      count: new Float64Array(Q * G),
+      totalSum: new Float64Array(Q),
+      totalCount: new Float64Array(Q),
+    };
+    for (const [q, g, v] of rows) {
+      m.totalSum[q] += v;
+      m.totalCount[q]++;
+      if (g >= 0) {
+        m.sum[q * G + g] += v;
+        m.count[q * G + g]++;
+      }
+    }
+    if (ck) this.cache.set(ck, m);
+    return m;
+  }
+
+  /** Micro average over all scored pairs. */
+  overall(metric: MetricName): number {
+    const m = this.matrix(metric, "subgroup");
+    return sumOf(m.totalSum) / sumOf(m.totalCount);
+  }
+
+  /** Mean over groups of each group's score (default: over subgroups). */
+  macro(metric: MetricName, by: By = "subgroup"): number {
+    return mean(this.byGroup(metric, by).map((r) => r.value));
+  }
+
+  /** One row per group, sorted by group name (subgroups in benchmark order when metadata was given). */
+  byGroup(metric: MetricName, by: By = "subgroup"): GroupRow[] {
+    const m = this.matrix(metric, by);
+    const key = this.keyOf(by);
+    const G = m.groups.length;
+    const members = new Map<string, Set<string>>();
+    for (const s of this.scores) {
+      const g = key(s);
+      if (g === undefined) continue;
+      let set = members.get(g);
+      if (!set) members.set(g, (set = new Set()));
+      set.add(s.subgroup);
+    }
+    const rows: GroupRow[] = m.groups.map((group, g) => {
+      let sum = 0, count = 0, questions = 0;
+      for (let q = 0; q < m.questions.length; q++) {
+        sum += m.sum[q * G + g];
+        count += m.count[q * G + g];
+        if (m.count[q * G + g] > 0) questions++;
+      }
+      const subs = members.get(group) ?? new Set<string>();
+      let size = 0;
+      for (const id of subs) size += this.meta.get(id)?.size ?? NaN;
+      const small = count < this.minPairs || (by !== "template" && by !== "question" && size < this.minSize);
+      return { group, value: sum / count, pairs: count, questions, subgroups: subs.size, size, small };
+    });
+    return rows.sort((a, b) => a.group.localeCompare(b.group));
+  }
+
+  /** Group values as a map (handy for disparity and plotting). */
+  values(metric: MetricName, by: By = "subgroup"): Map<string, number> {
+    return new Map(this.byGroup(metric, by).map((r) => [r.group, r.value]));
+  }
+
+  disparity(metric: MetricName, by: By = "subgroup"): Disparity {
+    return disparity(this.values(metric, by), { higherIsBetter: METRICS[metric].higherIsBetter, overall: this.overall(metric) });
+  }
+
+  /** Human-readable warnings about groups too small to trust. */
+  warnings(by: By = "subgroup", metric: MetricName = "accuracy"): string[] {
+    return this.byGroup(metric, by)
+      .filter((r) => r.small)
+      .map((r) =>
+        `${byName(by)} "${r.group}": ${r.pairs} pairs` + (Number.isNaN(r.size) ? "" : `, ${r.size} respondents`) +
+        ` (below ${this.minPairs} pairs or ${this.minSize} respondents): its score is noisy`);
+  }
+
+  /**
+   * Percentile bootstrap over questions (clustered), seeded and deterministic: the same scores,
+   * seed and n give the same intervals. Covers overall, macro, every group and every disparity number.
+   */
+  bootstrap(opts: BootstrapOptions = {}): BootstrapResult {
+    const metrics = opts.metrics ?? ["accuracy", "nmae"];
+    const by = opts.by ?? "subgroup";
+    const B = opts.n ?? 1000;
+    const seed = opts.seed ?? 1;
+    const level = opts.level ?? 0.95;
+    const out: BootstrapResult = { n: B, seed, level, cluster: "question", by: byName(by), metrics: {} };
+    // One set of question draws shared by every metric, so metrics' intervals are coherent.
+    const qList = this.matrix(metrics[0], by).questions;
+    const weights = drawClusterWeights(qList.length, B, seed);
+    for (const metric of metrics) {
+      const m = this.matrix(metric, by);
+      const w = alignWeights(weights, qList, m.questions, B);
+      const higher = METRICS[metric].higherIsBetter;
+      const G = m.groups.length;
+      const overall = new Float64Array(B);
+      const macroV = new Float64Array(B);
+      const groups = m.groups.map(() => new Float64Array(B));
+      const disp = Object.fromEntries(DISPARITY_KEYS.map((k) => [k, new Float64Array(B)])) as Record<DisparityKey, Float64Array>;
+      const gv = new Float64Array(G);
+      const gc = new Float64Array(G);
+      const vals = new Map<string, number>();
+      for (let b = 0; b < B; b++) {
+        const wb = w[b];
+        gv.fill(0);
+        gc.fill(0);
+        let ts = 0, tc = 0;
+        for (let q = 0; q < m.questions.length; q++) {
+          const k = wb[q];
+          if (k === 0) continue;
+          ts += k * m.totalSum[q];
+          tc += k * m.totalCount[q];
+          const base = q * G;
+          for (let g = 0; g < G; g++) {
+            gv[g] += k * m.sum[base + g];
+            gc[g] += k * m.count[base + g];
+          }
+        }
+        overall[b] = ts / tc;
+        let ms = 0, mn = 0;
+        for (let g = 0; g < G; g++) {
+          const v = gc[g] > 0 ? gv[g] / gc[g] : NaN;
+          groups[g][b] = v;
+          vals.set(m.groups[g], v);
+          if (!Number.isNaN(v)) {
+            ms += v;
+            mn++;
+          }
+        }
+        macroV[b] = mn ? ms / mn : NaN;
+        const d = disparity(vals, { higherIsBetter: higher, overall: overall[b] });
+        for (const k of DISPARITY_KEYS) disp[k][b] = d[k];
+      }
+      const point = this.disparity(metric, by);
+      const groupPoint = this.values(metric, by);
+      out.metrics[metric] = {
+        overall: estimate(this.overall(metric), overall, level),
+        macro: estimate(this.macro(metric, by), macroV, level),
+        groups: Object.fromEntries(m.groups.map((g, i) => [g, estimate(groupPoint.get(g)!, groups[i], level)])),
+        disparity: Object.fromEntries(DISPARITY_KEYS.map((k) => [k, estimate(point[k], disp[k], level)])) as Record<DisparityKey, Estimate>,
+      };
+    }
+    return out;
+  }
+
+  /**
+   * Is group A emulated better than group B? Paired by question: for each question both have,
+   * d_q = score_A(q) − score_B(q); under "no difference" the sign of each d_q is exchangeable, so
+   * the null distribution flips signs at random (seeded). Statistic: mean d_q.
+   */
+  permutationTest(metric: MetricName, by: By, a: string, b: string, opts: { n?: number; seed?: number } = {}): PermutationResult {
+    const n = opts.n ?? 10000;
+    const seed = opts.seed ?? 1;
+    const m = this.matrix(metric, by);
+    const G = m.groups.length;
+    const ia = m.groups.indexOf(a);
+    const ib = m.groups.indexOf(b);
+    if (ia < 0 || ib < 0) throw new Error(`permutationTest: group "${ia < 0 ? a : b}" not found under ${byName(by)}; groups: ${m.groups.join(", ")}`);
+    const d: number[] = [];
+    let sa = 0, ca = 0, sb = 0, cb = 0;
+    for (let q = 0; q < m.questions.length; q++) {
+      const na = m.count[q * G + ia];
+      const nb = m.count[q * G + ib];
+      if (na === 0 || nb === 0) continue;
+      sa += m.sum[q * G + ia];
+      ca += na;
+      sb += m.sum[q * G + ib];
+      cb += nb;
+      d.push(m.sum[q * G + ia] / na - m.sum[q * G + ib] / nb);
+    }
+    const obs = mean(d);
+    const rnd = seededRandom(seed);
+    let two = 0, one = 0;
+    const higher = METRICS[metric].higherIsBetter;
+    const eps = 1e-12;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (const x of d) s += rnd() < 0.5 ? -x : x;
+      s /= d.length;
+      if (Math.abs(s) >= Math.abs(obs) - eps) two++;
+      if (higher ? s >= obs - eps : s <= obs + eps) one++;
+    }
+    const valueA = sa / ca;
+    const valueB = sb / cb;
+    return {
+      metric, by: byName(by), a, b, valueA, valueB, diff: valueA - valueB, pairedDiff: obs, questions: d.length,
+      p: (two + 1) / (n + 1), pABetter: (one + 1) / (n + 1), permutations: n, seed,
+    };
+  }
+}
+
+function sumOf(a: Float64Array): number {
+  let s = 0;
+  for (const x of a) s += x;
+  return s;
+}
+
+/** B rows of multiplicities: how often each of Q questions was drawn (Q draws with replacement). */
+export function drawClusterWeights(Q: number, B: number, seed: number): Uint16Array[] {
+  const rnd = seededRandom(seed);
+  const out: Uint16Array[] = [];
+  for (let b = 0; b < B; b++) {
+    const w = new Uint16Array(Q);
+    for (let i = 0; i < Q; i++) w[Math.floor(rnd() * Q)]++;
+    out.push(w);
+  }
+  return out;
+}
+
+/** Re-key weights drawn over `from` questions onto the order of `to` (0 for questions not drawn). */
+export function alignWeights(w: Uint16Array[], from: string[], to: string[], B: number): Uint16Array[] {
+  if (from.length === to.length && from.every((q, i) => q === to[i])) return w;
+  const idx = new Map(from.map((q, i) => [q, i]));
+  return w.slice(0, B).map((row) => Uint16Array.from(to, (q) => (idx.has(q) ? row[idx.get(q)!] : 0)));
+}
+
+export function estimate(value: number, draws: Float64Array | number[], level: number): Estimate {
+  const arr = Array.from(draws).filter((x) => !Number.isNaN(x));
+  const a = (1 - level) / 2;
+  const mu = mean(arr);
+  let ss = 0;
+  for (const x of arr) ss += (x - mu) ** 2;
+  return { value, lo: quantile(arr, a), hi: quantile(arr, 1 - a), se: arr.length > 1 ? Math.sqrt(ss / (arr.length - 1)) : NaN };
+}

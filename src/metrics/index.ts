@@ -1,0 +1,8 @@
+/** Public API of svlab's metrics: scoring, averages, per-group frames, disparity, uncertainty, comparisons. */
+export * from "./ordinal";
+export * from "./score";
+export * from "./aggregate";
+export * from "./disparity";
+export * from "./frame";
+export * from "./compare";
+export { seededRandom, populationSd, quantile, pearson, spearman } from "./stats";
