@@ -1,0 +1,144 @@
+/**
+ * Compositional persona text: one phrase per attribute the subgroup defines, nothing else.
+ * "sex:Female" → "a woman living in Singapore"; "age_x_religion:65 and over|Muslim" →
+ * "a person living in Singapore, aged 65 or over and Muslim". Unknown attributes/values get a
+ * plain "<attribute>: <value>" phrase instead of failing, so other presets still render.
+ */
+import type { Subgroup } from "../benchmark/types";
+
+/** Where every persona lives (the benchmark is the Singapore WVS-7 sample). */
+export const PERSONA_COUNTRY = "Singapore";
+
+const SEX_NOUN: Record<string, string> = { Female: "woman", Male: "man" };
+const SEX_FIRST_PERSON: Record<string, string> = { Female: "I am a woman.", Male: "I am a man." };
+
+/** Ethnicity as an adjective before the noun ("a Malay woman"). */
+const ETHNICITY_ADJ: Record<string, string> = {
+  "SG: Chinese": "Chinese",
+  "SG: Malay": "Malay",
+  "SG: South Asian Indian, Pakistan, etc.": "South Asian (Indian, Pakistani, etc.)",
+};
+
+/** Religion as a predicate ("…, Muslim"); the two non-denominational values need a clause. */
+const RELIGION_PRED: Record<string, string> = {
+  Buddhist: "Buddhist",
+  Hindu: "Hindu",
+  Muslim: "Muslim",
+  Protestant: "Protestant",
+  "Roman Catholic": "Roman Catholic",
+  Other: "of a religion other than Buddhism, Christianity, Hinduism or Islam",
+  "Do not belong to a denomination": "not belonging to any religious denomination",
+};
+const RELIGION_FIRST_PERSON: Record<string, string> = {
+  Other: "I follow a religion other than Buddhism, Christianity, Hinduism or Islam.",
+  "Do not belong to a denomination": "I do not belong to any religious denomination.",
+};
+
+/** "16-24 years" → "aged 16 to 24"; "65 and over" → "aged 65 or over". */
+export function agePhrase(value: string): string {
+  let m = /^(\d+)\s*-\s*(\d+)(\s*years)?$/.exec(value.trim());
+  if (m) return `aged ${m[1]} to ${m[2]}`;
+  m = /^(\d+)\s*(and|or)\s*(over|older|above)$/.exec(value.trim());
+  if (m) return `aged ${m[1]} or over`;
+  return `of age group ${value}`;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? "an" : "a";
+}
+
+function ethnicityAdj(value: string): string {
+  return ETHNICITY_ADJ[value] ?? value.replace(/^SG:\s*/, "");
+}
+
+function genericPhrase(attr: string, value: string): string {
+  return `with ${attr.replace(/_/g, " ")} "${value}"`;
+}
+
+/** The parts of a persona, split so templates can place them differently. */
+export interface PersonaParts {
+  /** Noun phrase with article, e.g. "a Malay woman". */
+  nounPhrase: string;
+  /** Predicates after "living in Singapore", e.g. ["aged 65 or over", "Muslim"]. */
+  predicates: string[];
+}
+
+export function personaParts(subgroup: Pick<Subgroup, "attributes">): PersonaParts {
+  const a = subgroup.attributes;
+  const adjectives: string[] = [];
+  const predicates: string[] = [];
+  let noun = "person";
+  for (const [attr, value] of Object.entries(a)) {
+    switch (attr) {
+      case "sex":
+        noun = SEX_NOUN[value] ?? noun;
+        if (!SEX_NOUN[value]) predicates.push(genericPhrase(attr, value));
+        break;
+      case "ethnicity":
+        adjectives.push(ethnicityAdj(value));
+        break;
+      case "age_group":
+        predicates.push(agePhrase(value));
+        break;
+      case "religion":
+        predicates.push(RELIGION_PRED[value] ?? value);
+        break;
+      default:
+        predicates.push(genericPhrase(attr, value));
+    }
+  }
+  // fixed predicate order (age before religion) whatever the stratum's attribute order is
+  predicates.sort((x, y) => rank(x) - rank(y));
+  const head = [...adjectives, noun].join(" ");
+  return { nounPhrase: `${article(head)} ${head}`, predicates };
+}
+
+function rank(pred: string): number {
+  if (pred.startsWith("aged ") || pred.startsWith("of age group")) return 0;
+  if (pred.startsWith("with ")) return 2;
+  return 1;
+}
+
+/**
+ * The persona as one noun phrase: "a Malay woman living in Singapore",
+ * "a person living in Singapore, aged 65 or over and Muslim".
+ */
+export function personaDescription(subgroup: Pick<Subgroup, "attributes">): string {
+  const { nounPhrase, predicates } = personaParts(subgroup);
+  const base = `${nounPhrase} living in ${PERSONA_COUNTRY}`;
+  return predicates.length ? `${base}, ${joinAnd(predicates)}` : base;
+}
+
+/** A first-person biography, one sentence per attribute: "I live in Singapore. I am a woman. I am aged 65 or over." */
+export function firstPersonBio(subgroup: Pick<Subgroup, "attributes">): string {
+  const sentences = [`I live in ${PERSONA_COUNTRY}.`];
+  const a = subgroup.attributes;
+  // fixed attribute order so the same subgroup always gives the same bio
+  const order = ["sex", "age_group", "ethnicity", "religion"];
+  const keys = [...order.filter((k) => k in a), ...Object.keys(a).filter((k) => !order.includes(k))];
+  for (const attr of keys) {
+    const value = a[attr];
+    switch (attr) {
+      case "sex":
+        sentences.push(SEX_FIRST_PERSON[value] ?? `My sex is ${value}.`);
+        break;
+      case "age_group":
+        sentences.push(`I am ${agePhrase(value)}.`);
+        break;
+      case "ethnicity":
+        sentences.push(`I am ${ethnicityAdj(value)}.`);
+        break;
+      case "religion":
+        sentences.push(RELIGION_FIRST_PERSON[value] ?? `I am ${RELIGION_PRED[value] ?? value}.`);
+        break;
+      default:
+        sentences.push(`My ${attr.replace(/_/g, " ")} is ${value}.`);
+    }
+  }
+  return sentences.join(" ");
+}
+
+function joinAnd(xs: string[]): string {
+  if (xs.length <= 1) return xs.join("");
+  return `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;
+}
