@@ -47,7 +47,7 @@ export interface CacheKeyInput {
   model?: string;
   messages: ChatMessage[];
   /** Every generation parameter (sample and seed are taken from here too). */
-  generate: GenerateOptions & Record<string, unknown>;
+  generate: GenerateOptions;
   sample: number;
 }
 

@@ -1,0 +1,273 @@
+/**
+ * The request engine: asks one provider a list of prompts with bounded concurrency, the answer cache,
+ * retries and a shared 429 backoff, and reports progress. It knows nothing about benchmarks or files;
+ * grid.ts builds the jobs and writes the results folder.
+ */
+import pLimit from "p-limit";
+import type { Split } from "../benchmark/types";
+import type { Answer, GenerateOptions, Prompt, Provider, Usage } from "../models/types";
+import type { AnswerCache } from "./cache";
+import { cacheKey } from "./cache";
+import type { RunCounts, RunError } from "./results";
+import { BackoffGate, RetryFailure, withRetries, type RetryPolicy } from "./retry";
+import type { Prediction } from "./types";
+
+/** One request: a prompt, its split and sample index. */
+export interface Job {
+  prompt: Prompt;
+  split: Split;
+  sample: number;
+}
+
+/** A snapshot for progress displays. */
+export interface ProgressState {
+  total: number;
+  /** Requests finished (answered, failed or skipped). */
+  done: number;
+  answered: number;
+  cached: number;
+  errors: number;
+  retries: number;
+  parsed: number;
+  refused: number;
+  /** USD newly spent so far (cached answers are free). */
+  cost: number;
+  /** Requests per second over the last few seconds (uncached requests only). */
+  rate: number;
+  elapsedMs: number;
+  /** Estimated ms left, or null while unknown. */
+  etaMs: number | null;
+  /** Ms the shared backoff gate still holds requests (after a 429). */
+  pausedMs: number;
+  inFlight: number;
+}
+
+export interface EngineOptions {
+  provider: Provider;
+  jobs: Job[];
+  generate?: GenerateOptions;
+  /** Answer cache; null/undefined = no cache. */
+  cache?: AnswerCache | null;
+  /** Parallel requests (default 8). */
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressState) => void;
+  /** Min ms between onProgress calls (default 200); a last call always comes at the end. */
+  progressIntervalMs?: number;
+  /** Cost of an answer when the provider gives none (from a price table); undefined = unknown. */
+  price?: (usage: Usage) => number | undefined;
+  /** Called for each answer as it arrives (in completion order). */
+  onAnswer?: (job: Job, answer: Answer, index: number) => void;
+}
+
+export interface EngineResult {
+  /** Answered jobs as predictions, in job order. */
+  predictions: Prediction[];
+  /** Jobs that failed for good, in job order. */
+  errors: RunError[];
+  counts: RunCounts;
+  usage: Usage;
+  cost: number;
+  costIfUncached: number;
+  elapsedMs: number;
+  aborted: boolean;
+  /** Times the backoff gate paused every request (429s). */
+  rateLimitPauses: number;
+}
+
+/** The cache key of a job for a provider (the provider id pins provider + model). */
+export function jobKey(provider: Provider, job: Job, generate: GenerateOptions = {}): string {
+  return cacheKey({ provider: provider.id, messages: job.prompt.messages, generate: sampleOptions(generate, job.sample), sample: job.sample });
+}
+
+/** Generation options for sample i: the sample index, and seed + i when a seed is set (so samples differ). */
+export function sampleOptions(generate: GenerateOptions, sample: number): GenerateOptions {
+  const o: GenerateOptions = { ...generate, sample };
+  if (generate.seed !== undefined) o.seed = generate.seed + sample;
+  return o;
+}
+
+export function toPrediction(provider: Provider, job: Job, a: Answer): Prediction {
+  const p: Prediction = {
+    model: provider.id,
+    templateId: job.prompt.templateId,
+    question: job.prompt.question,
+    subgroup: job.prompt.subgroup,
+    split: job.split,
+    sample: job.sample,
+    code: a.code,
+    refused: a.refused,
+  };
+  if (a.reason !== undefined) p.reason = a.reason;
+  if (a.distribution !== undefined) p.distribution = a.distribution;
+  if (a.validMass !== undefined) p.validMass = a.validMass;
+  if (a.text !== undefined && a.text !== "") p.text = a.text;
+  if (a.usage !== undefined) p.usage = a.usage;
+  if (a.cost !== undefined) p.cost = a.cost;
+  p.latencyMs = a.latencyMs;
+  p.cached = a.cached === true;
+  return p;
+}
+
+/** Run every job; never throws for request failures (they become `errors`). */
+export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
+  const { provider, jobs, signal } = opts;
+  const generate = opts.generate ?? {};
+  const cache = opts.cache ?? null;
+  const gate = new BackoffGate();
+  const t0 = performance.now();
+  const answers: Array<Answer | undefined> = new Array(jobs.length);
+  const failures: Array<RunError | undefined> = new Array(jobs.length);
+  const counts: RunCounts = { requests: jobs.length, answered: 0, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 };
+  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let cost = 0;
+  let costIfUncached = 0;
+  let inFlight = 0;
+  // completion times of uncached requests, for the rate (sliding window)
+  const window: number[] = [];
+  const WINDOW_MS = 5000;
+
+  const costOf = (a: Answer): number | undefined => a.cost ?? (a.usage && opts.price ? opts.price(a.usage) : undefined);
+
+  const record = (i: number, a: Answer) => {
+    answers[i] = a;
+    counts.answered++;
+    if (a.code !== null) counts.parsed++;
+    if (a.refused) counts.refused++;
+    else if (a.code === null) counts.unparsed++;
+    const c = costOf(a);
+    if (c !== undefined) {
+      a.cost ??= c;
+      costIfUncached += c;
+    }
+    if (a.cached) counts.cached++;
+    else {
+      if (a.usage) {
+        usage.inputTokens += a.usage.inputTokens;
+        usage.outputTokens += a.usage.outputTokens;
+      }
+      if (c !== undefined) cost += c;
+    }
+  };
+
+  // progress, throttled
+  const interval = opts.progressIntervalMs ?? 200;
+  let lastProgress = 0;
+  const state = (): ProgressState => {
+    const now = performance.now();
+    while (window.length && window[0] < now - WINDOW_MS) window.shift();
+    const span = Math.min(WINDOW_MS, now - t0);
+    const rate = span > 0 ? (window.length * 1000) / span : 0;
+    const done = counts.answered + counts.errors + counts.skipped;
+    const left = jobs.length - done;
+    return {
+      total: jobs.length,
+      done,
+      answered: counts.answered,
+      cached: counts.cached,
+      errors: counts.errors,
+      retries: counts.retries,
+      parsed: counts.parsed,
+      refused: counts.refused,
+      cost,
+      rate,
+      elapsedMs: now - t0,
+      etaMs: left === 0 ? 0 : rate > 0 ? (left / rate) * 1000 : null,
+      pausedMs: gate.remaining(),
+      inFlight,
+    };
+  };
+  const progress = (force = false) => {
+    if (!opts.onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < interval) return;
+    lastProgress = now;
+    opts.onProgress(state());
+  };
+
+  // 1. serve what the cache has, without touching the network
+  const keys: string[] = new Array(jobs.length);
+  const todo: number[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    const key = jobKey(provider, jobs[i], generate);
+    keys[i] = key;
+    const hit = cache?.get(key);
+    if (hit) {
+      record(i, hit);
+      opts.onAnswer?.(jobs[i], hit, i);
+    } else todo.push(i);
+  }
+  progress(true);
+
+  // 2. ask the provider for the rest
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 8));
+  const one = async (i: number): Promise<void> => {
+    if (signal?.aborted) {
+      counts.skipped++;
+      return;
+    }
+    const job = jobs[i];
+    inFlight++;
+    try {
+      const { value } = await withRetries((s) => provider.answer(job.prompt, { ...sampleOptions(generate, job.sample), signal: s }), {
+        policy: opts.retry,
+        gate,
+        signal,
+        onRetry: () => {
+          counts.retries++;
+          progress();
+        },
+      });
+      const a: Answer = { ...value, cached: false };
+      // cache first, so a crash right after still keeps the answer
+      cache?.put(keys[i], a);
+      record(i, a);
+      window.push(performance.now());
+      opts.onAnswer?.(job, a, i);
+    } catch (err) {
+      const f = err instanceof RetryFailure ? err : new RetryFailure({ retry: false, kind: "other", message: String((err as Error)?.message ?? err) }, 1);
+      if (f.error.kind === "abort") counts.skipped++;
+      else {
+        counts.errors++;
+        failures[i] = {
+          model: provider.id,
+          templateId: job.prompt.templateId,
+          question: job.prompt.question,
+          subgroup: job.prompt.subgroup,
+          split: job.split,
+          sample: job.sample,
+          error: `${f.error.kind}: ${f.error.message}`,
+          ...(f.error.status !== undefined ? { status: f.error.status } : {}),
+          attempts: f.attempts,
+        };
+      }
+    } finally {
+      inFlight--;
+      progress();
+    }
+  };
+  await Promise.all(todo.map((i) => limit(() => one(i))));
+  progress(true);
+  cache?.flush();
+
+  const predictions: Prediction[] = [];
+  const errors: RunError[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    const a = answers[i];
+    if (a) predictions.push(toPrediction(provider, jobs[i], a));
+    const f = failures[i];
+    if (f) errors.push(f);
+  }
+  return {
+    predictions,
+    errors,
+    counts,
+    usage,
+    cost,
+    costIfUncached,
+    elapsedMs: performance.now() - t0,
+    aborted: signal?.aborted === true,
+    rateLimitPauses: gate.pauses,
+  };
+}
