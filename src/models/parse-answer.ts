@@ -1,0 +1,84 @@
+/**
+ * Turns model text into an answer code, with a defined outcome for every case (see
+ * test/models-parse-answer.test.ts). Order of rules — the first that applies decides:
+ *  1. empty/whitespace                       → null, reason "empty"
+ *  2. "Answer: <n>" markers (also **Answer:** n, Answer = n); the LAST one wins;
+ *     a code not among the valid codes         → null, reason "out of range: <n> (valid: …)"
+ *  3. the whole reply is a number ("3", "**3**", "3.") → that number (range-checked as in 2)
+ *  4. refusal phrases ("As an AI…", "I cannot…") → null, refused, reason "refusal"
+ *  5. an option label (longest match; the last one in the text wins), e.g. "Answer: Rather important"
+ *  6. the last standalone integer that is a valid code ("I would pick 2")
+ *  7. otherwise                               → null, reason "no code found"
+ * An explicit marker beats a refusal phrase: "As an AI I have no views, but … Answer: 2" is 2.
+ */
+
+export type ParseMethod = "marker" | "bare-number" | "label" | "last-number";
+
+export interface ParsedAnswer {
+  code: number | null;
+  refused: boolean;
+  reason?: string;
+  /** Which rule gave the code (absent when code is null). */
+  method?: ParseMethod;
+}
+
+const MARKER = /\banswer\b[\s*_"'`:：=\-–]*?(-?\d+)(?!\d)/gi;
+const BARE = /^[\s*_"'`(]*(-?\d+)[\s*_"'`).]*$/;
+const REFUSAL: RegExp[] = [
+  /\bas an ai\b/i,
+  /\bas a (large )?language model\b/i,
+  /\bi (cannot|can't|can not|won't|will not|am unable to|am not able to)\b/i,
+  /\bi'm (unable|not able|sorry)\b/i,
+  /\bi am sorry\b/i,
+  /\bi (do not|don't) have (personal )?(opinions|beliefs|views|preferences|feelings)\b/i,
+  /\bi (must|have to) (decline|refrain)\b/i,
+];
+
+export function isRefusal(text: string): boolean {
+  return REFUSAL.some((r) => r.test(text));
+}
+
+function rangeChecked(n: number, validCodes: number[], method: ParseMethod): ParsedAnswer {
+  if (validCodes.includes(n)) return { code: n, refused: false, method };
+  return { code: null, refused: false, reason: `out of range: ${n} (valid: ${validCodes.join(", ")})` };
+}
+
+function normalise(s: string): string {
+  return s.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, " ");
+}
+
+/** Last label occurrence in `text`, ignoring occurrences inside a longer label's occurrence. */
+function findLabel(text: string, labels: Record<string, string>): number | null {
+  const t = normalise(text);
+  const hits: Array<{ code: number; start: number; end: number }> = [];
+  for (const [code, label] of Object.entries(labels)) {
+    const l = normalise(label.trim());
+    if (!l || /^-?\d+$/.test(l)) continue; // bare-number labels ("2") are numbers, not labels
+    const re = new RegExp(`(^|[^a-z])${l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z])`, "g");
+    for (let m = re.exec(t); m; m = re.exec(t)) {
+      const start = m.index + m[1].length;
+      hits.push({ code: Number(code), start, end: start + l.length });
+    }
+  }
+  const kept = hits.filter((h) => !hits.some((o) => o !== h && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start));
+  if (!kept.length) return null;
+  kept.sort((a, b) => a.start - b.start || b.end - a.end);
+  return kept[kept.length - 1].code;
+}
+
+/** Parse `text` against the valid codes (and their labels) of the prompt it answers. */
+export function parseAnswer(text: string, validCodes: number[], labels: Record<string, string> = {}): ParsedAnswer {
+  if (!text || !text.trim()) return { code: null, refused: false, reason: "empty" };
+  const markers = [...text.matchAll(MARKER)];
+  if (markers.length) return rangeChecked(Number(markers[markers.length - 1][1]), validCodes, "marker");
+  const bare = BARE.exec(text);
+  if (bare) return rangeChecked(Number(bare[1]), validCodes, "bare-number");
+  if (isRefusal(text)) return { code: null, refused: true, reason: "refusal" };
+  // a label after an "Answer:" marker, else anywhere
+  const afterMarker = /\banswer\b[\s*_:：=\-–]*([^\n]*)/i.exec(text);
+  const labelCode = (afterMarker && findLabel(afterMarker[1], labels)) ?? findLabel(text, labels);
+  if (labelCode !== null) return { code: labelCode, refused: false, method: "label" };
+  const numbers = [...text.matchAll(/(?<![\w.])(-?\d+)(?![\w]|\.\d)/g)].map((m) => Number(m[1])).filter((n) => validCodes.includes(n));
+  if (numbers.length) return { code: numbers[numbers.length - 1], refused: false, method: "last-number" };
+  return { code: null, refused: false, reason: "no code found" };
+}
