@@ -223,7 +223,7 @@ export class MetricFrame {
     return mean(this.byGroup(metric, by).map((r) => r.value));
   }
 
-  /** One row per group, sorted by group name (subgroups in benchmark order when metadata was given). */
+  /** One row per group: attribute values and questions by name, other groupings in benchmark order. */
   byGroup(metric: MetricName, by: By = "subgroup"): GroupRow[] {
     const m = this.matrix(metric, by);
     const key = this.keyOf(by);
@@ -249,7 +249,15 @@ export class MetricFrame {
       const small = count < this.minPairs || (by !== "template" && by !== "question" && size < this.minSize);
       return { group, value: sum / count, pairs: count, questions, subgroups: subs.size, size, small };
     });
-    return rows.sort((a, b) => a.group.localeCompare(b.group));
+    // Attribute values and questions sort by name (age groups, ethnicities read in order); other
+    // groupings keep benchmark order: the rank of their first member subgroup.
+    if (typeof by === "string" && (by.startsWith("attribute:") || by === "question")) {
+      return rows.sort((a, b) => a.group.localeCompare(b.group, "en", { numeric: true }));
+    }
+    const order = new Map([...this.meta.keys()].map((id, i) => [id, i]));
+    const rank = (g: string) => Math.min(...[...(members.get(g) ?? [])].map((id) => order.get(id) ?? Infinity));
+    const ranks = new Map(rows.map((r) => [r.group, rank(r.group)]));
+    return rows.sort((a, b) => ranks.get(a.group)! - ranks.get(b.group)! || a.group.localeCompare(b.group));
   }
 
   /** Group values as a map (handy for disparity and plotting). */
