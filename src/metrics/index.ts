@@ -6,3 +6,4 @@ export * from "./disparity";
 export * from "./frame";
 export * from "./compare";
 export { seededRandom, populationSd, quantile, pearson, spearman } from "./stats";
+export * from "./evaluate";

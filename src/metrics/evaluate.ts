@@ -1,0 +1,106 @@
+/**
+ * One model's predictions → the headline numbers `svlab evaluate` prints and reports tabulate:
+ * micro and macro Accuracy/NMAE, parse and refusal rates, clustered bootstrap CIs, disparity over
+ * subgroups, distribution metrics when present, coverage. Pure: benchmark + predictions in, JSON out.
+ */
+import type { Benchmark, Split } from "../benchmark/types";
+import type { Prediction } from "../runner/types";
+import { summarise, type Summary } from "./aggregate";
+import type { Disparity } from "./disparity";
+import { MetricFrame, type Estimate } from "./frame";
+import { scorePredictions, type Coverage, type PairScore, type TiePolicy } from "./score";
+
+export interface EvaluateOptions {
+  split?: Split;
+  /** Template to evaluate (default: the only one, else the first in `templateIds` order / sorted). */
+  templateId?: string;
+  ties?: TiePolicy;
+  /** Bootstrap resamples for CIs (default 1000; 0 = no CIs). */
+  bootstrap?: number;
+  seed?: number;
+  level?: number;
+}
+
+export interface Evaluation extends Summary {
+  model: string;
+  split: Split | "all";
+  templateId: string;
+  /** Other templates present in the predictions, with their accuracy and NMAE (prompt sensitivity). */
+  templates: { templateId: string; n: number; accuracy: number; nmae: number }[];
+  ties: TiePolicy;
+  averaging: { micro: "mean over (question, subgroup) pairs"; macro: "mean over subgroups of each subgroup's mean" };
+  ci?: {
+    level: number;
+    resamples: number;
+    seed: number;
+    cluster: "question";
+    accuracy: Estimate;
+    nmae: Estimate;
+    macroAccuracy: Estimate;
+    macroNmae: Estimate;
+  };
+  /** Disparity over subgroups (population σ). */
+  disparity: { accuracy: Disparity; nmae: Disparity };
+  coverage: Coverage;
+  /** Small-subgroup warnings. */
+  warnings: string[];
+}
+
+/** Which template to evaluate when none is named: the benchmark-default one if present, else the first sorted. */
+export function pickTemplate(templates: string[], preferred?: string): string {
+  if (preferred) return preferred;
+  if (templates.includes("system-persona")) return "system-persona";
+  return [...templates].sort()[0] ?? "";
+}
+
+export function evaluatePredictions(bench: Benchmark, predictions: Prediction[], opts: EvaluateOptions = {}): Evaluation & { scores: PairScore[]; frame: MetricFrame } {
+  const all = scorePredictions(bench, predictions, { split: opts.split, ties: opts.ties });
+  const templateId = pickTemplate(all.coverage.templates, opts.templateId);
+  if (opts.templateId && !all.coverage.templates.includes(opts.templateId)) {
+    throw new Error(`no predictions for template "${opts.templateId}"; templates present: ${all.coverage.templates.join(", ") || "none"}`);
+  }
+  const scores = all.scores.filter((s) => s.templateId === templateId);
+  const frame = new MetricFrame(scores, { subgroups: bench.subgroups });
+  const summary = summarise(scores);
+  const templates = all.coverage.templates.map((t) => {
+    const ts = all.scores.filter((s) => s.templateId === t);
+    const sm = summarise(ts);
+    return { templateId: t, n: sm.n, accuracy: sm.accuracy, nmae: sm.nmae };
+  });
+  const splits = new Set(scores.map((s) => s.split));
+  const coverage: Coverage = {
+    ...all.coverage,
+    scored: scores.length,
+    missing: all.coverage.expected - scores.length,
+  };
+  const out: Evaluation & { scores: PairScore[]; frame: MetricFrame } = {
+    model: all.coverage.models.join(",") || "unknown",
+    split: opts.split ?? (splits.size === 1 ? [...splits][0] : "all"),
+    templateId,
+    ...summary,
+    templates,
+    ties: opts.ties ?? "label",
+    averaging: { micro: "mean over (question, subgroup) pairs", macro: "mean over subgroups of each subgroup's mean" },
+    disparity: { accuracy: frame.disparity("accuracy"), nmae: frame.disparity("nmae") },
+    coverage,
+    warnings: frame.warnings("subgroup"),
+    scores,
+    frame,
+  };
+  const B = opts.bootstrap ?? 1000;
+  if (B > 0 && scores.length > 0) {
+    const bs = frame.bootstrap({ n: B, seed: opts.seed ?? 1, level: opts.level ?? 0.95, metrics: ["accuracy", "nmae"] });
+    out.ci = {
+      level: bs.level, resamples: bs.n, seed: bs.seed, cluster: "question",
+      accuracy: bs.metrics.accuracy!.overall, nmae: bs.metrics.nmae!.overall,
+      macroAccuracy: bs.metrics.accuracy!.macro, macroNmae: bs.metrics.nmae!.macro,
+    };
+  }
+  return out;
+}
+
+/** The JSON-safe part of an evaluation (drops the scores and the frame). */
+export function evaluationJson(e: Evaluation & { scores?: unknown; frame?: unknown }): Evaluation {
+  const { scores: _s, frame: _f, ...rest } = e;
+  return rest;
+}
