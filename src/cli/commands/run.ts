@@ -1,0 +1,156 @@
+/**
+ * `svlab run`: ask a model every (question, subgroup) pair of a split, write predictions to the results
+ * folder, print a summary. Ctrl-C stops cleanly (answers so far are kept and written); a second Ctrl-C
+ * exits at once (everything answered is still in the cache, so a rerun resumes).
+ */
+import type { Command } from "commander";
+import type { GenerateOptions } from "../../models/types";
+import { planGrid, runGrid, type RunSummary } from "../../runner/grid";
+import { runBatchGrid } from "../../runner/batch";
+import { formatCost, formatDuration } from "../../runner/progress";
+import { CliError, emit } from "../output";
+
+interface RunOpts {
+  model: string;
+  split: string;
+  template: string[];
+  limit?: string;
+  concurrency: string;
+  samples: string;
+  temperature?: string;
+  maxTokens?: string;
+  seed?: string;
+  distribution?: boolean;
+  topLogprobs?: string;
+  dryRun?: boolean;
+  batch?: boolean;
+  json?: boolean;
+  runId?: string;
+  results?: string;
+  cache?: string | false;
+  maxAttempts?: string;
+  timeout?: string;
+  pollInterval?: string;
+}
+
+function int(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name}: expected a whole number ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+function num(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new CliError(`--${name}: expected a number in [${min}, ${max}], got "${v}"`);
+  return n;
+}
+
+/** The summary without the in-memory results, as printed with --json. */
+export function publicSummary(s: RunSummary): Omit<RunSummary, "result"> {
+  const { result: _result, ...rest } = s;
+  return rest;
+}
+
+function human(s: Omit<RunSummary, "result">): string {
+  const lines = [
+    `${s.status === "completed" ? "done" : s.status}: ${s.model} on ${s.split} (${s.templateIds.join(", ")}${s.samples > 1 ? `, ${s.samples} samples` : ""})`,
+    `  ${s.n.toLocaleString("en-US")} answers for ${s.pairs.toLocaleString("en-US")} pairs of ${s.requests.toLocaleString("en-US")} requests in ${formatDuration(s.elapsedMs)}` +
+      ` (${s.cached.toLocaleString("en-US")} from the cache)`,
+    `  parsed ${s.parsed}, refused ${s.refused}, unparsed ${s.unparsed}, errors ${s.errors}${s.skipped ? `, not asked ${s.skipped}` : ""}, retries ${s.retries}`,
+    `  cost ${formatCost(s.cost)} (tokens in ${s.usage.inputTokens.toLocaleString("en-US")}, out ${s.usage.outputTokens.toLocaleString("en-US")})`,
+    `  results: ${s.dir ?? "(not written)"}`,
+  ];
+  if (s.errors) lines.push(`  ${s.errors} requests failed; rerun the same command to retry only those`);
+  if (s.status === "aborted") lines.push("  stopped early; rerun the same command to finish (answers so far are cached)");
+  return lines.join("\n");
+}
+
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("ask a model every (question, subgroup) pair of a split; write predictions to the results folder")
+    .requiredOption("--model <spec>", 'provider spec: "openai:MODEL", "openai-compatible:URL#MODEL", "llama:PATH.gguf", "baseline:NAME"')
+    .option("--split <split>", "ood | train | all", "ood")
+    .option("--template <id>", "prompt template (repeatable; comma-separated list ok)", (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
+    .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones)")
+    .option("--concurrency <n>", "parallel requests", "8")
+    .option("--samples <n>", "samples per prompt (repeated sampling)", "1")
+    .option("--temperature <t>", "sampling temperature")
+    .option("--max-tokens <n>", "max output tokens")
+    .option("--seed <n>", "seed (sample i uses seed + i)")
+    .option("--distribution", "ask for answer distributions (logprobs / next-token probabilities)")
+    .option("--top-logprobs <n>", "top_logprobs to request with --distribution")
+    .option("--dry-run", "print requests, estimated tokens and cost; send nothing")
+    .option("--batch", "use the OpenAI Batch API (openai: models; half price, results within 24 h)")
+    .option("--run-id <id>", "results folder name (default: time_model_split_random)")
+    .option("--results <dir>", "results root (default SVLAB_RESULTS or ./results)")
+    .option("--cache <dir>", "cache folder (default SVLAB_CACHE or .cache/svlab)")
+    .option("--no-cache", "do not read or write the answer cache")
+    .option("--max-attempts <n>", "attempts per request, first included", "6")
+    .option("--timeout <ms>", "per-attempt timeout in ms", "120000")
+    .option("--poll-interval <ms>", "batch mode: ms between status checks", "30000")
+    .option("--json", "print the summary as JSON")
+    .action(async (opts: RunOpts) => {
+      const split = opts.split;
+      if (split !== "ood" && split !== "train" && split !== "all") throw new CliError(`--split: expected ood, train or all, got "${split}"`);
+      const generate: GenerateOptions = {};
+      const temperature = num("temperature", opts.temperature, 0, 2);
+      if (temperature !== undefined) generate.temperature = temperature;
+      const maxTokens = int("max-tokens", opts.maxTokens, 1);
+      if (maxTokens !== undefined) generate.maxTokens = maxTokens;
+      const seed = int("seed", opts.seed, 0);
+      if (seed !== undefined) generate.seed = seed;
+      if (opts.distribution) generate.distribution = true;
+      const topLogprobs = int("top-logprobs", opts.topLogprobs, 0);
+      if (topLogprobs !== undefined) generate.topLogprobs = topLogprobs;
+      const common = {
+        split: split as "ood" | "train" | "all",
+        templates: opts.template.length ? opts.template : undefined,
+        limit: int("limit", opts.limit, 0),
+        samples: int("samples", opts.samples, 1)!,
+        generate,
+        cacheDir: opts.cache === false ? null : opts.cache,
+        resultsRoot: opts.results,
+        runId: opts.runId,
+      };
+
+      if (opts.dryRun) {
+        const plan = await planGrid({ ...common, model: opts.model });
+        emit(plan, opts.json, (p) =>
+          [
+            `dry run: ${p.model} on ${p.split} (${p.templateIds.join(", ")}${p.samples > 1 ? `, ${p.samples} samples` : ""})`,
+            `  ${p.requests.toLocaleString("en-US")} requests for ${p.pairs.toLocaleString("en-US")} pairs; ${p.cached.toLocaleString("en-US")} already cached, ${p.toSend.toLocaleString("en-US")} to send`,
+            `  estimated tokens: in ${p.inputTokens.toLocaleString("en-US")}, out ${p.outputTokens.toLocaleString("en-US")} (${p.method})`,
+            `  estimated cost: ${p.cost === null ? "unknown (no list price for this model)" : `${formatCost(p.cost)}${opts.batch ? ` (batch: ${formatCost(p.cost / 2)})` : ""}`}`,
+            "  nothing was sent",
+          ].join("\n"),
+        );
+        return;
+      }
+
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts === 1) {
+          process.stderr.write("\nstopping: finishing nothing new, keeping every answer so far (Ctrl-C again to quit at once)\n");
+          controller.abort();
+        } else process.exit(130);
+      };
+      process.on("SIGINT", onSigint);
+      process.on("SIGTERM", onSigint);
+      try {
+        const retry = { maxAttempts: int("max-attempts", opts.maxAttempts, 1)!, timeoutMs: int("timeout", opts.timeout, 0)! };
+        const summary = opts.batch
+          ? await runBatchGrid({ ...common, model: opts.model, signal: controller.signal, pollIntervalMs: int("poll-interval", opts.pollInterval, 1)! })
+          : await runGrid({ ...common, model: opts.model, concurrency: int("concurrency", opts.concurrency, 1), retry, signal: controller.signal });
+        emit(publicSummary(summary), opts.json, human);
+        if (summary.status === "aborted") process.exitCode = 130;
+      } finally {
+        process.off("SIGINT", onSigint);
+        process.off("SIGTERM", onSigint);
+      }
+    });
+}

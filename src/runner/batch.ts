@@ -1,0 +1,380 @@
+/**
+ * OpenAI Batch API mode: build a JSONL of chat-completion requests with custom_ids, upload it, create a
+ * batch, poll until it ends, and collect the answers into the same cache the online mode uses (same
+ * keys), so predictions, resumption and later runs do not care which mode answered.
+ *
+ * custom_id: the authors' shape `{QID}_{stratum}_{values joined by "_"}` with spaces → "-"
+ * (e.g. "Q1_sex_x_age_Female_16-24-years"), then "__{templateId}", then "__s{i}" for sample i > 0, so
+ * ids stay unique across templates and samples while the pair part matches the released outputs.
+ *
+ * Submitted batches are recorded in <cache>/batches/<batchId>.json (ids, custom_id → cache key and
+ * answer codes) before polling starts, so a process stopped while waiting does not pay twice: a rerun
+ * finds the pending batch, waits for it and collects it instead of submitting those requests again.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import OpenAI, { toFile } from "openai";
+import { loadBenchmark } from "../benchmark/load";
+import { distributionFromLogprobs } from "../models/openai";
+import { parseAnswer } from "../models/parse-answer";
+import { costOf } from "../models/pricing";
+import type { Answer, GenerateOptions, Prompt, Provider } from "../models/types";
+import { ProviderError } from "../models/types";
+import { DEFAULT_TEMPLATE } from "../personas";
+import { AnswerCache } from "./cache";
+import { jobKey, runJobs, sampleOptions, type Job, type ProgressState } from "./engine";
+import { buildJobs, selectPairs, svlabVersion, type GridOptions, type RunSummary } from "./grid";
+import { autoProgress, silentProgress } from "./progress";
+import { makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest } from "./results";
+import { sleep } from "./retry";
+
+/** OpenAI's per-batch request cap. */
+export const MAX_BATCH_REQUESTS = 50_000;
+
+export function batchCustomId(job: Pick<Job, "sample"> & { prompt: Pick<Prompt, "question" | "subgroup" | "templateId"> }): string {
+  const sub = job.prompt.subgroup;
+  const colon = sub.indexOf(":");
+  const stratum = colon >= 0 ? sub.slice(0, colon) : sub;
+  const values = colon >= 0 ? sub.slice(colon + 1).split("|") : [];
+  const pair = [job.prompt.question, stratum, ...values].join("_").replace(/ /g, "-");
+  return `${pair}__${job.prompt.templateId}${job.sample > 0 ? `__s${job.sample}` : ""}`;
+}
+
+export interface BatchTarget {
+  /** "openai" bills at Batch prices; "openai-compatible" is for servers that implement /files + /batches. */
+  kind: "openai" | "openai-compatible";
+  model: string;
+  baseURL?: string;
+}
+
+/** Parse "openai:MODEL" / "openai-compatible:URL#MODEL" for batch mode. */
+export function batchTarget(spec: string): BatchTarget {
+  if (spec.startsWith("openai:")) return { kind: "openai", model: spec.slice(7) };
+  if (spec.startsWith("openai-compatible:")) {
+    const rest = spec.slice("openai-compatible:".length);
+    const hash = rest.lastIndexOf("#");
+    if (hash < 0) throw new Error(`--model ${spec}: expected openai-compatible:BASE_URL#MODEL`);
+    return { kind: "openai-compatible", baseURL: rest.slice(0, hash), model: rest.slice(hash + 1) };
+  }
+  throw new Error(`batch mode needs an openai: (or openai-compatible:) model, got "${spec}"`);
+}
+
+/** The chat-completions body for one job, with the same parameters the online provider sends. */
+export function chatBody(target: BatchTarget, prompt: Prompt, o: GenerateOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: target.model, messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })) };
+  if (o.temperature !== undefined) body.temperature = o.temperature;
+  if (o.seed !== undefined) body.seed = o.seed;
+  if (o.maxTokens !== undefined) body[target.kind === "openai" ? "max_completion_tokens" : "max_tokens"] = o.maxTokens;
+  if (o.distribution) {
+    body.logprobs = true;
+    body.top_logprobs = o.topLogprobs ?? 20;
+  }
+  return body;
+}
+
+/** What collection needs for one line: where the answer goes and how to parse it. */
+export interface BatchEntry {
+  key: string;
+  answerCodes: number[];
+  answerLabels: Record<string, string>;
+  distribution: boolean;
+}
+
+export interface BuiltBatch {
+  jsonl: string;
+  entries: Record<string, BatchEntry>;
+}
+
+/** The batch input file for jobs (custom_ids must be unique: duplicates are an error). */
+export function buildBatchInput(providerId: string, target: BatchTarget, jobs: Job[], generate: GenerateOptions): BuiltBatch {
+  const entries: Record<string, BatchEntry> = {};
+  let jsonl = "";
+  const idOnly = { id: providerId } as Provider;
+  for (const job of jobs) {
+    const customId = batchCustomId(job);
+    if (entries[customId]) throw new Error(`duplicate custom_id ${customId}: the same (question, subgroup, template, sample) twice`);
+    const o = sampleOptions(generate, job.sample);
+    entries[customId] = { key: jobKey(idOnly, job, generate), answerCodes: job.prompt.answerCodes, answerLabels: job.prompt.answerLabels, distribution: !!o.distribution };
+    jsonl += `${JSON.stringify({ custom_id: customId, method: "POST", url: "/v1/chat/completions", body: chatBody(target, job.prompt, o) })}\n`;
+  }
+  return { jsonl, entries };
+}
+
+/** One chat.completion body (from a batch output line) → an Answer, parsed like the online provider does. */
+export function answerFromCompletion(target: BatchTarget, entry: BatchEntry, body: any): Answer {
+  const choice = body?.choices?.[0];
+  if (!choice?.message) throw new Error("no choices[0].message");
+  const text: string = choice.message.content ?? "";
+  const parsed = parseAnswer(text, entry.answerCodes, entry.answerLabels);
+  const refusal = choice.message.refusal;
+  const answer: Answer = {
+    text,
+    code: parsed.code,
+    refused: parsed.refused || !!refusal,
+    latencyMs: 0,
+    meta: {
+      provider: target.kind,
+      model: body.model,
+      requestedModel: target.model,
+      systemFingerprint: body.system_fingerprint ?? null,
+      finishReason: choice.finish_reason,
+      id: body.id,
+      parseMethod: parsed.method,
+      batch: true,
+      ...(refusal ? { refusal } : {}),
+    },
+  };
+  if (parsed.code === null) answer.reason = refusal ? "refusal" : parsed.reason;
+  if (body.usage) {
+    answer.usage = { inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens };
+    if (target.kind === "openai") {
+      const c = costOf(body.model || target.model, answer.usage.inputTokens, answer.usage.outputTokens, { batch: true }) ?? costOf(target.model, answer.usage.inputTokens, answer.usage.outputTokens, { batch: true });
+      if (c !== undefined) answer.cost = c;
+    }
+  }
+  if (entry.distribution) {
+    const content = choice.logprobs?.content;
+    const d = content?.length ? distributionFromLogprobs(content, entry.answerCodes) : undefined;
+    if (d) {
+      answer.distribution = d.distribution;
+      answer.validMass = d.validMass;
+    }
+    answer.meta!.logprobs = content?.length ? (d ? "ok" : "no code token") : "unavailable";
+  }
+  return answer;
+}
+
+export interface Collected {
+  answered: number;
+  /** custom_id → why it has no answer. */
+  failed: Record<string, string>;
+  /** Lines whose custom_id was not in the batch record. */
+  unknown: number;
+}
+
+/** Put every successful line of batch output (and error) files into the cache. */
+export function collectBatchOutput(target: BatchTarget, entries: Record<string, BatchEntry>, outputText: string, cache: AnswerCache): Collected {
+  const out: Collected = { answered: 0, failed: {}, unknown: 0 };
+  const lines = outputText.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    let row: any;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      throw new Error(`batch output line ${i + 1}: not JSON (${line.slice(0, 80)})`);
+    }
+    const customId: string | undefined = row?.custom_id;
+    const entry = customId ? entries[customId] : undefined;
+    if (!customId || !entry) {
+      out.unknown++;
+      continue;
+    }
+    const status = row.response?.status_code;
+    if (row.error || status !== 200) {
+      out.failed[customId] = row.error ? `${row.error.code ?? "error"}: ${row.error.message ?? ""}` : `HTTP ${status}: ${row.response?.body?.error?.message ?? ""}`;
+      continue;
+    }
+    try {
+      cache.put(entry.key, answerFromCompletion(target, entry, row.response.body));
+      out.answered++;
+      delete out.failed[customId];
+    } catch (err) {
+      out.failed[customId] = `malformed completion: ${(err as Error).message}`;
+    }
+  }
+  return out;
+}
+
+/** A submitted batch as recorded on disk. */
+export interface BatchRecord {
+  batchId: string;
+  inputFileId: string;
+  provider: string;
+  target: BatchTarget;
+  createdAt: string;
+  status: string;
+  collected: boolean;
+  entries: Record<string, BatchEntry>;
+  failed?: Record<string, string>;
+}
+
+function batchesDir(cache: AnswerCache): string {
+  return join(cache.dir, "batches");
+}
+
+function saveRecord(cache: AnswerCache, r: BatchRecord): void {
+  const dir = batchesDir(cache);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${r.batchId}.json`);
+  writeFileSync(`${path}.tmp`, JSON.stringify(r));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Batches submitted for this provider and not yet collected. */
+export function pendingBatches(cache: AnswerCache, provider: string): BatchRecord[] {
+  const dir = batchesDir(cache);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as BatchRecord)
+    .filter((r) => r.provider === provider && !r.collected);
+}
+
+function clientFor(target: BatchTarget): OpenAI {
+  if (target.kind === "openai") {
+    const apiKey = process.env.OPENAI_API_KEY;
+    if (!apiKey) throw new ProviderError("OPENAI_API_KEY is not set (keys are read from the environment only)");
+    return new OpenAI({ apiKey, baseURL: process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1", maxRetries: 4, organization: null, project: null });
+  }
+  return new OpenAI({ apiKey: process.env.SVLAB_API_KEY || "no-key", baseURL: target.baseURL, maxRetries: 4, organization: null, project: null });
+}
+
+const TERMINAL = new Set(["completed", "failed", "expired", "cancelled"]);
+
+export interface BatchGridOptions extends Omit<GridOptions, "model" | "concurrency" | "retry"> {
+  model: string;
+  /** Ms between status checks (default 30 000). */
+  pollIntervalMs?: number;
+  /** Stop waiting after this many ms (the batch keeps running; a rerun collects it). Default: no limit. */
+  maxWaitMs?: number;
+}
+
+/** Run a grid through the Batch API; the result folder is the same as runGrid's (mode "batch"). */
+export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> {
+  const target = batchTarget(opts.model);
+  const providerId = opts.model;
+  const samples = opts.samples ?? 1;
+  const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
+  const benchmark = opts.benchmark ?? (await loadBenchmark());
+  const pairs = selectPairs(benchmark, opts);
+  const jobs = buildJobs(benchmark, pairs, templates, samples);
+  const generate = opts.generate ?? {};
+  const split: RunManifest["split"] = opts.pairs ? "pairs" : (opts.split ?? "ood");
+  if (opts.cacheDir === null) throw new Error("batch mode collects answers into the cache; it cannot run with the cache off");
+  const cache = AnswerCache.open(opts.cacheDir);
+  const runId = opts.runId ?? makeRunId(providerId, split);
+  const dir = (opts.write ?? true) ? join(resultsRoot(opts.resultsRoot), runId) : null;
+  const display = opts.progress === "none" ? silentProgress : opts.progress && opts.progress !== "auto" ? opts.progress : autoProgress(`${providerId} [batch] `);
+  const t0 = performance.now();
+  const manifest: RunManifest = {
+    formatVersion: 1, runId, model: providerId, templateIds: templates, templateId: templates[0], split, generate, samples,
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    mode: "batch",
+    counts: { requests: jobs.length, answered: 0, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
+    usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0,
+    startedAt: new Date().toISOString(), status: "running", svlabVersion: svlabVersion(), benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance },
+  };
+  if (dir) await writeManifest(dir, manifest);
+
+  const failedWhy = new Map<string, string>(); // cache key → why the batch gave no answer
+  const newKeys = new Set<string>();
+  let aborted = false;
+  try {
+    // what the cache lacks, minus what pending batches will bring
+    const idOnly = { id: providerId } as Provider;
+    const missing = jobs.filter((j) => !cache.get(jobKey(idOnly, j, generate)));
+    const pending = pendingBatches(cache, providerId);
+    const covered = new Set(pending.flatMap((r) => Object.values(r.entries).map((e) => e.key)));
+    const toSubmit = missing.filter((j) => !covered.has(jobKey(idOnly, j, generate)));
+    const client = clientFor(target);
+    const records = [...pending];
+    for (let at = 0; at < toSubmit.length; at += MAX_BATCH_REQUESTS) {
+      const chunk = toSubmit.slice(at, at + MAX_BATCH_REQUESTS);
+      const built = buildBatchInput(providerId, target, chunk, generate);
+      const file = await client.files.create({ file: await toFile(Buffer.from(built.jsonl), `svlab-${runId}-${at}.jsonl`), purpose: "batch" });
+      const batch = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { svlab_run: runId } });
+      const rec: BatchRecord = { batchId: batch.id, inputFileId: file.id, provider: providerId, target, createdAt: new Date().toISOString(), status: batch.status, collected: false, entries: built.entries };
+      saveRecord(cache, rec);
+      records.push(rec);
+    }
+    const waitFor = records.filter((r) => Object.values(r.entries).some((e) => missing.some((j) => jobKey(idOnly, j, generate) === e.key)));
+    const keyOfJob = new Set(missing.map((j) => jobKey(idOnly, j, generate)));
+    const started = Date.now();
+    const show = (done: number) => {
+      const p: ProgressState = {
+        total: jobs.length, done: jobs.length - missing.length + done, answered: jobs.length - missing.length + done, cached: jobs.length - missing.length,
+        errors: failedWhy.size, retries: 0, parsed: 0, refused: 0, cost: 0, rate: 0, elapsedMs: performance.now() - t0, etaMs: null, pausedMs: 0, inFlight: missing.length - done,
+      };
+      display.update(p);
+      opts.onProgress?.(p);
+    };
+    let open = waitFor.filter((r) => !r.collected);
+    while (open.length) {
+      let done = 0;
+      for (const rec of open) {
+        const b = await client.batches.retrieve(rec.batchId);
+        rec.status = b.status;
+        done += (b.request_counts?.completed ?? 0) + (b.request_counts?.failed ?? 0);
+        if (!TERMINAL.has(b.status)) continue;
+        const texts: string[] = [];
+        for (const fid of [b.output_file_id, b.error_file_id]) if (fid) texts.push(await (await client.files.content(fid)).text());
+        const got = collectBatchOutput(rec.target, rec.entries, texts.join("\n"), cache);
+        for (const e of Object.values(rec.entries)) if (keyOfJob.has(e.key) && cache.get(e.key)) newKeys.add(e.key);
+        // requests the batch never reached (expired / cancelled / failed validation) fail with the batch's status
+        for (const [cid, e] of Object.entries(rec.entries)) {
+          if (cache.get(e.key)) continue;
+          const why = got.failed[cid] ?? `batch ${rec.batchId} ${b.status}${b.errors?.data?.length ? `: ${b.errors.data.map((x) => x.message).join("; ")}` : ""}`;
+          failedWhy.set(e.key, why);
+        }
+        rec.collected = true;
+        rec.failed = got.failed;
+        saveRecord(cache, rec);
+      }
+      show(done);
+      open = open.filter((r) => !r.collected);
+      if (!open.length) break;
+      if (opts.maxWaitMs !== undefined && Date.now() - started > opts.maxWaitMs) break;
+      if (!(await sleep(opts.pollIntervalMs ?? 30_000, opts.signal))) {
+        aborted = true;
+        break;
+      }
+    }
+  } finally {
+    display.stop();
+  }
+
+  // assemble predictions from the cache; what the batch did not answer becomes an error row
+  const noAnswer: Provider = {
+    id: providerId,
+    capabilities: { distribution: true, seed: true, batch: true },
+    async answer(prompt, o) {
+      const key = jobKey(noAnswer, { prompt, split: "ood", sample: o.sample ?? 0 }, { ...generate });
+      throw new ProviderError(failedWhy.get(key) ?? (aborted ? "batch still running (rerun to collect)" : "no answer in the batch output"), undefined, undefined, false);
+    },
+  };
+  const result = await runJobs({ provider: noAnswer, jobs, generate, cache, concurrency: 64, retry: { maxAttempts: 1, timeoutMs: 0 }, price: undefined });
+  cache.close();
+  // answers collected by this run are not "cached" hits: count them as new, with their (batch-priced) cost
+  const keyOf = new Map(jobs.map((j) => [`${j.prompt.question}::${j.prompt.subgroup}::${j.prompt.templateId}::${j.sample}`, jobKey(noAnswer, j, generate)]));
+  for (const p of result.predictions) {
+    if (p.cached && newKeys.has(keyOf.get(`${p.question}::${p.subgroup}::${p.templateId}::${p.sample}`)!)) {
+      p.cached = false;
+      result.counts.cached--;
+      if (p.cost !== undefined) result.cost += p.cost;
+      if (p.usage) {
+        result.usage.inputTokens += p.usage.inputTokens;
+        result.usage.outputTokens += p.usage.outputTokens;
+      }
+    }
+  }
+  if (aborted) {
+    // unanswered jobs of a still-running batch are not errors: they are waiting
+    result.counts.skipped += result.errors.length;
+    result.counts.errors = 0;
+    result.errors = [];
+  }
+  const status = aborted ? "aborted" : "completed";
+  Object.assign(manifest, { counts: result.counts, usage: result.usage, cost: result.cost, costIfUncached: result.costIfUncached, finishedAt: new Date().toISOString(), status });
+  if (dir) {
+    await writePredictions(dir, result.predictions);
+    await writeErrors(dir, result.errors);
+    await writeManifest(dir, manifest);
+  }
+  return {
+    ...result.counts, runId, dir, model: providerId, split, templateIds: templates, samples,
+    n: result.predictions.length, pairs: new Set(result.predictions.map((p) => `${p.question}::${p.subgroup}`)).size,
+    cost: result.cost, costIfUncached: result.costIfUncached, usage: result.usage, elapsedMs: performance.now() - t0, status, rateLimitPauses: 0, result,
+  };
+}

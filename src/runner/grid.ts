@@ -1,0 +1,323 @@
+/**
+ * The grid runner: model × template × split (or explicit pairs) × samples → predictions in a results
+ * folder, through the engine (cache, concurrency, retries, progress). Usable from notebooks:
+ *
+ *   const s = await runGrid({ model: "openai:gpt-4.1-mini", split: "ood", templates: ["system-persona"], limit: 200 });
+ *   s.n, s.dir, s.cost
+ */
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { loadBenchmark } from "../benchmark/load";
+import type { Benchmark, Pair, Split, Subgroup } from "../benchmark/types";
+import type { GenerateOptions, Provider, Usage } from "../models/types";
+import type { Question } from "../wvs/types";
+import { buildPrompt, DEFAULT_TEMPLATE } from "../personas";
+import { AnswerCache } from "./cache";
+import { runJobs, jobKey, type EngineResult, type Job, type ProgressState } from "./engine";
+import { autoProgress, silentProgress, type ProgressDisplay } from "./progress";
+import { makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunCounts, type RunManifest, type RunStatus } from "./results";
+import type { RetryPolicy } from "./retry";
+import { resolveProvider, priceFor } from "./provider";
+import type { ProviderContext } from "../models/registry";
+
+export interface PairRef {
+  question: string;
+  subgroup: string;
+}
+
+export interface GridOptions {
+  /** Provider spec ("openai:gpt-4.1-mini", "openai-compatible:URL#model", "llama:PATH", "baseline:…") or a Provider. */
+  model: string | Provider;
+  /** Which pairs: a split (default "ood"), "all", or explicit pairs. */
+  split?: Split | "all";
+  pairs?: PairRef[];
+  /** Template ids (default ["system-persona"]). */
+  templates?: string[];
+  /** At most this many pairs, picked by a fixed hash order that spreads over questions and subgroups (a larger limit is a superset of a smaller one). */
+  limit?: number;
+  /** Samples per prompt (default 1). */
+  samples?: number;
+  generate?: GenerateOptions;
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Cache folder (default SVLAB_CACHE or .cache/svlab); null = no cache. */
+  cacheDir?: string | null;
+  /** Results root (default SVLAB_RESULTS or ./results). */
+  resultsRoot?: string;
+  runId?: string;
+  /** Write the results folder (default true). */
+  write?: boolean;
+  /** The benchmark (default loadBenchmark()). */
+  benchmark?: Benchmark;
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressState) => void;
+  /** Extra options for createProvider (llama threads, baseURL, …). */
+  providerContext?: ProviderContext;
+  /** Built-in display: "auto" (default: notebook line / terminal bar / log lines), "none", or your own. */
+  progress?: "auto" | "none" | ProgressDisplay;
+}
+
+export interface RunSummary extends RunCounts {
+  runId: string;
+  /** Results folder (null when write: false). */
+  dir: string | null;
+  model: string;
+  split: RunManifest["split"];
+  templateIds: string[];
+  samples: number;
+  /** Predictions written (answered requests). */
+  n: number;
+  /** Distinct (question, subgroup) pairs with at least one answer. */
+  pairs: number;
+  cost: number;
+  costIfUncached: number;
+  usage: Usage;
+  elapsedMs: number;
+  status: RunStatus;
+  /** Times every request was paused by a 429. */
+  rateLimitPauses: number;
+  /** The engine result (predictions and errors in memory), for notebooks. */
+  result: EngineResult;
+}
+
+/** Deterministic, well-spread order for --limit: by sha1 of the pair key. */
+function spreadOrder<T extends PairRef>(pairs: T[]): T[] {
+  const h = (p: PairRef) => createHash("sha1").update(`${p.question}::${p.subgroup}`).digest("hex");
+  return pairs
+    .map((p) => ({ p, k: h(p) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.p);
+}
+
+/** The benchmark pairs a grid covers, in the order they will be asked. */
+export function selectPairs(b: Benchmark, opts: Pick<GridOptions, "split" | "pairs" | "limit">): Pair[] {
+  let pairs: Pair[];
+  if (opts.pairs) {
+    const index = new Map(b.pairs.map((p) => [`${p.question}::${p.subgroup}`, p]));
+    pairs = opts.pairs.map((r, i) => {
+      const p = index.get(`${r.question}::${r.subgroup}`);
+      if (!p) throw new Error(`pairs[${i}]: (${r.question}, ${r.subgroup}) is not a benchmark pair`);
+      return p;
+    });
+  } else {
+    const split = opts.split ?? "ood";
+    if (split !== "train" && split !== "ood" && split !== "all") throw new Error(`split: expected train, ood or all, got "${split}"`);
+    pairs = split === "all" ? b.pairs : b.pairs.filter((p) => p.split === split);
+  }
+  if (opts.limit !== undefined) {
+    if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new Error(`limit: expected a whole number ≥ 0, got ${opts.limit}`);
+    pairs = spreadOrder(pairs).slice(0, opts.limit);
+  }
+  return pairs;
+}
+
+/** The jobs (prompts × samples) of a grid for one model, pair-major then template then sample. */
+export function buildJobs(b: Benchmark, pairs: Pair[], templates: string[], samples: number): Job[] {
+  const questions = new Map<string, Question>(b.questions.map((q) => [q.id, q]));
+  const subgroups = new Map<string, Subgroup>(b.subgroups.map((s) => [s.id, s]));
+  const jobs: Job[] = [];
+  for (const pair of pairs) {
+    const q = questions.get(pair.question);
+    const s = subgroups.get(pair.subgroup);
+    if (!q) throw new Error(`benchmark pair names question ${pair.question}, which the benchmark's questions lack`);
+    if (!s) throw new Error(`benchmark pair names subgroup ${pair.subgroup}, which the benchmark's subgroups lack`);
+    for (const t of templates) {
+      const prompt = buildPrompt(q, s, t);
+      for (let i = 0; i < samples; i++) jobs.push({ prompt, split: pair.split, sample: i });
+    }
+  }
+  return jobs;
+}
+
+export function svlabVersion(): string {
+  try {
+    return (createRequire(join(process.cwd(), "package.json"))("./package.json") as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function checkSamples(samples: number): void {
+  if (!Number.isInteger(samples) || samples < 1) throw new Error(`samples: expected a whole number ≥ 1, got ${samples}`);
+}
+
+/** Run a grid for one model and write its results folder. */
+export async function runGrid(opts: GridOptions): Promise<RunSummary> {
+  const samples = opts.samples ?? 1;
+  checkSamples(samples);
+  const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
+  const benchmark = opts.benchmark ?? (await loadBenchmark());
+  const pairs = selectPairs(benchmark, opts);
+  const jobs = buildJobs(benchmark, pairs, templates, samples);
+  const split: RunManifest["split"] = opts.pairs ? "pairs" : (opts.split ?? "ood");
+  const generate = opts.generate ?? {};
+
+  const timeoutMs = opts.retry?.timeoutMs;
+  const provider = await resolveProvider(opts.model, { benchmark, ...(timeoutMs ? { timeoutMs } : {}), ...opts.providerContext });
+  const ownsProvider = typeof opts.model === "string";
+  const runId = opts.runId ?? makeRunId(provider.id, split);
+  const write = opts.write ?? true;
+  const dir = write ? join(resultsRoot(opts.resultsRoot), runId) : null;
+  // baselines answer instantly from the benchmark: caching them would only grow the cache
+  const cache = opts.cacheDir === null || provider.id.startsWith("baseline:") ? null : AnswerCache.open(opts.cacheDir);
+  const display = opts.progress === "none" ? silentProgress : opts.progress && opts.progress !== "auto" ? opts.progress : autoProgress(`${provider.id} `);
+
+  const manifest: RunManifest = {
+    formatVersion: 1,
+    runId,
+    model: provider.id,
+    templateIds: templates,
+    templateId: templates[0],
+    split,
+    generate,
+    samples,
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    mode: "api",
+    counts: { requests: jobs.length, answered: 0, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
+    usage: { inputTokens: 0, outputTokens: 0 },
+    cost: 0,
+    costIfUncached: 0,
+    startedAt: new Date().toISOString(),
+    status: "running",
+    svlabVersion: svlabVersion(),
+    benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance },
+    extra: { capabilities: provider.capabilities, cacheDir: cache?.dir ?? null, concurrency: opts.concurrency ?? 8 },
+  };
+  if (dir) await writeManifest(dir, manifest);
+
+  let result: EngineResult;
+  let status: RunStatus = "completed";
+  try {
+    result = await runJobs({
+      provider,
+      jobs,
+      generate,
+      cache,
+      concurrency: opts.concurrency,
+      retry: opts.retry,
+      signal: opts.signal,
+      price: priceFor(provider.id),
+      onProgress: (p) => {
+        display.update(p);
+        opts.onProgress?.(p);
+      },
+    });
+    status = result.aborted ? "aborted" : "completed";
+  } catch (err) {
+    manifest.status = "failed";
+    manifest.finishedAt = new Date().toISOString();
+    manifest.extra = { ...manifest.extra, failure: String((err as Error)?.message ?? err) };
+    if (dir) await writeManifest(dir, manifest);
+    throw err;
+  } finally {
+    display.stop();
+    cache?.close();
+    if (ownsProvider) await provider.close?.();
+  }
+
+  Object.assign(manifest, {
+    counts: result.counts,
+    usage: result.usage,
+    cost: result.cost,
+    costIfUncached: result.costIfUncached,
+    finishedAt: new Date().toISOString(),
+    status,
+  });
+  manifest.extra = { ...manifest.extra, rateLimitPauses: result.rateLimitPauses, elapsedMs: Math.round(result.elapsedMs) };
+  if (dir) {
+    await writePredictions(dir, result.predictions);
+    await writeErrors(dir, result.errors);
+    await writeManifest(dir, manifest);
+  }
+  return {
+    ...result.counts,
+    runId,
+    dir,
+    model: provider.id,
+    split,
+    templateIds: templates,
+    samples,
+    n: result.predictions.length,
+    pairs: new Set(result.predictions.map((p) => `${p.question}::${p.subgroup}`)).size,
+    cost: result.cost,
+    costIfUncached: result.costIfUncached,
+    usage: result.usage,
+    elapsedMs: result.elapsedMs,
+    status,
+    rateLimitPauses: result.rateLimitPauses,
+    result,
+  };
+}
+
+/** What a grid would send, before sending anything. */
+export interface DryRunPlan {
+  model: string;
+  split: RunManifest["split"];
+  templateIds: string[];
+  samples: number;
+  pairs: number;
+  requests: number;
+  /** Already answered in the cache (would not be sent). */
+  cached: number;
+  toSend: number;
+  /** Estimated tokens of the requests to send. */
+  inputTokens: number;
+  outputTokens: number;
+  /** USD for the requests to send, or null when the model's price is unknown. */
+  cost: number | null;
+  /** How the numbers were estimated. */
+  method: string;
+}
+
+/** Tokens of a text, estimated as ceil(chars / 4) (OpenAI's rule of thumb for English). */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Per-message overhead of the chat format (role markers), in tokens. */
+const MESSAGE_OVERHEAD = 4;
+/** Assumed reply length: "Answer: 3" is 3–4 tokens; 5 leaves room for a stop token or a stray word. */
+const ASSUMED_OUTPUT_TOKENS = 5;
+
+/** Count requests, cache hits, tokens and cost of a grid without sending anything. */
+export async function planGrid(opts: Omit<GridOptions, "model"> & { model: string }): Promise<DryRunPlan> {
+  const samples = opts.samples ?? 1;
+  checkSamples(samples);
+  const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
+  const benchmark = opts.benchmark ?? (await loadBenchmark());
+  const pairs = selectPairs(benchmark, opts);
+  const jobs = buildJobs(benchmark, pairs, templates, samples);
+  const generate = opts.generate ?? {};
+  const cache = opts.cacheDir === null ? null : AnswerCache.open(opts.cacheDir, { readOnly: true });
+  // the cache key needs only the provider id: no provider is created (no key needed, nothing contacted)
+  const idOnly = { id: opts.model } as Provider;
+  let cached = 0;
+  let inputTokens = 0;
+  for (const job of jobs) {
+    if (cache?.get(jobKey(idOnly, job, generate))) {
+      cached++;
+      continue;
+    }
+    for (const m of job.prompt.messages) inputTokens += estimateTokens(m.content) + MESSAGE_OVERHEAD;
+  }
+  const toSend = jobs.length - cached;
+  const outPer = Math.min(generate.maxTokens ?? ASSUMED_OUTPUT_TOKENS, ASSUMED_OUTPUT_TOKENS);
+  const outputTokens = toSend * outPer;
+  const price = priceFor(opts.model);
+  const cost = price ? (price({ inputTokens, outputTokens }) ?? null) : null;
+  return {
+    model: opts.model,
+    split: opts.pairs ? "pairs" : (opts.split ?? "ood"),
+    templateIds: templates,
+    samples,
+    pairs: pairs.length,
+    requests: jobs.length,
+    cached,
+    toSend,
+    inputTokens,
+    outputTokens,
+    cost,
+    method: `input ≈ ceil(chars/4) + ${MESSAGE_OVERHEAD} per message; output ≈ ${outPer} tokens per request ("Answer: N")`,
+  };
+}

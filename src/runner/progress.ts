@@ -1,0 +1,138 @@
+/**
+ * Progress displays for runs: a cli-progress bar on a terminal, one live line in a tslab notebook
+ * (a display updated in place with update_display_data, so the saved notebook keeps only the final
+ * line), and plain periodic lines when stderr is not a terminal (CI logs, piped output).
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { ProgressState } from "./engine";
+
+export interface ProgressDisplay {
+  update(p: ProgressState): void;
+  /** Show the final state and release the display. */
+  stop(p?: ProgressState): void;
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return "?";
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${String(sec).padStart(2, "0")}` : `${m}:${String(sec).padStart(2, "0")}`;
+}
+
+export function formatCost(usd: number): string {
+  return usd === 0 ? "$0" : usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/** One line: "1,234/10,177 (12%) · 512 req/s · 200 cached · 3 errors · $0.0123 · ETA 0:17". */
+export function formatProgressLine(p: ProgressState): string {
+  const pct = p.total ? Math.floor((p.done / p.total) * 100) : 100;
+  const parts = [
+    `${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} (${pct}%)`,
+    `${p.rate.toFixed(p.rate < 10 ? 1 : 0)} req/s`,
+  ];
+  if (p.cached) parts.push(`${p.cached.toLocaleString("en-US")} cached`);
+  parts.push(`${p.errors} error${p.errors === 1 ? "" : "s"}`);
+  if (p.retries) parts.push(`${p.retries} retries`);
+  parts.push(formatCost(p.cost));
+  parts.push(p.done >= p.total ? `done in ${formatDuration(p.elapsedMs)}` : `ETA ${formatDuration(p.etaMs)}`);
+  if (p.pausedMs > 0) parts.push(`rate-limited, waiting ${Math.ceil(p.pausedMs / 1000)}s`);
+  return parts.join(" · ");
+}
+
+/** The tslab display API when this process is a tslab kernel, else null. */
+function tslabDisplay(): { newDisplay(): { text(s: string): void } } | null {
+  try {
+    const req = createRequire(join(process.cwd(), "package.json"));
+    const inKernel = Object.keys(req.cache).some((p) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(p));
+    if (!inKernel) return null;
+    return req("tslab") as { newDisplay(): { text(s: string): void } };
+  } catch {
+    return null;
+  }
+}
+
+export function inNotebook(): boolean {
+  return tslabDisplay() !== null;
+}
+
+/** A live line in a tslab notebook, updated at most every `intervalMs`. */
+export function notebookProgress(label = "", intervalMs = 500): ProgressDisplay {
+  const tslab = tslabDisplay();
+  if (!tslab) return textProgress(process.stdout, label, 10_000);
+  const display = tslab.newDisplay();
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (shown && now - last < intervalMs) return;
+      last = now;
+      shown = true;
+      display.text(`${label}${formatProgressLine(p)}`);
+    },
+    stop(p) {
+      if (p) display.text(`${label}${formatProgressLine(p)}`);
+    },
+  };
+}
+
+/** Plain lines at most every `intervalMs` (for logs that are not terminals). */
+export function textProgress(stream: NodeJS.WritableStream = process.stderr, label = "", intervalMs = 5000): ProgressDisplay {
+  let last = Date.now();
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - last < intervalMs) return;
+      last = now;
+      stream.write(`${label}${formatProgressLine(p)}\n`);
+    },
+    stop(p) {
+      if (p) stream.write(`${label}${formatProgressLine(p)}\n`);
+    },
+  };
+}
+
+/** A cli-progress bar on a terminal stream. */
+export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, label = ""): ProgressDisplay {
+  const req = createRequire(join(process.cwd(), "package.json"));
+  // cli-progress is CommonJS; loading it through require keeps this module importable from tslab too
+  const cliProgress = req("cli-progress") as typeof import("cli-progress");
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: `${label}{bar} {value}/{total} | {line}`,
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 50,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const line = (p: ProgressState) => formatProgressLine(p).split(" · ").slice(1).join(" · ");
+  return {
+    update(p) {
+      if (!started) {
+        bar.start(p.total, p.done, { line: line(p) });
+        started = true;
+      } else bar.update(p.done, { line: line(p) });
+    },
+    stop(p) {
+      if (p) this.update(p);
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** The right display for where we run: notebook line, terminal bar, or periodic log lines. */
+export function autoProgress(label = ""): ProgressDisplay {
+  if (inNotebook()) return notebookProgress(label);
+  if (process.stderr.isTTY) return terminalProgress(process.stderr, label);
+  return textProgress(process.stderr, label);
+}
+
+export const silentProgress: ProgressDisplay = { update() {}, stop() {} };
