@@ -85,6 +85,12 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
     members.push({ stratumIndex: si, of });
   });
 
+  if (subgroups.length === 0) {
+    throw new Error(
+      `${resp.file}: no subgroup has ${opts.minSubgroupSize}+ respondents (${n} respondents read); every subgroup of preset ${preset.name} is empty or too small`,
+    );
+  }
+
   // Pairs and the whole-sample distribution.
   const pairs: Pair[] = [];
   const population: Record<string, Record<string, number>> = {};

@@ -47,3 +47,16 @@ export function describeSource(b: Benchmark): string {
     ? `shipped aggregates (${p.aggregates}); no microdata needed`
     : `WVS-7 microdata ${p.file} (${p.format}, ${p.respondents} respondents)`;
 }
+
+/** A subgroup by id, with a clear error naming near matches. */
+export function getSubgroup(b: Benchmark, id: string): Benchmark["subgroups"][number] {
+  const s = b.subgroups.find((x) => x.id === id);
+  if (s) return s;
+  const stratum = id.split(":")[0];
+  const near = b.subgroups.filter((x) => x.stratum === stratum).map((x) => x.id);
+  throw new Error(
+    `unknown or empty subgroup "${id}" in benchmark ${b.options.preset}: ` +
+      (near.length ? `stratum ${stratum} has ${near.slice(0, 4).join(", ")}${near.length > 4 ? ", …" : ""}` : `expected "<stratum>:<value>[|<value>]", e.g. "${b.subgroups[0]?.id}"`) +
+      " (subgroups with fewer than 30 respondents are not in the benchmark)",
+  );
+}

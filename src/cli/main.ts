@@ -18,8 +18,20 @@ export async function buildProgram(): Promise<Command> {
   const dir = join(here, "commands");
   const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };
-    mod.register?.(program);
+    try {
+      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };
+      mod.register?.(program);
+    } catch (err) {
+      // One broken command must not take the others down: register a stub that reports why.
+      const name = f.replace(/\.ts$/, "");
+      program
+        .command(name)
+        .description(`(unavailable: ${(err as Error).message.split("\n")[0]})`)
+        .allowUnknownOption()
+        .action(() => {
+          throw new CliError(`command "${name}" failed to load: ${(err as Error).message}`);
+        });
+    }
   }
   return program;
 }

@@ -152,3 +152,8 @@ export function buildCodebook(sourceDir: string): Codebook {
     variables,
   };
 }
+
+/** The shipped file's exact bytes for a codebook. */
+export function serialiseCodebook(cb: Codebook): string {
+  return `${JSON.stringify(cb, null, 1)}\n`;
+}

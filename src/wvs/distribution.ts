@@ -59,3 +59,60 @@ export function answerDistribution(resp: Respondents, question: string, opts: Di
     }))
     .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : order(a.code) - order(b.code)));
 }
+
+export interface WeightingRow {
+  /** Answer code (questions only). */
+  code?: number;
+  label: string;
+  n: number;
+  unweighted: number;
+  weighted: number;
+  /** weighted − unweighted, percentage points. */
+  shift: number;
+}
+
+/**
+ * Unweighted vs W_WEIGHT-weighted shares of one question's answers (or of an attribute's values:
+ * pass an attribute name such as "ethnicity"). Shows what the survey weights change.
+ */
+export function compareWeighting(resp: Respondents, questionOrAttribute: string): WeightingRow[] {
+  const isAttribute = resp.attributes.includes(questionOrAttribute as never);
+  const col = resp.table.array(questionOrAttribute) as ArrayLike<number | string | null>;
+  const weights = resp.table.array("weight") as ArrayLike<number>;
+  const tally = new Map<number | string, { n: number; w: number }>();
+  let n = 0;
+  let wsum = 0;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v == null) continue;
+    const t = tally.get(v) ?? { n: 0, w: 0 };
+    t.n++;
+    t.w += weights[i];
+    tally.set(v, t);
+    n++;
+    wsum += weights[i];
+  }
+  const labels = isAttribute
+    ? null
+    : new Map((({ scale, offScale, missing }) => [...scale, ...offScale, ...missing])(getQuestion(questionOrAttribute)).map((o) => [o.code, o.label]));
+  const rows: WeightingRow[] = [...tally.entries()].map(([v, t]) => ({
+    ...(isAttribute ? {} : { code: v as number }),
+    label: labels ? (labels.get(v as number) ?? String(v)) : String(v),
+    n: t.n,
+    unweighted: (100 * t.n) / n,
+    weighted: (100 * t.w) / wsum,
+    shift: (100 * t.w) / wsum - (100 * t.n) / n,
+  }));
+  const order = (c: number): number => (c < 0 ? 1000 - c : c);
+  return rows.sort((a, b) => (isAttribute ? b.n - a.n : order(a.code!) - order(b.code!)));
+}
+
+/** Shares (percent of valid answers, unweighted) of the whole sample from a benchmark's shipped counts. */
+export function populationShares(population: Record<string, Record<string, number>>, question: string): { code: number; label: string; n: number; percent: number }[] {
+  const counts = population[question];
+  if (!counts) throw new Error(`no population counts for question ${question}`);
+  const q = getQuestion(question);
+  const labels = new Map([...q.scale, ...q.offScale].map((o) => [o.code, o.label]));
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return Object.entries(counts).map(([c, k]) => ({ code: Number(c), label: labels.get(Number(c)) ?? c, n: k, percent: (100 * k) / total }));
+}

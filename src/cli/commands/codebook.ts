@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { dataDir, sharedDir } from "../../paths";
-import { buildCodebook } from "../../wvs/codebook-build";
+import { buildCodebook, serialiseCodebook } from "../../wvs/codebook-build";
 import { emit } from "../output";
 
 export function register(program: Command): void {
@@ -16,7 +16,7 @@ export function register(program: Command): void {
       const source = resolve(opts.source ?? join(sharedDir(), "wvs-real"));
       const cb = buildCodebook(source);
       const out = join(resolve(opts.out ?? dataDir()), "codebook.json");
-      writeFileSync(out, `${JSON.stringify(cb, null, 1)}\n`);
+      writeFileSync(out, serialiseCodebook(cb));
       emit({ questions: Object.keys(cb.questions).length, variables: Object.keys(cb.variables).length, out }, opts.json, (v) => `wrote ${v.out} (${v.questions} questions, ${v.variables} demographic variables)`);
     });
 }

@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Execute svlab notebooks headlessly with the real tslab kernel, kernel started at the project root.
+
+tslab roots its TypeScript program at the kernel's working folder, so notebooks must run with the
+kernel at the project root (that is how `import ... from "./src/..."` resolves). nbconvert and
+`jupyter execute` start the kernel in the notebook's folder, hence this runner.
+
+Usage: run_notebooks.py [--inplace] [--timeout S] NOTEBOOK...
+Writes the executed notebook next to the source as NAME.out.ipynb (or in place with --inplace).
+Exit code 1 when any cell fails; the failing cell's source and error are printed.
+"""
+import argparse
+import os
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("notebooks", nargs="+")
+    ap.add_argument("--inplace", action="store_true", help="write outputs into the notebook itself")
+    ap.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    args = ap.parse_args()
+    os.environ.setdefault("JUPYTER_PATH", str(ROOT / ".jupyter" / "share" / "jupyter"))
+    failed = 0
+    for p in args.notebooks:
+        path = pathlib.Path(p)
+        t = time.time()
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(
+            nb,
+            kernel_name="tslab",
+            timeout=args.timeout,
+            allow_errors=False,
+            resources={"metadata": {"path": str(ROOT)}},
+        )
+        try:
+            client.execute()
+            status = "ok"
+        except CellExecutionError as e:
+            failed += 1
+            status = "FAILED"
+            print(f"{path}: cell failed\n{e}", file=sys.stderr)
+        except Exception as e:  # kernel died, timeout, …
+            failed += 1
+            status = "FAILED"
+            print(f"{path}: {type(e).__name__}: {e}", file=sys.stderr)
+        finally:
+            out = path if args.inplace else path.with_name(path.stem + ".out.ipynb")
+            nbformat.write(nb, out)
+        print(f"{path}: {status} in {time.time() - t:.1f}s", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

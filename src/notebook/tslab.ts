@@ -1,0 +1,64 @@
+/**
+ * Access to tslab's display API when running inside the tslab kernel, and a plain-console fallback
+ * elsewhere (tsx scripts, tests), so helpers can always call it.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+export interface Display {
+  html(s: string): void;
+  markdown(s: string): void;
+  svg(s: string): void;
+  png(b: Uint8Array): void;
+  text(s: string): void;
+}
+
+interface TslabModule {
+  display: Display;
+  newDisplay(): Display;
+}
+
+let mod: TslabModule | null | undefined;
+
+/** True when this process is a tslab kernel. */
+export function inKernel(): boolean {
+  return tslab() !== null;
+}
+
+function tslab(): TslabModule | null {
+  if (mod !== undefined) return mod;
+  mod = null;
+  // The kernel's entry point is tslab's own main script; outside it, display calls would go nowhere.
+  const isKernel = process.argv.some((a) => /tslab/.test(a)) && process.argv.includes("kernel");
+  if (!isKernel) return mod;
+  try {
+    const req = createRequire(join(process.cwd(), "package.json"));
+    mod = req("tslab") as TslabModule;
+  } catch {
+    mod = null;
+  }
+  return mod;
+}
+
+const consoleDisplay: Display = {
+  html: (s) => console.log(s.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim()),
+  markdown: (s) => console.log(s),
+  svg: () => console.log("[svg figure]"),
+  png: () => console.log("[png figure]"),
+  text: (s) => console.log(s),
+};
+
+/** The notebook display (or the console). */
+export function display(): Display {
+  return tslab()?.display ?? consoleDisplay;
+}
+
+/** A display entry that each call overwrites (live progress lines); the console fallback rewrites the line. */
+export function newDisplay(): Display {
+  const t = tslab();
+  if (t) return t.newDisplay();
+  return {
+    ...consoleDisplay,
+    text: (s) => process.stdout.write(`\r${s}`),
+  };
+}

@@ -1,0 +1,45 @@
+/** WVS data as dataframes in two lines: `const df = await wvsFrame();` (danfojs) or `wvsTable()` (arquero). */
+import dfd, { type DataFrame } from "./danfo";
+import { loadRespondents, type Respondents, type Table } from "./respondents";
+import { ATTRIBUTES } from "./attributes";
+
+export interface FrameOptions {
+  /** WVS file (default: WVS_CSV or ../shared/wvs-real). */
+  file?: string;
+  /** Columns to keep (default: id, weight, the persona attributes and every value question). */
+  columns?: string[];
+}
+
+let last: { file?: string; resp: Promise<Respondents> } | null = null;
+
+function respondents(file?: string): Promise<Respondents> {
+  if (!last || last.file !== file) last = { file, resp: loadRespondents(file) };
+  return last.resp;
+}
+
+/** The respondents as an arquero table (typed columns, labelled attributes). */
+export async function wvsTable(opts: FrameOptions = {}): Promise<Table> {
+  const r = await respondents(opts.file);
+  return opts.columns ? r.table.select(...opts.columns) : r.table;
+}
+
+/** The respondents as a danfojs DataFrame. */
+export async function wvsFrame(opts: FrameOptions = {}): Promise<DataFrame> {
+  return toDanfo(await wvsTable(opts));
+}
+
+/** Any arquero table → danfojs DataFrame. */
+export function toDanfo(table: Table): DataFrame {
+  const cols: Record<string, unknown[]> = {};
+  for (const name of table.columnNames()) cols[name] = Array.from(table.array(name) as ArrayLike<unknown>);
+  return new dfd.DataFrame(cols);
+}
+
+/** Attribute columns with their descriptions, for a notebook's "what is in here" cell. */
+export function describeAttributes(r: Respondents): { attribute: string; description: string; values: number }[] {
+  return r.attributes.map((a) => ({
+    attribute: a,
+    description: ATTRIBUTES[a].description,
+    values: new Set((r.table.array(a) as ArrayLike<unknown>) as unknown as unknown[]).size,
+  }));
+}

@@ -1,0 +1,125 @@
+/**
+ * Synthetic WVS-7 files in the real files' shapes, for tests and benchmarks. Every value is random
+ * (seeded); no real respondent's answers are in here. Column names follow the cross-national v6.0
+ * header: technical columns, then the codebook's value items and the demographic variables.
+ */
+import { createWriteStream, writeFileSync } from "node:fs";
+import { loadCodebook } from "../../src/wvs/codebook";
+
+/** Deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TECH = ["version", "doi", "A_WAVE", "A_YEAR", "A_STUDY", "B_COUNTRY", "B_COUNTRY_ALPHA", "D_INTERVIEW", "W_WEIGHT"];
+const DEMO: Record<string, number[]> = {
+  Q260: [1, 2],
+  X003R: [1, 2, 3, 4, 5, 6],
+  Q262: [21, 30, 40, 50, 60, 70],
+  Q289: [0, 1, 2, 5, 6, 7, 9],
+  Q289CS9: [70000000, 100000020, 20000000, 50000000, 90101000],
+  Q290: [702004, 702006, 702003],
+  Q273: [1, 6],
+  Q275R: [1, 2, 3],
+  Q279: [1, 4],
+  Q288R: [1, 2, 3],
+};
+
+export interface SyntheticOptions {
+  rows: number;
+  /** Share of rows that are Singapore (B_COUNTRY 702); the rest get other country codes. */
+  singaporeShare?: number;
+  seed?: number;
+  /** Pad with filler columns up to this many (the real cross-national file has 613). */
+  columns?: number;
+  delimiter?: "," | ";";
+  /** Write numbers as floats ("1.0"), as the single-country file does. */
+  floats?: boolean;
+}
+
+export function syntheticHeader(columns = 613): string[] {
+  const questions = Object.keys(loadCodebook().questions);
+  const base = [...TECH, ...questions, ...Object.keys(DEMO)];
+  const filler: string[] = [];
+  for (let i = 0; base.length + filler.length < columns; i++) filler.push(`Y${String(i).padStart(3, "0")}`);
+  return [...base, ...filler];
+}
+
+/** Write a synthetic file; returns its header. Streams, so 90,000 × 613 stays small in memory. */
+export async function writeSyntheticWvs(path: string, opts: SyntheticOptions): Promise<string[]> {
+  const header = syntheticHeader(opts.columns);
+  const cb = loadCodebook();
+  const r = rng(opts.seed ?? 1);
+  const d = opts.delimiter ?? ",";
+  const num = (x: number): string => (opts.floats ? (Number.isInteger(x) ? `${x}.0` : String(x)) : String(x));
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const countries = [32, 76, 156, 276, 392, 410, 458, 608, 764, 840];
+  const out = createWriteStream(path);
+  const write = (s: string): Promise<void> => new Promise((res) => (out.write(s) ? res() : out.once("drain", () => res())));
+  await write(`\uFEFF${header.join(d)}\n`);
+  const codeSets = header.map((h) => {
+    const q = cb.questions[h];
+    if (q) return [...q.scale, ...q.offScale].map((o) => o.code).concat([-1, -2]);
+    return DEMO[h] ?? null;
+  });
+  for (let i = 0; i < opts.rows; i++) {
+    const sg = r() < (opts.singaporeShare ?? 1);
+    const cells = header.map((h, k) => {
+      switch (h) {
+        case "version": return "6-0-0 (2024-04-30)";
+        case "doi": return "doi.org/10.14281/18241.24";
+        case "A_WAVE": return num(7);
+        case "A_YEAR": return num(2020);
+        case "A_STUDY": return num(2);
+        case "B_COUNTRY": return num(sg ? 702 : pick(countries));
+        case "B_COUNTRY_ALPHA": return sg ? "SGP" : "XXX";
+        case "D_INTERVIEW": return num(900000000 + i);
+        case "W_WEIGHT": return num(Math.round((0.5 + r()) * 1000) / 1000);
+      }
+      const set = codeSets[k];
+      if (set) return num(r() < 0.03 ? set[set.length - 1] : pick(set.slice(0, Math.max(1, set.length - 2))));
+      return num(Math.floor(r() * 5));
+    });
+    await write(`${cells.join(d)}\n`);
+  }
+  await new Promise<void>((res) => out.end(() => res()));
+  return header;
+}
+
+/** A small synthetic file written synchronously (for bad-input tests that then mangle it). */
+export function smallSyntheticText(rows = 50, seed = 7): string {
+  const header = syntheticHeader(0);
+  const cb = loadCodebook();
+  const r = rng(seed);
+  const lines = [header.join(",")];
+  for (let i = 0; i < rows; i++) {
+    lines.push(
+      header
+        .map((h) => {
+          if (h === "version") return "6-0-0 (2024-04-30)";
+          if (h === "doi") return "doi.org/10.14281/18241.24";
+          if (h === "B_COUNTRY") return "702";
+          if (h === "B_COUNTRY_ALPHA") return "SGP";
+          if (h === "D_INTERVIEW") return String(900000000 + i);
+          if (h === "W_WEIGHT") return "1";
+          const q = cb.questions[h];
+          const set = q ? q.scale.map((o) => o.code) : DEMO[h];
+          return set ? String(set[Math.floor(r() * set.length)]) : "0";
+        })
+        .join(","),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function writeText(path: string, text: string): string {
+  writeFileSync(path, text);
+  return path;
+}
