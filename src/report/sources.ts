@@ -1,0 +1,73 @@
+/**
+ * Where predictions come from: results runs (runner's folders) or baseline providers computed on
+ * the fly (no run needed: baselines are deterministic functions of the benchmark).
+ */
+import type { Benchmark, Split } from "../benchmark/types";
+import { createProvider } from "../models/registry";
+import { buildPrompt, DEFAULT_TEMPLATE } from "../personas";
+import { listRuns, readResults, type RunManifest } from "../runner/results";
+import type { Prediction } from "../runner/types";
+
+export interface PredictionSource {
+  /** Provider spec. */
+  model: string;
+  kind: "run" | "baseline";
+  /** Run id for runs; the spec for baselines. */
+  id: string;
+  split: Split | "all";
+  predictions: Prediction[];
+  manifest?: RunManifest;
+}
+
+/** The default baselines every report includes. */
+export const DEFAULT_BASELINES = ["baseline:population-mode", "baseline:attribute-product"];
+
+/** Ask a baseline provider for every pair of the split (prompts built as the runner would). */
+export async function baselinePredictions(spec: string, bench: Benchmark, opts: { split?: Split; templateId?: string } = {}): Promise<Prediction[]> {
+  if (!spec.startsWith("baseline:")) throw new Error(`"${spec}" is not a baseline spec; evaluate LLMs from a results run (svlab run)`);
+  const provider = await createProvider(spec, { benchmark: bench });
+  const questions = new Map(bench.questions.map((q) => [q.id, q]));
+  const subgroups = new Map(bench.subgroups.map((s) => [s.id, s]));
+  const templateId = opts.templateId ?? DEFAULT_TEMPLATE;
+  const out: Prediction[] = [];
+  try {
+    for (const p of bench.pairs) {
+      if (opts.split && p.split !== opts.split) continue;
+      const q = questions.get(p.question);
+      const s = subgroups.get(p.subgroup);
+      if (!q || !s) throw new Error(`benchmark pair ${p.question}::${p.subgroup} has no ${q ? "subgroup" : "question"} entry`);
+      const a = await provider.answer(buildPrompt(q, s, templateId), {});
+      out.push({
+        model: spec, templateId, question: p.question, subgroup: p.subgroup, split: p.split, sample: 0,
+        code: a.code, refused: a.refused, reason: a.reason, distribution: a.distribution, validMass: a.validMass,
+      });
+    }
+  } finally {
+    await provider.close?.();
+  }
+  return out;
+}
+
+export async function baselineSource(spec: string, bench: Benchmark, split?: Split): Promise<PredictionSource> {
+  return { model: spec, kind: "baseline", id: spec, split: split ?? "all", predictions: await baselinePredictions(spec, bench, { split }) };
+}
+
+/**
+ * Runs in a results folder (default: SVLAB_RESULTS or ./results), optionally only one split and
+ * only completed runs. Oldest first.
+ */
+export async function runSources(root?: string, filter: { split?: Split; model?: string; includeIncomplete?: boolean } = {}): Promise<PredictionSource[]> {
+  const runs = await listRuns(root);
+  const out: PredictionSource[] = [];
+  for (const r of runs) {
+    const m = r.manifest;
+    if (!filter.includeIncomplete && m.status !== "completed") continue;
+    if (filter.model && m.model !== filter.model) continue;
+    if (filter.split && m.split !== filter.split && m.split !== "all" && m.split !== "pairs") continue;
+    const res = await readResults(r.dir);
+    const preds = filter.split ? res.predictions.filter((p) => p.split === filter.split) : res.predictions;
+    if (preds.length === 0) continue;
+    out.push({ model: m.model, kind: "run", id: m.runId, split: filter.split ?? (m.split as Split | "all"), predictions: preds, manifest: m });
+  }
+  return out;
+}
