@@ -1,0 +1,107 @@
+/**
+ * svlab evaluate: score one model on one split against the benchmark labels. LLMs are read from
+ * a results run (the newest completed one for the model and split, or --run); baseline:* specs are
+ * computed on the spot from the benchmark (no run needed).
+ */
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { loadBenchmark } from "../../benchmark/load";
+import type { Split } from "../../benchmark/types";
+import { evaluatePredictions, evaluationJson, type By, type MetricName } from "../../metrics";
+import { baselinePredictions } from "../../report/sources";
+import { latestRun, readResults, resultsRoot } from "../../runner/results";
+import type { Prediction } from "../../runner/types";
+import { CliError, emit } from "../output";
+
+interface EvaluateCliOptions {
+  model?: string;
+  run?: string;
+  split: string;
+  template?: string;
+  results?: string;
+  wvs?: string;
+  ties: string;
+  bootstrap: string;
+  seed: string;
+  by?: string;
+  json?: boolean;
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
+
+export function register(program: Command): void {
+  program
+    .command("evaluate")
+    .description("accuracy, NMAE (+ CIs, macro, disparity) of one model on a split, against the benchmark labels")
+    .option("--model <spec>", "provider spec: baseline:* is computed directly; others use their newest completed run")
+    .option("--run <id|dir>", "evaluate this results run (default: newest completed run of --model on --split)")
+    .option("--split <split>", "train | ood", "ood")
+    .option("--template <id>", "template to score when a run has several (default: system-persona or the first)")
+    .option("--results <dir>", "results root (default: SVLAB_RESULTS or ./results)")
+    .option("--wvs <file>", "rebuild the labels from this WVS-7 file instead of the shipped aggregates")
+    .option("--ties <policy>", "label (the benchmark's single modal code) | any (any tied mode counts)", "label")
+    .option("--bootstrap <n>", "bootstrap resamples over questions for the CIs (0 = none)", "1000")
+    .option("--seed <n>", "bootstrap seed", "1")
+    .option("--by <grouping>", "also print per-group scores: subgroup | stratum | template | attribute:<name>")
+    .option("--json", "print JSON: {n, accuracy, nmae, parsed, refused, ci, macro, disparity, coverage, …}")
+    .action(async (o: EvaluateCliOptions) => {
+      if (o.split !== "ood" && o.split !== "train") throw new CliError(`--split must be train or ood, got "${o.split}"`);
+      if (o.ties !== "label" && o.ties !== "any") throw new CliError(`--ties must be label or any, got "${o.ties}"`);
+      const B = Number(o.bootstrap);
+      const seed = Number(o.seed);
+      if (!Number.isInteger(B) || B < 0) throw new CliError(`--bootstrap must be a whole number ≥ 0, got "${o.bootstrap}"`);
+      if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got "${o.seed}"`);
+      if (!o.model && !o.run) throw new CliError("give --model SPEC (e.g. baseline:population-mode, openai:gpt-4.1-mini) or --run ID");
+      const split = o.split as Split;
+      const bench = await loadBenchmark(o.wvs ? { wvs: resolve(o.wvs) } : {});
+      let predictions: Prediction[];
+      let source: Record<string, unknown>;
+      if (o.run) {
+        const res = await readResults(o.run, o.results);
+        if (o.model && res.manifest.model !== o.model) throw new CliError(`run ${res.manifest.runId} is of model ${res.manifest.model}, not ${o.model}`);
+        predictions = res.predictions;
+        source = { kind: "run", runId: res.manifest.runId, dir: res.dir, status: res.manifest.status, errors: res.errors.length };
+      } else if (o.model!.startsWith("baseline:")) {
+        predictions = await baselinePredictions(o.model!, bench, { split, templateId: o.template });
+        source = { kind: "baseline", computed: "from the benchmark, no run needed" };
+      } else {
+        const run = await latestRun({ model: o.model, split }, o.results);
+        if (!run) {
+          throw new CliError(
+            `no completed run of ${o.model} on the ${split} split under ${resultsRoot(o.results)}; ` +
+              `run \`svlab run --model ${o.model} --split ${split}\` first, or pass --run`,
+          );
+        }
+        const res = await readResults(run.dir);
+        predictions = res.predictions;
+        source = { kind: "run", runId: run.runId, dir: run.dir, status: run.manifest.status, errors: res.errors.length };
+      }
+      const ev = evaluatePredictions(bench, predictions, { split, templateId: o.template, ties: o.ties as "label" | "any", bootstrap: B, seed });
+      if (ev.n === 0) throw new CliError(`no ${split} predictions to score (${predictions.length} predictions read; wrong --split?)`);
+      const out: Record<string, unknown> = { ...evaluationJson(ev), source };
+      if (o.by) {
+        const by = o.by as By;
+        const acc = ev.frame.byGroup("accuracy", by);
+        const nm = ev.frame.values("nmae" as MetricName, by);
+        out.groups = acc.map((r) => ({ group: r.group, pairs: r.pairs, size: r.size, small: r.small, accuracy: r.value, nmae: nm.get(r.group) }));
+      }
+      emit(out, o.json, () => human(out, ev.ci !== undefined));
+    });
+}
+
+function human(o: Record<string, any>, ci: boolean): string {
+  const lines = [
+    `${o.model} · ${o.split} · template ${o.templateId} · ${o.n} pairs (${o.subgroups} subgroups × ${o.questions} questions)`,
+    `accuracy ${pct(o.accuracy)}${ci ? ` [${pct(o.ci.accuracy.lo)}, ${pct(o.ci.accuracy.hi)}]` : ""}   NMAE ${pct(o.nmae)}${ci ? ` [${pct(o.ci.nmae.lo)}, ${pct(o.ci.nmae.hi)}]` : ""}   (micro, over pairs${ci ? `; ${Math.round(o.ci.level * 100)}% CI, ${o.ci.resamples} resamples of questions` : ""})`,
+    `macro over subgroups: accuracy ${pct(o.macro.accuracy)}  NMAE ${pct(o.macro.nmae)}`,
+    `parsed ${pct(o.parsed)}  refused ${pct(o.refused)}  (${o.unparsedPairs} unparsed, ${o.refusedPairs} refused pairs; scored wrong, error 1)`,
+    `disparity over subgroups: accuracy norm. range ${pct(o.disparity.accuracy.normalisedRange)} CV ${pct(o.disparity.accuracy.cv)} · NMAE norm. range ${pct(o.disparity.nmae.normalisedRange)} CV ${pct(o.disparity.nmae.cv)} (population σ)`,
+  ];
+  if (o.distribution) lines.push(`distribution (${o.distribution.n} pairs): W1 ${pct(o.distribution.w1)}  JSD ${pct(o.distribution.jsd)}  expected NMAE ${pct(o.distribution.expectedNmae)}  valid mass ${pct(o.distribution.validMass)}`);
+  if (o.coverage.missing) lines.push(`coverage: ${o.coverage.missing} of ${o.coverage.expected} pairs have no prediction`);
+  if (o.groups) {
+    lines.push("", "group | pairs | accuracy | NMAE");
+    for (const g of o.groups) lines.push(`${g.group} | ${g.pairs} | ${pct(g.accuracy)} | ${pct(g.nmae)}${g.small ? "  (small)" : ""}`);
+  }
+  return lines.join("\n");
+}
