@@ -1,0 +1,197 @@
+/**
+ * `openai:MODEL` and `openai-compatible:BASE_URL#MODEL` through the openai SDK (chat completions).
+ * The runner owns retries, so the SDK client is built with maxRetries: 0 and every failure is
+ * mapped to a ProviderError (status, Retry-After seconds, transient flag).
+ * Keys: OPENAI_API_KEY for openai:, SVLAB_API_KEY for compatible servers (never OPENAI_API_KEY,
+ * so an OpenAI key is not sent to a third-party URL). Keys never reach meta, errors or logs.
+ */
+import OpenAI from "openai";
+import { normaliseOverCodes } from "./distribution";
+import { parseAnswer } from "./parse-answer";
+import { costOf } from "./pricing";
+import type { Answer, GenerateOptions, Prompt, Provider } from "./types";
+import { ProviderError } from "./types";
+
+export interface OpenAIProviderOptions {
+  /** "openai" (api.openai.com unless overridden) or "openai-compatible". */
+  kind: "openai" | "openai-compatible";
+  model: string;
+  baseURL?: string;
+  /** Per-request timeout, ms (default 60 000). */
+  timeoutMs?: number;
+  /** Environment to read the key from (default process.env; tests pass their own). */
+  env?: Record<string, string | undefined>;
+  /** Default top_logprobs when a distribution is asked for (default 20, OpenAI's maximum). */
+  topLogprobs?: number;
+}
+
+type ChatCompletion = OpenAI.Chat.Completions.ChatCompletion;
+type TokenLogprob = OpenAI.Chat.Completions.ChatCompletionTokenLogprob;
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Provider {
+  const env = o.env ?? process.env;
+  let apiKey: string | undefined;
+  let baseURL: string;
+  if (o.kind === "openai") {
+    apiKey = env.OPENAI_API_KEY;
+    if (!apiKey) throw new ProviderError(`${id}: OPENAI_API_KEY is not set (keys are read from the environment only)`);
+    baseURL = o.baseURL ?? env.OPENAI_BASE_URL ?? "https://api.openai.com/v1";
+  } else {
+    if (!o.baseURL) throw new ProviderError(`${id}: expected openai-compatible:BASE_URL#MODEL, e.g. openai-compatible:http://127.0.0.1:8000/v1#llama3`);
+    baseURL = o.baseURL;
+    // local servers (vLLM, llama.cpp, Ollama) accept any key; the SDK insists on a non-empty one
+    apiKey = env.SVLAB_API_KEY || "no-key";
+  }
+  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: timeoutMs, organization: null, project: null });
+  const provider = o.kind;
+
+  return {
+    id,
+    capabilities: { distribution: true, seed: true, batch: o.kind === "openai" },
+    async answer(prompt: Prompt, opts: GenerateOptions & { signal?: AbortSignal }): Promise<Answer> {
+      const started = performance.now();
+      const body: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
+        model: o.model,
+        messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
+      };
+      if (opts.temperature !== undefined) body.temperature = opts.temperature;
+      if (opts.seed !== undefined) body.seed = opts.seed;
+      if (opts.maxTokens !== undefined) {
+        // OpenAI's newer models reject max_tokens; compatible servers mostly only know max_tokens
+        if (o.kind === "openai") body.max_completion_tokens = opts.maxTokens;
+        else body.max_tokens = opts.maxTokens;
+      }
+      if (opts.distribution) {
+        body.logprobs = true;
+        body.top_logprobs = opts.topLogprobs ?? o.topLogprobs ?? 20;
+      }
+      let res: ChatCompletion;
+      try {
+        res = await client.chat.completions.create(body, { signal: opts.signal });
+      } catch (err) {
+        throw toProviderError(err, id, timeoutMs, opts.signal);
+      }
+      const latencyMs = performance.now() - started;
+      const choice = res?.choices?.[0];
+      if (!choice || !choice.message) throw new ProviderError(`${id}: malformed response (no choices[0].message)`, 200, undefined, true);
+      const text = choice.message.content ?? "";
+      const parsed = parseAnswer(text, prompt.answerCodes, prompt.answerLabels);
+      const refusalText = choice.message.refusal;
+      const usage = res.usage ? { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens } : undefined;
+      const answer: Answer = {
+        text,
+        code: parsed.code,
+        refused: parsed.refused || !!refusalText,
+        latencyMs,
+        meta: {
+          provider,
+          model: res.model,
+          requestedModel: o.model,
+          systemFingerprint: res.system_fingerprint ?? null,
+          finishReason: choice.finish_reason,
+          id: res.id,
+          parseMethod: parsed.method,
+          ...(o.kind === "openai-compatible" ? { baseURL } : {}),
+          ...(refusalText ? { refusal: refusalText } : {}),
+        },
+      };
+      if (parsed.code === null) answer.reason = refusalText ? "refusal" : parsed.reason;
+      if (usage) {
+        answer.usage = usage;
+        const cost = o.kind === "openai" ? costOf(res.model || o.model, usage.inputTokens, usage.outputTokens) ?? costOf(o.model, usage.inputTokens, usage.outputTokens) : undefined;
+        if (cost !== undefined) answer.cost = cost;
+      }
+      if (opts.distribution) {
+        const content = choice.logprobs?.content;
+        if (content && content.length) {
+          const d = distributionFromLogprobs(content, prompt.answerCodes);
+          if (d) {
+            answer.distribution = d.distribution;
+            answer.validMass = d.validMass;
+          }
+          answer.meta!.logprobs = d ? "ok" : "no code token";
+        } else {
+          answer.meta!.logprobs = "unavailable";
+        }
+      }
+      return answer;
+    },
+    async close() {
+      /* fetch keeps no state we own */
+    },
+  };
+}
+
+/** Strip what wraps a code token: leading space, markdown bold, quotes. " 3" / "**3" → "3". */
+function codeOfToken(token: string): string {
+  return token.replace(/^[\s*_"'`(]+/, "").replace(/[\s*_"'`).]+$/, "");
+}
+
+/**
+ * Answer distribution from chat logprobs: find the token where the code is emitted (the first
+ * token after the last "Answer" marker that starts with a digit or "-", else the first such token in
+ * the reply) and read its top_logprobs. Codes are matched on whole tokens: OpenAI's tokenizers
+ * encode 1–3 digit numbers as one token, so " 10" is code 10 and " 1" is code 1. Mass on tokens
+ * that are not valid codes is reported through validMass (the renormalising constant).
+ */
+export function distributionFromLogprobs(content: TokenLogprob[], codes: number[]): { distribution: Record<string, number>; validMass: number } | undefined {
+  let text = "";
+  const starts: number[] = [];
+  for (const t of content) { starts.push(text.length); text += t.token; }
+  const markers = [...text.matchAll(/answer/gi)];
+  const from = markers.length ? markers[markers.length - 1].index! + 6 : 0;
+  let at = -1;
+  for (let i = 0; i < content.length; i++) {
+    if (starts[i] + content[i].token.length <= from) continue;
+    if (/^-?\d/.test(codeOfToken(content[i].token))) { at = i; break; }
+  }
+  if (at < 0) return undefined;
+  const tops = content[at].top_logprobs?.length ? content[at].top_logprobs : [{ token: content[at].token, logprob: content[at].logprob }];
+  const mass: Record<string, number> = {};
+  const valid = new Set(codes.map(String));
+  for (const t of tops) {
+    const c = codeOfToken(t.token);
+    if (valid.has(c)) mass[c] = (mass[c] ?? 0) + Math.exp(t.logprob);
+  }
+  return normaliseOverCodes(mass, codes);
+}
+
+/** Seconds from Retry-After (delta-seconds or HTTP date) or retry-after-ms. */
+export function retryAfterSeconds(headers: Headers | undefined): number | undefined {
+  if (!headers || typeof headers.get !== "function") return undefined;
+  const ms = headers.get("retry-after-ms");
+  if (ms && Number.isFinite(Number(ms))) return Number(ms) / 1000;
+  const ra = headers.get("retry-after");
+  if (!ra) return undefined;
+  if (Number.isFinite(Number(ra))) return Number(ra);
+  const date = Date.parse(ra);
+  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
+}
+
+/** Map anything the SDK throws to a ProviderError the runner can act on. */
+export function toProviderError(err: unknown, id: string, timeoutMs: number, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason ?? err; // the caller stopped us: not a provider failure
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError(`${id}: timed out after ${timeoutMs} ms`, undefined, undefined, true);
+  if (err instanceof OpenAI.APIUserAbortError) return err;
+  if (err instanceof OpenAI.APIConnectionError) {
+    const cause = (err as { cause?: Error }).cause?.message;
+    return new ProviderError(`${id}: connection error${cause ? ` (${cause})` : ""}`, undefined, undefined, true);
+  }
+  if (err instanceof OpenAI.APIError) {
+    const status = err.status;
+    const transient = status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
+    const msg = (err.error as { message?: string } | undefined)?.message ?? err.message;
+    return new ProviderError(`${id}: HTTP ${status ?? "?"}: ${msg}`, status, retryAfterSeconds(err.headers as Headers | undefined), transient);
+  }
+  if (err instanceof SyntaxError) return new ProviderError(`${id}: malformed response body (${err.message.slice(0, 120)})`, 200, undefined, true);
+  const e = err as Error;
+  // undici reports a body cut mid-way as TypeError("terminated")
+  if (e?.name === "TypeError" && /terminated|other side closed|socket/i.test(`${e.message} ${(e as { cause?: Error }).cause?.message ?? ""}`)) {
+    return new ProviderError(`${id}: response body truncated (${e.message})`, 200, undefined, true);
+  }
+  if (e?.name === "AbortError" || e?.name === "TimeoutError") return new ProviderError(`${id}: timed out`, undefined, undefined, true);
+  return new ProviderError(`${id}: ${e?.message ?? String(err)}`, undefined, undefined, false);
+}
