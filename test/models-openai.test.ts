@@ -1,0 +1,185 @@
+/** The OpenAI path against our local chat-completions server (test/support/openai-server.ts). */
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { startOpenAIServer, type OpenAIServer } from "./support/openai-server";
+import { createProvider } from "../src/models/registry";
+import { ProviderError, type Prompt, type Provider } from "../src/models/types";
+import { costOf, priceOf, PRICES_AS_OF } from "../src/models/pricing";
+
+const prompt: Prompt = {
+  question: "Q1",
+  subgroup: "sex:Female",
+  templateId: "system-persona",
+  messages: [
+    { role: "system", content: "You are a woman living in Singapore." },
+    { role: "user", content: "Question: How important is family?\n1. Very important\n2. Rather important\n3. Not very important\n4. Not at all important" },
+  ],
+  answerCodes: [1, 2, 3, 4],
+  answerLabels: { "1": "Very important", "2": "Rather important", "3": "Not very important", "4": "Not at all important" },
+};
+
+let server: OpenAIServer;
+let openai: Provider;
+let compatible: Provider;
+
+before(async () => {
+  server = await startOpenAIServer();
+  openai = await createProvider("openai:gpt-4.1-mini", { baseURL: server.baseURL, env: { OPENAI_API_KEY: "sk-test-123" }, timeoutMs: 300 });
+  compatible = await createProvider(`openai-compatible:${server.baseURL}#local-model`, { env: {}, timeoutMs: 300 });
+});
+after(async () => server.close());
+
+async function rejectsWith(p: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ProviderError, `expected ProviderError, got ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+    return e;
+  }
+  assert.fail("expected a rejection");
+}
+
+test("answer: text parsed, parameters passed through, meta and cost recorded, key only in the header", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ text: "Answer: 2", usage: { prompt_tokens: 1000, completion_tokens: 4 }, systemFingerprint: "fp_abc" }));
+  const a = await openai.answer(prompt, { temperature: 0, seed: 7, maxTokens: 5 });
+  assert.equal(a.code, 2);
+  assert.equal(a.refused, false);
+  assert.equal(a.text, "Answer: 2");
+  assert.deepEqual(a.usage, { inputTokens: 1000, outputTokens: 4 });
+  assert.equal(a.cost, costOf("gpt-4.1-mini", 1000, 4));
+  assert.ok(Math.abs(a.cost! - (1000 * 0.4 + 4 * 1.6) / 1e6) < 1e-15);
+  assert.equal(a.meta!.systemFingerprint, "fp_abc");
+  assert.equal(a.meta!.model, "gpt-4.1-mini-2025-04-14");
+  assert.equal(a.meta!.finishReason, "stop");
+  assert.ok(!JSON.stringify(a).includes("sk-test-123"), "the key must not appear in the answer");
+  const req = server.requests[0];
+  assert.equal(req.body.model, "gpt-4.1-mini");
+  assert.equal(req.body.temperature, 0);
+  assert.equal(req.body.seed, 7);
+  assert.equal(req.body.max_completion_tokens, 5);
+  assert.equal(req.body.logprobs, undefined);
+  assert.deepEqual(req.body.messages, prompt.messages);
+  assert.equal(req.headers.authorization, "Bearer sk-test-123");
+});
+
+test("openai-compatible sends max_tokens, uses SVLAB_API_KEY (never OPENAI_API_KEY), records baseURL", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ text: "Answer: 4" }));
+  const a = await compatible.answer(prompt, { maxTokens: 8 });
+  assert.equal(a.code, 4);
+  assert.equal(server.requests[0].body.max_tokens, 8);
+  assert.equal(server.requests[0].headers.authorization, "Bearer no-key");
+  assert.equal(a.meta!.baseURL, server.baseURL);
+  assert.equal(a.cost, undefined); // no price for unknown models, never guessed
+  const keyed = await createProvider(`openai-compatible:${server.baseURL}#m`, { env: { SVLAB_API_KEY: "sv-1", OPENAI_API_KEY: "sk-nope" } });
+  await keyed.answer(prompt, {});
+  assert.equal(server.requests[1].headers.authorization, "Bearer sv-1");
+});
+
+test("openai: without OPENAI_API_KEY the provider refuses to start", async () => {
+  await assert.rejects(createProvider("openai:gpt-4o", { env: {} }), /OPENAI_API_KEY is not set/);
+});
+
+test("logprobs → distribution over codes (renormalised, validMass kept)", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ text: "Answer: 2", codeProbabilities: { "1": 0.2, "2": 0.5, "3": 0.1, "4": 0.1, "7": 0.1 } }));
+  const a = await compatible.answer(prompt, { distribution: true, topLogprobs: 5 });
+  assert.equal(server.requests[0].body.logprobs, true);
+  assert.equal(server.requests[0].body.top_logprobs, 5);
+  assert.equal(a.code, 2);
+  const d = a.distribution!;
+  assert.ok(Math.abs(d["1"] - 0.2 / 0.9) < 1e-9 && Math.abs(d["2"] - 0.5 / 0.9) < 1e-9 && Math.abs(d["4"] - 0.1 / 0.9) < 1e-9);
+  assert.ok(Math.abs(Object.values(d).reduce((s, x) => s + x, 0) - 1) < 1e-12);
+  assert.ok(Math.abs(a.validMass! - 0.9) < 1e-9);
+  assert.equal(a.meta!.logprobs, "ok");
+});
+
+test("multi-digit code tokens: ' 10' is code 10, ' 1' is code 1", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ text: "Answer: 10", logprobsContent: [
+    { token: "Answer", logprob: 0 }, { token: ":", logprob: 0 },
+    { token: " 10", logprob: Math.log(0.6), top_logprobs: [{ token: " 10", logprob: Math.log(0.6) }, { token: " 1", logprob: Math.log(0.3) }, { token: " 9", logprob: Math.log(0.1) }] },
+  ] }));
+  const ten = { ...prompt, answerCodes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], answerLabels: {} };
+  const a = await compatible.answer(ten, { distribution: true });
+  assert.equal(a.code, 10);
+  assert.ok(Math.abs(a.distribution!["10"] - 0.6) < 1e-9 && Math.abs(a.distribution!["1"] - 0.3) < 1e-9 && a.distribution!["2"] === 0);
+});
+
+test("a server without logprobs gives no distribution but still an answer", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ text: "Answer: 3", logprobsContent: [] }));
+  const a = await compatible.answer(prompt, { distribution: true });
+  assert.equal(a.code, 3);
+  assert.equal(a.distribution, undefined);
+  assert.equal(a.meta!.logprobs, "unavailable");
+});
+
+test("429 with Retry-After → transient ProviderError with retryAfterSeconds; asked exactly once (no SDK retries)", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ kind: "rate-limit", retryAfterSeconds: 7 }));
+  const e = await rejectsWith(openai.answer(prompt, {}));
+  assert.equal(e.status, 429);
+  assert.equal(e.retryAfterSeconds, 7);
+  assert.equal(e.transient, true);
+  assert.equal(server.count(), 1);
+});
+
+test("500 is transient; 400, 401, 404 are not; each asked once", async () => {
+  for (const [status, transient] of [[500, true], [503, true], [400, false], [401, false], [404, false]] as const) {
+    server.reset();
+    server.setBehaviour(() => ({ kind: "status", status, body: { error: { message: `boom ${status}` } } }));
+    const e = await rejectsWith(openai.answer(prompt, {}));
+    assert.equal(e.status, status);
+    assert.equal(e.transient, transient, `status ${status}`);
+    assert.match(e.message, new RegExp(`HTTP ${status}: boom ${status}`));
+    assert.ok(!e.message.includes("sk-test-123"));
+    assert.equal(server.count(), 1, `status ${status} asked once`);
+  }
+});
+
+test("timeouts, malformed JSON, truncated bodies and connection resets are transient", async () => {
+  for (const kind of ["hang", "malformed", "truncated", "reset"] as const) {
+    server.reset();
+    server.setBehaviour(() => ({ kind }));
+    const t0 = Date.now();
+    const e = await rejectsWith(openai.answer(prompt, {}));
+    assert.equal(e.transient, true, `${kind}: ${e.message}`);
+    if (kind === "hang") {
+      assert.match(e.message, /timed out after 300 ms/);
+      assert.ok(Date.now() - t0 < 3000);
+    }
+    assert.equal(server.count(), 1, `${kind} asked once`);
+  }
+});
+
+test("a 200 without choices is a transient malformed response", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ kind: "status", status: 200, body: { id: "x", object: "chat.completion" } }));
+  const e = await rejectsWith(openai.answer(prompt, {}));
+  assert.equal(e.transient, true);
+  assert.match(e.message, /malformed response/);
+});
+
+test("abort via signal rejects with the signal's reason, not a ProviderError", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ kind: "hang" }));
+  const ac = new AbortController();
+  const p = compatible.answer(prompt, { signal: ac.signal });
+  setTimeout(() => ac.abort(new Error("user stop")), 20);
+  await assert.rejects(p, (e: Error) => e.message === "user stop");
+});
+
+test("prices: dated snapshots resolve, unknown models have none", () => {
+  assert.deepEqual(priceOf("gpt-4.1-2025-04-14"), priceOf("gpt-4.1"));
+  assert.equal(priceOf("llama3"), undefined);
+  assert.equal(costOf("gpt-4o", 1e6, 1e6), 12.5);
+  assert.equal(costOf("gpt-4o", 1e6, 1e6, { batch: true }), 6.25);
+  assert.match(PRICES_AS_OF, /^\d{4}-\d{2}-\d{2}$/);
+});
+
+test("bad specs give one clear error", async () => {
+  await assert.rejects(createProvider("openai-compatible:http://x/v1"), /expected openai-compatible:BASE_URL#MODEL/);
+  await assert.rejects(createProvider("gpt-4"), /bad model spec "gpt-4"/);
+});
