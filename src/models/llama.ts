@@ -47,10 +47,7 @@ export async function loadNodeLlamaCpp(): Promise<typeof NLC> {
 const ANSWER_PREFIX = "Answer:";
 export const DEFAULT_LLAMA_MAX_TOKENS = 32;
 
-export interface LlamaProviderOptions extends ProviderContext {
-  /** Reuse the evaluated prompt prefix between calls (default true). */
-  reusePrefix?: boolean;
-}
+export type LlamaProviderOptions = ProviderContext;
 
 /** A simple FIFO lock: one sequence, so calls run one at a time. */
 function mutex() {

@@ -19,6 +19,8 @@ export interface ProviderContext {
   gpu?: boolean;
   /** llama: context size in tokens (default 2048, capped by the model's training context). */
   contextSize?: number;
+  /** llama: reuse the evaluated prompt prefix between calls (default true). */
+  reusePrefix?: boolean;
   /** openai: override the base URL (tests, proxies); default OPENAI_BASE_URL or api.openai.com. */
   baseURL?: string;
   /** HTTP providers: per-request timeout, ms (default 60 000). */

@@ -1,0 +1,102 @@
+/** The llama: provider on the real stories260K model (nonsense answers; we assert mechanics only). */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import type { Subgroup } from "../src/benchmark/types";
+import type { Question } from "../src/wvs/types";
+import type { Answer, Provider } from "../src/models/types";
+import { createProvider } from "../src/models/registry";
+import { buildPrompt } from "../src/personas";
+
+const MODEL = process.env.SVLAB_TEST_GGUF ?? "/work/shared/models/stories260K.gguf";
+const skip = existsSync(MODEL) ? false : `model not found at ${MODEL} (set SVLAB_TEST_GGUF)`;
+if (skip) console.log(`# skipping llama tests: ${skip}`);
+
+const scale = (n: number): Question => ({
+  id: `S${n}`, label: "x", text: `Pick a number from 1 to ${n}.`, category: "x", ordinal: true, offScale: [], missing: [],
+  scale: Array.from({ length: n }, (_, i) => ({ code: i + 1, label: i === 0 ? "Lowest" : i === n - 1 ? "Highest" : String(i + 1) })),
+});
+const s1: Subgroup = { id: "sex_x_age:Female|65 and over", stratum: "sex_x_age", attributes: { sex: "Female", age_group: "65 and over" }, size: 50, split: "train" };
+const s2: Subgroup = { id: "sex:Male", stratum: "sex", attributes: { sex: "Male" }, size: 50, split: "train" };
+
+let reuse: Provider;
+let fresh: Provider;
+before(async () => {
+  if (skip) return;
+  reuse = await createProvider(`llama:${MODEL}`, { threads: 1 });
+  fresh = await createProvider(`llama:${MODEL}`, { threads: 1, reusePrefix: false });
+});
+after(async () => { await reuse?.close?.(); await fresh?.close?.(); });
+
+function assertDistribution(a: Answer, codes: number[]) {
+  assert.ok(a.distribution, `no distribution: ${a.reason}`);
+  assert.deepEqual(Object.keys(a.distribution).map(Number).sort((x, y) => x - y), [...codes].sort((x, y) => x - y));
+  const sum = Object.values(a.distribution).reduce((s, x) => s + x, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-9, `sums to ${sum}`);
+  for (const p of Object.values(a.distribution)) assert.ok(p >= 0 && p <= 1);
+  assert.ok(a.validMass! > 0 && a.validMass! <= 1);
+  const best = Math.max(...Object.values(a.distribution));
+  assert.equal(a.distribution[String(a.code)], best);
+  assert.ok(codes.includes(a.code!));
+}
+
+test("score mode: a distribution over exactly the valid codes, summing to 1, in one pass (4- and 10-point scales)", { skip }, async () => {
+  for (const n of [4, 10]) {
+    const p = buildPrompt(scale(n), s1, "system-persona");
+    const a = await reuse.answer(p, { distribution: true });
+    assertDistribution(a, p.answerCodes);
+    assert.equal(a.meta!.mode, "score");
+    assert.equal(a.meta!.scoringPasses, 1);
+    assert.equal(a.text, "");
+  }
+});
+
+test("prefix reuse: same probabilities as a fresh evaluation, with fewer tokens evaluated", { skip }, async () => {
+  const q = scale(10);
+  // warm the reusing provider with another prompt of the same persona (shared system message)
+  await reuse.answer(buildPrompt(scale(4), s2, "system-persona"), { distribution: true });
+  const target = buildPrompt(q, s2, "system-persona");
+  const a = await reuse.answer(target, { distribution: true });
+  const b = await fresh.answer(target, { distribution: true });
+  assert.ok((a.meta!.reusedTokens as number) > 20, `reused ${a.meta!.reusedTokens}`);
+  assert.equal(b.meta!.reusedTokens, 0);
+  assert.ok((a.meta!.evaluatedTokens as number) < (b.meta!.evaluatedTokens as number));
+  for (const c of target.answerCodes) {
+    const x = a.distribution![String(c)];
+    const y = b.distribution![String(c)];
+    assert.ok(Math.abs(x - y) < 1e-5 * Math.max(1, y), `code ${c}: ${x} vs ${y}`);
+  }
+  assert.ok(Math.abs(a.validMass! - b.validMass!) < 1e-5 * b.validMass!);
+  // asking the very same prompt again reuses all but the last token and gives the same numbers
+  const again = await reuse.answer(target, { distribution: true });
+  assert.equal(again.meta!.evaluatedTokens, (again.meta!.promptTokens as number) - (again.meta!.reusedTokens as number) + 2);
+  for (const c of target.answerCodes) assert.ok(Math.abs(again.distribution![String(c)] - a.distribution![String(c)]) < 1e-5);
+});
+
+test("generate mode at temperature 0 is deterministic and parsed like any reply", { skip }, async () => {
+  const p = buildPrompt(scale(4), s1, "third-person");
+  const g1 = await reuse.answer(p, { temperature: 0, maxTokens: 12 });
+  await reuse.answer(buildPrompt(scale(10), s2, "first-person-bio"), { temperature: 0, maxTokens: 5 }); // disturb the cache
+  const g2 = await fresh.answer(p, { temperature: 0, maxTokens: 12 });
+  const g3 = await reuse.answer(p, { temperature: 0, maxTokens: 12 });
+  assert.ok(g1.text.length > 0);
+  assert.equal(g2.text, g1.text);
+  assert.equal(g3.text, g1.text);
+  assert.equal(g1.meta!.mode, "generate");
+  assert.ok(g1.usage!.outputTokens > 0 && g1.usage!.outputTokens <= 12);
+  // a tiny story model does not answer surveys: a null code always comes with a reason
+  if (g1.code === null) assert.ok(g1.reason);
+});
+
+test("score mode is deterministic across providers and calls", { skip }, async () => {
+  const p = buildPrompt(scale(4), s1, "first-person-bio+reversed");
+  const a = await reuse.answer(p, { distribution: true });
+  const b = await fresh.answer(p, { distribution: true });
+  assert.equal(a.code, b.code);
+  assertDistribution(a, [4, 3, 2, 1]);
+});
+
+test("hf: URIs and missing files fail clearly", async () => {
+  await assert.rejects(createProvider("hf:someone/model-GGUF"), /hf: URIs need a download/);
+  await assert.rejects(createProvider("llama:/nonexistent/model.gguf"), /model file not found/);
+});
