@@ -102,3 +102,23 @@ test("weighted labels from the microdata differ from unweighted on some pairs", 
   const changed = w.pairs.filter((p, i) => p.mode !== u.pairs[i].mode).length;
   assert.ok(changed > 0 && changed < 2000, `weighted labels changed ${changed} pairs`);
 });
+
+test("a custom preset: education × ethnicity personas from the microdata", { skip: needsMicrodata }, async () => {
+  const { definePreset } = await import("../src/benchmark/presets");
+  definePreset({
+    name: "education-test",
+    strata: [
+      { key: "education", attributes: ["education"], split: "train" },
+      { key: "education_x_ethnicity", attributes: ["education", "ethnicity"], split: "ood" },
+    ],
+    questions: ["Q1", "Q57", "Q182"],
+  });
+  const b = buildBenchmark(await loadRespondents(realFile!), { preset: "education-test" });
+  assert.deepEqual(b.subgroups.filter((s) => s.split === "train").map((s) => [s.id, s.size]), [
+    ["education:Lower", 373],
+    ["education:Middle", 613],
+    ["education:Higher", 1022],
+  ]);
+  assert.equal(b.questions.length, 3);
+  assert.ok(b.subgroups.some((s) => s.id === "education_x_ethnicity:Higher|SG: Chinese"));
+});

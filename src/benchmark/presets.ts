@@ -64,3 +64,23 @@ export function getPreset(name: string): Preset {
   if (!p) throw new Error(`unknown benchmark preset "${name}": expected one of ${Object.keys(PRESETS).join(", ")}`);
   return p;
 }
+
+/**
+ * Define (and register) a preset of your own, e.g. other personas:
+ *   definePreset({ name: "education", strata: [{ key: "education", attributes: ["education"], split: "train" },
+ *     { key: "education_x_ethnicity", attributes: ["education", "ethnicity"], split: "ood" }] })
+ * Questions default to tan2026's 214; thresholds to 30/30, unweighted, ties to the lowest code.
+ */
+export function definePreset(p: { name: string; strata: Stratum[]; description?: string; questions?: string[]; defaults?: Partial<BenchmarkOptions> }): Preset {
+  if (!/^[a-z0-9_-]+$/i.test(p.name)) throw new Error(`preset name "${p.name}": expected letters, digits, "_" or "-"`);
+  if (!p.strata.length) throw new Error(`preset ${p.name}: expected at least one stratum`);
+  const preset: Preset = {
+    name: p.name,
+    description: p.description ?? `custom preset ${p.name}`,
+    strata: p.strata,
+    questions: p.questions ? (cb) => p.questions!.filter((q) => cb.questions[q]) : TAN2026.questions,
+    defaults: { ...TAN2026.defaults, ...p.defaults, preset: p.name },
+  };
+  PRESETS[p.name] = preset;
+  return preset;
+}

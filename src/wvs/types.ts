@@ -36,6 +36,8 @@ export type AttributeName =
   | "religion"
   | "religion_detailed"
   | "education"
+  | "education_isced"
+  | "education_sg"
   | "income"
   | "marital_status"
   | "employment";
