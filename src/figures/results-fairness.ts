@@ -30,13 +30,14 @@ export function fairnessFigure(rows: FairnessRow[], opts: { by?: string; split?:
   ] as const;
   const data: Array<Record<string, unknown>> = [];
   const layout: Record<string, unknown> = {
-    title: { text: `Fairness across ${opts.by ?? "subgroups"}${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: disparity per model, by run (lower = fairer; population σ)` },
+    title: { y: 0.98, yanchor: "top", text: `Fairness across ${opts.by ?? "subgroups"}${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: disparity per model, by run (lower = fairer; population σ)` },
     font: { family: "Helvetica, Arial, sans-serif", size: 13 },
     grid: { rows: 2, columns: 2, pattern: "independent", ygap: 0.3 },
     barmode: "group",
-    legend: { title: { text: "Run" }, orientation: "h", y: -0.15 },
+    showlegend: true,
+    legend: { title: { text: "Run" }, orientation: "h", x: 0, y: 1.1, yanchor: "bottom" },
     annotations: [] as Array<Record<string, unknown>>,
-    margin: { t: 90, b: 90 },
+    margin: { t: 150, b: 60 },
   };
   panels.forEach((p, i) => {
     const ax = i === 0 ? "" : String(i + 1);

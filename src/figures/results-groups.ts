@@ -36,13 +36,14 @@ export function attributeFigure(panels: AttributePanel[], metric: "accuracy" | "
   const colours = colourMap(all);
   const data: Array<Record<string, unknown>> = [];
   const layout: Record<string, unknown> = {
-    title: { text: `${metric === "accuracy" ? "Accuracy" : "NMAE"} per attribute value${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: models beside the baselines` },
+    title: { y: 0.98, yanchor: "top", text: `${metric === "accuracy" ? "Accuracy" : "NMAE"} per attribute value${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: models beside the baselines` },
     font: FONT,
     grid: { rows, columns: cols, pattern: "independent", ygap: 0.35, xgap: 0.12 },
     barmode: "group",
-    legend: { title: { text: "Model" }, orientation: "h", y: -0.15 },
+    showlegend: true,
+    legend: { title: { text: "Model" }, orientation: "h", x: 0, y: 1.08, yanchor: "bottom" },
     annotations: [] as Array<Record<string, unknown>>,
-    margin: { t: 80, b: 90 },
+    margin: { t: 130, b: 60 },
   };
   const shown = new Set<string>();
   panels.forEach((p, i) => {
@@ -68,7 +69,7 @@ export function attributeFigure(panels: AttributePanel[], metric: "accuracy" | "
       });
       shown.add(s.model);
     }
-    layout[`xaxis${ax}`] = { title: { text: ATTRIBUTE_LABELS[p.attribute] ?? p.attribute }, automargin: true };
+    layout[`xaxis${ax}`] = { title: { text: ATTRIBUTE_LABELS[p.attribute] ?? p.attribute }, automargin: true, ...(p.values.length ? {} : { showticklabels: false }) };
     layout[`yaxis${ax}`] = { title: { text: metric === "accuracy" ? "Accuracy (0–1)" : "NMAE (0–1, lower better)" }, ...(metric === "accuracy" ? { range: [0, 1] } : { rangemode: "tozero" }) };
     if (p.values.length === 0) {
       (layout.annotations as Array<Record<string, unknown>>).push({
@@ -115,7 +116,7 @@ export function subgroupHeatmap(h: HeatmapInput): FigureSpec {
       },
     ],
     layout: {
-      title: { text: `${modelLabel(h.model)}: ${h.metric === "accuracy" ? "accuracy" : "NMAE"} per ${stratumLabel(h.stratum)} subgroup (blank = fewer than 30 respondents)` },
+      title: { text: `${modelLabel(h.model)}: ${h.metric === "accuracy" ? "accuracy" : "NMAE"} per ${stratumLabel(h.stratum)} subgroup<br><sub>blank cell = no such subgroup with ≥ 30 respondents</sub>` },
       font: FONT,
       xaxis: { title: { text: ATTRIBUTE_LABELS[ca === "age" ? "age_group" : ca] ?? ca }, automargin: true },
       yaxis: { title: { text: ATTRIBUTE_LABELS[ra === "age" ? "age_group" : ra] ?? ra }, automargin: true },

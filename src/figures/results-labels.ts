@@ -52,6 +52,8 @@ const BASELINE_LABELS: Record<string, string> = {
 /** "openai:gpt-4.1" → "gpt-4.1"; "llama:/x/stories260K.gguf" → "stories260K"; baselines spelled out. */
 export function modelLabel(spec: string): string {
   if (BASELINE_LABELS[spec]) return BASELINE_LABELS[spec];
+  // Already a display label (not "kind:rest" with a lowercase kind): keep it.
+  if (!/^[a-z][a-z-]*:\S/.test(spec)) return spec;
   if (spec.startsWith("baseline:")) return `Baseline: ${spec.slice(9).replace(/-/g, " ")}`;
   const colon = spec.indexOf(":");
   let name = colon > 0 ? spec.slice(colon + 1) : spec;

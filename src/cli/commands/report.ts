@@ -1,0 +1,76 @@
+/**
+ * svlab report: Markdown + HTML report (tables, figures, findings) for every completed run in a
+ * results folder on one split, always with the baselines beside them.
+ */
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadBenchmark } from "../../benchmark/load";
+import type { Split } from "../../benchmark/types";
+import { closeSharedRenderer } from "../../figures/render";
+import { analyseResults } from "../../report/analysis";
+import { DEFAULT_BASELINES } from "../../report/sources";
+import { writeReport } from "../../report/write";
+import { resultsRoot } from "../../runner/results";
+import { CliError, emit } from "../output";
+
+interface ReportCliOptions {
+  results?: string;
+  out?: string;
+  split: string;
+  baseline?: string[];
+  compare?: string[];
+  wvs?: string;
+  bootstrap: string;
+  seed: string;
+  images: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("report")
+    .description("write report.md + report.html (tables, figures, findings) for the runs in a results folder, with the baselines")
+    .option("--results <dir>", "results root holding run folders (default: SVLAB_RESULTS or ./results)")
+    .option("--out <dir>", "report folder (default: <results>/report-<split>)")
+    .option("--split <split>", "train | ood", "ood")
+    .option("--baseline <spec...>", `baselines to include (default: ${DEFAULT_BASELINES.join(" ")})`)
+    .option("--compare <before..after...>", "before/after pairs by run id or model spec, e.g. llama:base.gguf..llama:sft.gguf")
+    .option("--wvs <file>", "rebuild the labels from this WVS-7 file instead of the shipped aggregates")
+    .option("--bootstrap <n>", "bootstrap resamples over questions", "1000")
+    .option("--seed <n>", "seed for bootstrap and permutation tests", "1")
+    .option("--no-images", "write plotly specs only (no Chromium)")
+    .option("--json", "print the written files as JSON")
+    .action(async (o: ReportCliOptions) => {
+      if (o.split !== "ood" && o.split !== "train") throw new CliError(`--split must be train or ood, got "${o.split}"`);
+      const B = Number(o.bootstrap);
+      if (!Number.isInteger(B) || B < 0) throw new CliError(`--bootstrap must be a whole number ≥ 0, got "${o.bootstrap}"`);
+      const root = resultsRoot(o.results);
+      if (o.results && !existsSync(root)) throw new CliError(`--results ${o.results}: no such folder`);
+      const compare = (o.compare ?? []).map((c) => {
+        const i = c.indexOf("..");
+        if (i <= 0 || i === c.length - 2) throw new CliError(`--compare "${c}": expected BEFORE..AFTER (run ids or model specs)`);
+        return { before: c.slice(0, i), after: c.slice(i + 2) };
+      });
+      const bench = await loadBenchmark(o.wvs ? { wvs: resolve(o.wvs) } : {});
+      const analysis = await analyseResults(bench, {
+        split: o.split as Split,
+        results: existsSync(root) ? root : null,
+        baselines: o.baseline ?? DEFAULT_BASELINES,
+        bootstrap: B,
+        seed: Number(o.seed),
+        compare,
+      });
+      const out = resolve(o.out ?? join(root, `report-${o.split}`));
+      try {
+        const w = await writeReport(analysis, out, { images: o.images });
+        emit(
+          { dir: w.dir, report: join(w.dir, "report.md"), html: join(w.dir, "report.html"), figures: w.figures, models: analysis.models.map((m) => m.label) },
+          o.json,
+          (v) => `report for ${v.models.length} models (${v.models.join(", ")}) → ${v.report}\n${v.html}\n${v.figures.length} figures in ${join(v.dir, "figures")}`,
+        );
+      } finally {
+        await closeSharedRenderer();
+      }
+    });
+}

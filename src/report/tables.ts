@@ -1,0 +1,127 @@
+/**
+ * The report's tables, as plain header + string rows, built from a ResultsAnalysis. Markdown and
+ * HTML renderers both consume these, and notebooks can show them as they are.
+ */
+import { skill, type Estimate } from "../metrics";
+import { ATTRIBUTE_LABELS, subgroupLabel, valueLabel } from "../figures/results-labels";
+import type { ResultsAnalysis } from "./analysis";
+
+export interface Table {
+  title: string;
+  note?: string;
+  headers: string[];
+  rows: string[][];
+}
+
+export const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(3));
+const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${x.toFixed(3)}` : "—");
+export const withCi = (e: Estimate | undefined, value?: number) =>
+  e ? `${f3(e.value)} [${f3(e.lo)}, ${f3(e.hi)}]` : f3(value);
+const pv = (p: number) => (p < 0.001 ? "<0.001" : p.toFixed(3));
+
+export function mainTable(a: ResultsAnalysis): Table {
+  const national = a.models.find((m) => m.model === "baseline:population-mode");
+  return {
+    title: `Main results (${a.split.toUpperCase()} split)`,
+    note:
+      `Micro averages over (question, subgroup) pairs with ${Math.round(a.options.level * 100)}% bootstrap CIs (${a.options.bootstrap} resamples of questions, seed ${a.options.seed}); ` +
+      "macro = mean over subgroups. Unparseable or refused answers count as wrong (NMAE error 1). " +
+      (national ? "Skill = (model − national mode) / (perfect − national mode)." : ""),
+    headers: ["Model", "Kind", "Pairs", "Accuracy ↑", "NMAE ↓", "Macro acc.", "Macro NMAE", "Parsed", "Refused", ...(national ? ["Skill acc.", "Skill NMAE"] : [])],
+    rows: a.models.map((m) => {
+      const e = m.evaluation;
+      return [
+        m.label, m.kind, String(e.n), withCi(e.ci?.accuracy, e.accuracy), withCi(e.ci?.nmae, e.nmae), f3(e.macro.accuracy), f3(e.macro.nmae), f3(e.parsed), f3(e.refused),
+        ...(national ? [f3(skill(e.accuracy, national.evaluation.accuracy, "accuracy")), f3(skill(e.nmae, national.evaluation.nmae, "nmae"))] : []),
+      ];
+    }),
+  };
+}
+
+export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae"): Table[] {
+  return a.attributes.map((attr) => {
+    const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) => x.localeCompare(y, "en", { numeric: true }));
+    const pairs = a.models[0]?.frame.byGroup(metric, `attribute:${attr}`) ?? [];
+    return {
+      title: `${metric === "accuracy" ? "Accuracy" : "NMAE"} by ${ATTRIBUTE_LABELS[attr] ?? attr}`,
+      note: "Each value pools every subgroup of the split that contains it; 95% bootstrap CIs over questions.",
+      headers: [ATTRIBUTE_LABELS[attr] ?? attr, "Subgroups", "Pairs", ...a.models.map((m) => m.label)],
+      rows: values.map((v) => {
+        const r = pairs.find((p) => p.group === v);
+        return [valueLabel(v), String(r?.subgroups ?? ""), String(r?.pairs ?? ""), ...a.models.map((m) => withCi(m.byAttribute[attr]?.metrics[metric]?.groups[v]))];
+      }),
+    };
+  });
+}
+
+export function fairnessTable(a: ResultsAnalysis): Table {
+  return {
+    title: "Fairness across subgroups",
+    note: "Normalised range = (max − min)/max; CV = σ/μ with the population σ (the subgroups are all there are). For NMAE, max is the worst subgroup. 95% bootstrap CIs.",
+    headers: ["Model", "Acc. norm. range", "Acc. CV", "NMAE norm. range", "NMAE CV", "Worst subgroup (acc.)", "Worst acc."],
+    rows: a.models.map((m) => {
+      const acc = m.bySubgroup.metrics.accuracy!.disparity;
+      const nm = m.bySubgroup.metrics.nmae!.disparity;
+      const d = m.evaluation.disparity.accuracy;
+      return [m.label, withCi(acc.normalisedRange), withCi(acc.cv), withCi(nm.normalisedRange), withCi(nm.cv), subgroupLabel(d.worstGroup), f3(d.worst)];
+    }),
+  };
+}
+
+export function gapTestTable(a: ResultsAnalysis): Table {
+  return {
+    title: "Largest attribute gaps: is the best value emulated better than the worst?",
+    note: "Accuracy, paired by question; p from a seeded sign-flip permutation test within questions (two-sided). Baselines show the gap the data alone produces.",
+    headers: ["Model", "Attribute", "Best", "Worst", "Best − worst", "p"],
+    rows: a.models.flatMap((m) => m.gapTests.map((t) => [m.label, ATTRIBUTE_LABELS[t.by.replace("attribute:", "")] ?? t.by, `${valueLabel(t.a)} (${f3(t.valueA)})`, `${valueLabel(t.b)} (${f3(t.valueB)})`, signed(t.diff), pv(t.p)])),
+  };
+}
+
+/** "Model vs baseline, per group" at attribute-value level (the subgroup level is in the JSON). */
+export function skillTables(a: ResultsAnalysis): Table[] {
+  return a.skill
+    .filter((s) => s.by.startsWith("attribute:"))
+    .map((s) => ({
+      title: `${s.model} vs ${s.baseline}, by ${ATTRIBUTE_LABELS[s.by.slice(10)] ?? s.by}`,
+      note: "Skill = (model − baseline)/(perfect − baseline): > 0 adds to what the baseline gets from the data alone. A group gap the baseline shows too is explained by the data.",
+      headers: ["Group", "Model acc.", "Baseline acc.", "Skill acc.", "Model NMAE", "Baseline NMAE", "Skill NMAE"],
+      rows: s.rows.map((r) => [valueLabel(r.group), f3(r.model.accuracy), f3(r.baseline.accuracy), signed(r.skill.accuracy!), f3(r.model.nmae), f3(r.baseline.nmae), signed(r.skill.nmae!)]),
+    }));
+}
+
+export function comparisonTables(a: ResultsAnalysis): Table[] {
+  return a.comparisons.map((c) => ({
+    title: `${c.before} → ${c.after}`,
+    note: "Change after − before with paired bootstrap CIs (same question draws for both runs). Gain correlation: corr(score before, gain) across subgroups; > 0 = the better-emulated gain more (fairness paradox).",
+    headers: ["Quantity", "Accuracy", "NMAE"],
+    rows: [
+      ["Overall change", withCi(c.accuracy.overall.ci, c.accuracy.overall.change), withCi(c.nmae.overall.ci, c.nmae.overall.change)],
+      ["Δ norm. range", withCi(c.accuracy.disparity.ci?.normalisedRange, c.accuracy.disparity.change.normalisedRange), withCi(c.nmae.disparity.ci?.normalisedRange, c.nmae.disparity.change.normalisedRange)],
+      ["Δ CV", withCi(c.accuracy.disparity.ci?.cv, c.accuracy.disparity.change.cv), withCi(c.nmae.disparity.ci?.cv, c.nmae.disparity.change.cv)],
+      ["Δ gap max−min", f3(c.accuracy.disparity.change.gap), f3(c.nmae.disparity.change.gap)],
+      ["Δ worst group", f3(c.accuracy.disparity.change.worst), f3(c.nmae.disparity.change.worst)],
+      ["corr(before, gain), Pearson / Spearman", `${f3(c.accuracy.gainCorrelation.pearson)} / ${f3(c.accuracy.gainCorrelation.spearman)}`, `${f3(c.nmae.gainCorrelation.pearson)} / ${f3(c.nmae.gainCorrelation.spearman)}`],
+    ],
+  }));
+}
+
+export function templateTable(a: ResultsAnalysis): Table {
+  return {
+    title: "Prompt sensitivity",
+    headers: ["Model", "Template", "Pairs", "Accuracy", "NMAE"],
+    rows: a.models.flatMap((m) => m.evaluation.templates.map((t) => [m.label, t.templateId, String(t.n), f3(t.accuracy), f3(t.nmae)])),
+  };
+}
+
+export function allTables(a: ResultsAnalysis): Table[] {
+  return [
+    mainTable(a),
+    ...attributeTables(a, "accuracy"),
+    ...attributeTables(a, "nmae"),
+    ...skillTables(a),
+    fairnessTable(a),
+    gapTestTable(a),
+    ...comparisonTables(a),
+    templateTable(a),
+  ];
+}
