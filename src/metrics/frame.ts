@@ -167,47 +167,71 @@ export class MetricFrame {
     }
   }
 
-  /** Question × group sums for a metric (cached). */
+  private qIndex: { questions: string[]; idx: Int32Array } | null = null;
+  private readonly gIndexCache = new Map<string, { groups: string[]; idx: Int32Array }>();
+
+  /** Question index of every score (computed once). */
+  private questionIndex(): { questions: string[]; idx: Int32Array } {
+    if (this.qIndex) return this.qIndex;
+    const map = new Map<string, number>();
+    const idx = new Int32Array(this.scores.length);
+    this.scores.forEach((s, i) => {
+      let q = map.get(s.question);
+      if (q === undefined) map.set(s.question, (q = map.size));
+      idx[i] = q;
+    });
+    return (this.qIndex = { questions: [...map.keys()], idx });
+  }
+
+  /** Group index of every score under a grouping (−1 = left out), cached for named groupings. */
+  private groupIndex(by: By): { groups: string[]; idx: Int32Array } {
+    const ck = typeof by === "function" ? null : by;
+    if (ck && this.gIndexCache.has(ck)) return this.gIndexCache.get(ck)!;
+    const key = this.keyOf(by);
+    const map = new Map<string, number>();
+    const idx = new Int32Array(this.scores.length);
+    this.scores.forEach((s, i) => {
+      const k = key(s);
+      if (k === undefined) {
+        idx[i] = -1;
+        return;
+      }
+      let g = map.get(k);
+      if (g === undefined) map.set(k, (g = map.size));
+      idx[i] = g;
+    });
+    const out = { groups: [...map.keys()], idx };
+    if (ck) this.gIndexCache.set(ck, out);
+    return out;
+  }
+
+  /** Question × group sums for a metric (cached). Questions where the metric never exists keep zero counts. */
   matrix(metric: MetricName, by: By = "subgroup"): GroupMatrix {
     const ck = typeof by === "function" ? null : `${metric}|${by}`;
     if (ck && this.cache.has(ck)) return this.cache.get(ck)!;
     const field = METRICS[metric].field;
-    const key = this.keyOf(by);
-    const qIndex = new Map<string, number>();
-    const gIndex = new Map<string, number>();
-    const rows: [number, number, number][] = [];
-    for (const s of this.scores) {
-      const v = s[field];
-      if (typeof v !== "number" || Number.isNaN(v)) continue;
-      let q = qIndex.get(s.question);
-      if (q === undefined) qIndex.set(s.question, (q = qIndex.size));
-      const gk = key(s);
-      let g = -1;
-      if (gk !== undefined) {
-        const gi = gIndex.get(gk);
-        if (gi === undefined) gIndex.set(gk, (g = gIndex.size));
-        else g = gi;
-      }
-      rows.push([q, g, v]);
-    }
-    const Q = qIndex.size;
-    const G = gIndex.size;
-    const m: GroupMatrix = {
-      questions: [...qIndex.keys()],
-      groups: [...gIndex.keys()],
-      sum: new Float64Array(Q * G),
-      count: new Float64Array(Q * G),
-      totalSum: new Float64Array(Q),
-      totalCount: new Float64Array(Q),
-    };
-    for (const [q, g, v] of rows) {
-      m.totalSum[q] += v;
-      m.totalCount[q]++;
+    const qi = this.questionIndex();
+    const gi = this.groupIndex(by);
+    const Q = qi.questions.length;
+    const G = gi.groups.length;
+    const sum = new Float64Array(Q * G);
+    const count = new Float64Array(Q * G);
+    const totalSum = new Float64Array(Q);
+    const totalCount = new Float64Array(Q);
+    const scores = this.scores;
+    for (let i = 0; i < scores.length; i++) {
+      const v = scores[i][field];
+      if (typeof v !== "number" || v !== v) continue;
+      const q = qi.idx[i];
+      const g = gi.idx[i];
+      totalSum[q] += v;
+      totalCount[q]++;
       if (g >= 0) {
-        m.sum[q * G + g] += v;
-        m.count[q * G + g]++;
+        sum[q * G + g] += v;
+        count[q * G + g]++;
       }
     }
+    const m: GroupMatrix = { questions: qi.questions, groups: gi.groups, sum, count, totalSum, totalCount };
     if (ck) this.cache.set(ck, m);
     return m;
   }
@@ -226,16 +250,8 @@ export class MetricFrame {
   /** One row per group: attribute values and questions by name, other groupings in benchmark order. */
   byGroup(metric: MetricName, by: By = "subgroup"): GroupRow[] {
     const m = this.matrix(metric, by);
-    const key = this.keyOf(by);
     const G = m.groups.length;
-    const members = new Map<string, Set<string>>();
-    for (const s of this.scores) {
-      const g = key(s);
-      if (g === undefined) continue;
-      let set = members.get(g);
-      if (!set) members.set(g, (set = new Set()));
-      set.add(s.subgroup);
-    }
+    const members = this.members(by);
     const rows: GroupRow[] = m.groups.map((group, g) => {
       let sum = 0, count = 0, questions = 0;
       for (let q = 0; q < m.questions.length; q++) {
@@ -258,6 +274,26 @@ export class MetricFrame {
     const rank = (g: string) => Math.min(...[...(members.get(g) ?? [])].map((id) => order.get(id) ?? Infinity));
     const ranks = new Map(rows.map((r) => [r.group, rank(r.group)]));
     return rows.sort((a, b) => ranks.get(a.group)! - ranks.get(b.group)! || a.group.localeCompare(b.group));
+  }
+
+  private readonly membersCache = new Map<string, Map<string, Set<string>>>();
+
+  /** Group → the subgroups pooled into it. */
+  private members(by: By): Map<string, Set<string>> {
+    const ck = typeof by === "function" ? null : by;
+    if (ck && this.membersCache.has(ck)) return this.membersCache.get(ck)!;
+    const gi = this.groupIndex(by);
+    const members = new Map<string, Set<string>>();
+    this.scores.forEach((s, i) => {
+      const g = gi.idx[i];
+      if (g < 0) return;
+      const name = gi.groups[g];
+      let set = members.get(name);
+      if (!set) members.set(name, (set = new Set()));
+      set.add(s.subgroup);
+    });
+    if (ck) this.membersCache.set(ck, members);
+    return members;
   }
 
   /** Group values as a map (handy for disparity and plotting). */
@@ -304,23 +340,11 @@ export class MetricFrame {
       const gv = new Float64Array(G);
       const gc = new Float64Array(G);
       const vals = new Map<string, number>();
+      const { sum, count, totalSum, totalCount } = m;
+      const Q = m.questions.length;
       for (let b = 0; b < B; b++) {
         const wb = w[b];
-        gv.fill(0);
-        gc.fill(0);
-        let ts = 0, tc = 0;
-        for (let q = 0; q < m.questions.length; q++) {
-          const k = wb[q];
-          if (k === 0) continue;
-          ts += k * m.totalSum[q];
-          tc += k * m.totalCount[q];
-          const base = q * G;
-          for (let g = 0; g < G; g++) {
-            gv[g] += k * m.sum[base + g];
-            gc[g] += k * m.count[base + g];
-          }
-        }
-        overall[b] = ts / tc;
+        overall[b] = accumulate(wb, Q, G, sum, count, totalSum, totalCount, gv, gc);
         let ms = 0, mn = 0;
         for (let g = 0; g < G; g++) {
           const v = gc[g] > 0 ? gv[g] / gc[g] : NaN;
@@ -391,6 +415,32 @@ export class MetricFrame {
       p: (two + 1) / (n + 1), pABetter: (one + 1) / (n + 1), permutations: n, seed,
     };
   }
+}
+
+/**
+ * One resample: gv/gc ← Σ_q w_q · (sum, count)[q, ·]; returns the weighted overall mean. A small
+ * monomorphic function so V8 optimises the hot loop (it runs B × Q × G times).
+ */
+export function accumulate(
+  w: Uint16Array, Q: number, G: number, sum: Float64Array, count: Float64Array,
+  totalSum: Float64Array, totalCount: Float64Array, gv: Float64Array, gc: Float64Array,
+): number {
+  gv.fill(0);
+  gc.fill(0);
+  let ts = 0;
+  let tc = 0;
+  for (let q = 0; q < Q; q++) {
+    const k = w[q];
+    if (k === 0) continue;
+    ts += k * totalSum[q];
+    tc += k * totalCount[q];
+    const base = q * G;
+    for (let g = 0; g < G; g++) {
+      gv[g] += k * sum[base + g];
+      gc[g] += k * count[base + g];
+    }
+  }
+  return ts / tc;
 }
 
 function sumOf(a: Float64Array): number {
