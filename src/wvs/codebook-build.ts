@@ -52,7 +52,9 @@ function sha256(path: string): string {
 }
 
 function cleanLabel(s: string): string {
-  return s.replace(/\u00b4/g, "'").trim();
+  // "Or about the same" (Q56) reads as a fragment of the interviewer's sentence; drop the "Or".
+  const t = s.replace(/\u00b4/g, "'").trim().replace(/^Or ([a-z])/, (_, c: string) => c.toUpperCase());
+  return t;
 }
 
 function questionNumber(id: string): number {
