@@ -1,0 +1,122 @@
+/**
+ * Results analysis → report: a run in a temporary results folder next to the baselines, tables,
+ * figure specs (titles, axis titles, stable names), report files, and the evaluate CLI.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { promisify } from "node:util";
+import { loadBenchmark } from "../src/benchmark/load";
+import { resultsFigures } from "../src/figures/results-figures";
+import { seededRandom } from "../src/metrics";
+import { analyseResults } from "../src/report/analysis";
+import { allTables } from "../src/report/tables";
+import { writeReport } from "../src/report/write";
+import { RESULTS_FORMAT_VERSION, writeManifest, writePredictions, type RunManifest } from "../src/runner/results";
+import type { Prediction } from "../src/runner/types";
+
+const run = promisify(execFile);
+
+async function makeRun(root: string, model: string, runId: string, correctShare: number, seed: number): Promise<void> {
+  const bench = await loadBenchmark();
+  const rnd = seededRandom(seed);
+  const scales = new Map(bench.questions.map((q) => [q.id, q.scale.map((o) => o.code)]));
+  const preds: Prediction[] = bench.pairs
+    .filter((p) => p.split === "ood")
+    .map((p) => {
+      const codes = scales.get(p.question)!;
+      const r = rnd();
+      const code = r < 0.02 ? null : r < correctShare ? p.mode : codes[Math.floor(rnd() * codes.length)];
+      return { model, templateId: "system-persona", question: p.question, subgroup: p.subgroup, split: "ood", sample: 0, code, refused: code === null };
+    });
+  const manifest: RunManifest = {
+    formatVersion: RESULTS_FORMAT_VERSION, runId, model, templateIds: ["system-persona"], templateId: "system-persona", split: "ood",
+    generate: {}, samples: 1, mode: "api",
+    counts: { requests: preds.length, answered: preds.length, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
+    usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0, startedAt: "2026-01-01T00:00:00Z", status: "completed",
+    svlabVersion: "test", benchmark: { preset: "tan2026" },
+  };
+  await writeManifest(join(root, runId), manifest);
+  await writePredictions(join(root, runId), preds);
+}
+
+test("analysis, tables, figures and report files for a run beside the baselines", async () => {
+  const root = mkdtempSync(join(tmpdir(), "svlab-report-"));
+  try {
+    await makeRun(root, "openai-compatible:http://127.0.0.1:1/v1#base", "20260101T000000Z_base_ood_0001", 0.45, 1);
+    await makeRun(root, "openai-compatible:http://127.0.0.1:1/v1#sft", "20260101T000001Z_sft_ood_0002", 0.65, 2);
+    const bench = await loadBenchmark();
+    const a = await analyseResults(bench, {
+      results: root, bootstrap: 100, permutations: 200,
+      compare: [{ before: "20260101T000000Z_base_ood_0001", after: "20260101T000001Z_sft_ood_0002" }],
+    });
+    assert.deepEqual(a.models.map((m) => m.label), ["base", "sft", "Baseline: national mode", "Baseline: attribute product"]);
+    assert.equal(a.primary, "base");
+    assert.deepEqual(a.attributes, ["age_group", "ethnicity", "religion"]); // no OOD stratum has sex
+    const base = a.models[0].evaluation;
+    assert.equal(base.n, 10177);
+    assert.ok(base.accuracy > 0.4 && base.accuracy < 0.6, String(base.accuracy));
+    assert.ok(base.ci!.accuracy.lo < base.accuracy && base.accuracy < base.ci!.accuracy.hi);
+    assert.equal(a.models[2].evaluation.accuracy, 8380 / 10177);
+    // Model vs baseline per group: 2 runs × 2 baselines × (subgroup + 3 attributes).
+    assert.equal(a.skill.length, 16);
+    assert.equal(a.skill[0].rows.length, 48);
+    assert.equal(a.comparisons.length, 1);
+    assert.ok(a.comparisons[0].accuracy.overall.change > 0.1);
+    const tables = allTables(a);
+    assert.equal(tables[0].rows.length, 4);
+    assert.ok(tables.some((t) => t.title === "base → sft"));
+    const figs = resultsFigures(a);
+    assert.deepEqual(figs.map((f) => f.name), [
+      "results-main", "results-attributes-accuracy", "results-attributes-nmae", "results-heatmap-age-x-religion",
+      "results-heatmap-age-x-ethnicity", "results-heatmap-ethnicity-x-religion", "results-model-vs-baseline", "results-fairness",
+      "results-prompt-sensitivity",
+    ]);
+    for (const f of figs) {
+      const layout = f.spec.layout as Record<string, any>;
+      assert.ok(layout.title?.text, `${f.name} has a title`);
+      const axes = Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k));
+      assert.ok(axes.length >= 2, `${f.name} has axes`);
+      for (const ax of axes) assert.ok(layout[ax].title?.text, `${f.name} ${ax} has a title`);
+    }
+    const out = join(root, "report");
+    const w = await writeReport(a, out, { images: false });
+    const md = readFileSync(join(out, "report.md"), "utf8");
+    assert.match(md, /### Main results \(OOD split\)/);
+    assert.match(md, /\| base \| run \| 10177 \|/);
+    assert.match(md, /national-mode baseline .* reaches accuracy 0\.823/);
+    assert.ok(existsSync(join(out, "report.html")) && existsSync(join(out, "analysis.json")));
+    assert.ok(existsSync(join(out, "figures", "results-main.json")));
+    assert.equal(w.figures.length, 9);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("svlab evaluate --model baseline:population-mode --split ood --json", async () => {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "evaluate", "--model", "baseline:population-mode", "--split", "ood", "--json", "--bootstrap", "50"]);
+  const o = JSON.parse(stdout);
+  assert.equal(o.n, 10177);
+  assert.equal(o.accuracy, 8380 / 10177);
+  assert.ok(Math.abs(o.nmae - 67205 / 84 / 10177) < 1e-12);
+  assert.equal(o.parsed, 1);
+  assert.equal(o.refused, 0);
+  assert.equal(o.ci.resamples, 50);
+  assert.ok(o.ci.accuracy.lo < o.accuracy && o.accuracy < o.ci.accuracy.hi);
+  assert.equal(o.source.kind, "baseline");
+});
+
+test("svlab evaluate: a model with no run is a clear error", async () => {
+  const root = mkdtempSync(join(tmpdir(), "svlab-empty-"));
+  try {
+    await assert.rejects(
+      run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "evaluate", "--model", "openai:gpt-4.1", "--results", root]),
+      (e: { stderr: string }) => /no completed run of openai:gpt-4\.1 on the ood split/.test(e.stderr),
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
