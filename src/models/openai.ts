@@ -19,6 +19,8 @@ export interface OpenAIProviderOptions {
   baseURL?: string;
   /** Per-request timeout, ms (default 60 000). */
   timeoutMs?: number;
+  /** fetch implementation for the SDK (the runner passes a lighter one; default: the built-in fetch). */
+  fetch?: typeof fetch;
   /** Environment to read the key from (default process.env; tests pass their own). */
   env?: Record<string, string | undefined>;
   /** Default top_logprobs when a distribution is asked for (default 20, OpenAI's maximum). */
@@ -45,7 +47,7 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
     apiKey = env.SVLAB_API_KEY || "no-key";
   }
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: timeoutMs, organization: null, project: null });
+  const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: timeoutMs, organization: null, project: null, ...(o.fetch ? { fetch: o.fetch } : {}) });
   const provider = o.kind;
 
   return {

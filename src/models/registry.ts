@@ -25,6 +25,8 @@ export interface ProviderContext {
   baseURL?: string;
   /** HTTP providers: per-request timeout, ms (default 60 000). */
   timeoutMs?: number;
+  /** HTTP providers: fetch implementation for the openai SDK (default: the built-in fetch). */
+  fetch?: typeof fetch;
   /** Environment for API keys (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -47,13 +49,13 @@ export async function createProvider(spec: string, ctx: ProviderContext = {}): P
   switch (kind) {
     case "openai":
       if (!rest) break;
-      return createOpenAIProvider(spec, { kind: "openai", model: rest, baseURL: ctx.baseURL, timeoutMs: ctx.timeoutMs, env: ctx.env });
+      return createOpenAIProvider(spec, { kind: "openai", model: rest, baseURL: ctx.baseURL, timeoutMs: ctx.timeoutMs, env: ctx.env, fetch: ctx.fetch });
     case "openai-compatible": {
       const h = rest.lastIndexOf("#");
       if (h <= 0 || h === rest.length - 1) {
         throw new Error(`bad model spec "${spec}": expected openai-compatible:BASE_URL#MODEL, e.g. openai-compatible:http://127.0.0.1:8000/v1#llama3`);
       }
-      return createOpenAIProvider(spec, { kind: "openai-compatible", baseURL: rest.slice(0, h), model: rest.slice(h + 1), timeoutMs: ctx.timeoutMs, env: ctx.env });
+      return createOpenAIProvider(spec, { kind: "openai-compatible", baseURL: rest.slice(0, h), model: rest.slice(h + 1), timeoutMs: ctx.timeoutMs, env: ctx.env, fetch: ctx.fetch });
     }
     case "llama":
     case "hf": {

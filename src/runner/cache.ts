@@ -6,8 +6,9 @@
  * them in answers; `put` also drops metadata fields whose names look like credentials).
  *
  * Layout: <dir>/answers/seg-<time>-<pid>-<rand>.jsonl, append-only. Each process appends to its own new
- * segment, one line per answer, written with one write() call as soon as the answer arrives, so a process
- * killed with SIGKILL loses only in-flight requests (the kernel keeps what was written). Lines are
+ * segment, one line per answer, written at the end of the event-loop turn the answer arrived in (one
+ * write() for all answers of that turn), so a process killed with SIGKILL loses only in-flight requests
+ * (the kernel keeps what was written). Lines are
  * fdatasync'ed at most once a second and on close: that bounds loss on a power cut, and keeps the
  * write path fast. A torn last line (power cut mid-write) is ignored on load. Errors are never cached.
  *
@@ -203,13 +204,29 @@ export class AnswerCache {
     if (this.readOnly) throw new Error(`cache ${this.dir} was opened read-only`);
     if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`cache key must be 64 hex chars, got ${JSON.stringify(key)}`);
     const line = `${LINE_PREFIX}${key}","t":${Date.now()},"a":${JSON.stringify(scrub(answer))}}`;
-    if (this.fd === null) this.openSegment();
-    writeSync(this.fd!, `${line}\n`);
     this.lines.set(key, line);
+    // answers arriving in the same event-loop turn go out in one write() at the end of the turn
+    // (setImmediate): a kill before then loses only answers that were still being handled
+    this.pending += `${line}\n`;
+    if (!this.writeScheduled) {
+      this.writeScheduled = true;
+      setImmediate(this.writePending);
+    }
+  }
+
+  private pending = "";
+  private writeScheduled = false;
+  private readonly writePending = (): void => {
+    this.writeScheduled = false;
+    if (!this.pending) return;
+    if (this.fd === null) this.openSegment();
+    const text = this.pending;
+    this.pending = "";
+    writeSync(this.fd!, text);
     this.dirty = true;
     const now = Date.now();
     if (now - this.lastSync >= this.syncIntervalMs) this.sync(now);
-  }
+  };
 
   private openSegment(): void {
     mkdirSync(this.answersDir, { recursive: true });
@@ -220,6 +237,7 @@ export class AnswerCache {
   }
 
   private sync(now = Date.now()): void {
+    if (this.pending) this.writePending();
     if (this.fd !== null && this.dirty) {
       fdatasyncSync(this.fd);
       this.dirty = false;
@@ -233,6 +251,7 @@ export class AnswerCache {
   }
 
   close(): void {
+    if (this.pending) this.writePending();
     if (this.fd !== null) {
       this.sync();
       closeSync(this.fd);

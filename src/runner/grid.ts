@@ -18,6 +18,7 @@ import { runJobs, jobKey, type EngineResult, type Job, type ProgressState } from
 import { autoProgress, silentProgress, type ProgressDisplay } from "./progress";
 import { makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunCounts, type RunManifest, type RunStatus } from "./results";
 import type { RetryPolicy } from "./retry";
+import { httpFetch } from "./http-fetch";
 import { resolveProvider, priceFor } from "./provider";
 import type { ProviderContext } from "../models/registry";
 
@@ -154,7 +155,7 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
   const generate = opts.generate ?? {};
 
   const timeoutMs = opts.retry?.timeoutMs;
-  const provider = await resolveProvider(opts.model, { benchmark, ...(timeoutMs ? { timeoutMs } : {}), ...opts.providerContext });
+  const provider = await resolveProvider(opts.model, { benchmark, fetch: httpFetch, ...(timeoutMs ? { timeoutMs } : {}), ...opts.providerContext });
   const ownsProvider = typeof opts.model === "string";
   const runId = opts.runId ?? makeRunId(provider.id, split);
   const write = opts.write ?? true;
