@@ -7,7 +7,7 @@
  * `node --import tsx bench/metrics.ts` prints the numbers; `run()` returns them.
  */
 import { loadBenchmark } from "../src/benchmark/load";
-import { evaluatePredictions, METRIC_NAMES, MetricFrame, scorePredictions, seededRandom, summarise } from "../src/metrics";
+import { evaluatePredictions, METRIC_NAMES, MetricFrame, scorePredictions, seededRandom, summarise } from "../src/metrics/index";
 import type { Prediction } from "../src/runner/types";
 
 export interface MetricsBench {

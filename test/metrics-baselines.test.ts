@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadBenchmark } from "../src/benchmark/load";
 import type { Benchmark } from "../src/benchmark/types";
-import { evaluatePredictions } from "../src/metrics";
+import { evaluatePredictions } from "../src/metrics/index";
 import { findWvsFile } from "../src/paths";
 import { baselinePredictions } from "../src/report/sources";
 

@@ -6,7 +6,7 @@ import type { Prediction } from "../src/runner/types";
 import type { Question } from "../src/wvs/types";
 import {
   expectedError, itemError, jsDivergence, macro, micro, scaleOf, scorePredictions, skill, summarise, w1Normalised,
-} from "../src/metrics";
+} from "../src/metrics/index";
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Subgroup } from "../src/benchmark/types";
-import { compareRuns, disparity, MetricFrame, parseSubgroupId, skillByGroup, type PairScore } from "../src/metrics";
+import { compareRuns, disparity, MetricFrame, parseSubgroupId, skillByGroup, type PairScore } from "../src/metrics/index";
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
 

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { promisify } from "node:util";
 import { loadBenchmark } from "../src/benchmark/load";
 import { resultsFigures } from "../src/figures/results-figures";
-import { seededRandom } from "../src/metrics";
+import { seededRandom } from "../src/metrics/index";
 import { analyseResults } from "../src/report/analysis";
 import { allTables } from "../src/report/tables";
 import { writeReport } from "../src/report/write";

@@ -5,7 +5,7 @@
  * figures and the notebook all read this object; nothing here renders.
  */
 import type { Benchmark, Split } from "../benchmark/types";
-import { compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GroupSkillRow, type MetricFrame, type PermutationResult, type RunComparison } from "../metrics";
+import { compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GroupSkillRow, type MetricFrame, type PermutationResult, type RunComparison } from "../metrics/index";
 import { modelLabel, RESULT_ATTRIBUTES } from "../figures/results-labels";
 import { baselineSource, DEFAULT_BASELINES, runSources, type PredictionSource } from "./sources";
 

@@ -3,8 +3,10 @@
  * the fly (no run needed: baselines are deterministic functions of the benchmark).
  */
 import type { Benchmark, Split } from "../benchmark/types";
-import { createProvider } from "../models/registry";
-import { buildPrompt, DEFAULT_TEMPLATE } from "../personas";
+// The baselines module directly (not models/registry): registry pulls in the openai client, which
+// overflows the stack when tslab loads it as CommonJS; baselines need none of that.
+import { createBaselineProvider } from "../models/baselines";
+import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
 import { listRuns, readResults, type RunManifest } from "../runner/results";
 import type { Prediction } from "../runner/types";
 
@@ -25,7 +27,7 @@ export const DEFAULT_BASELINES = ["baseline:population-mode", "baseline:attribut
 /** Ask a baseline provider for every pair of the split (prompts built as the runner would). */
 export async function baselinePredictions(spec: string, bench: Benchmark, opts: { split?: Split; templateId?: string } = {}): Promise<Prediction[]> {
   if (!spec.startsWith("baseline:")) throw new Error(`"${spec}" is not a baseline spec; evaluate LLMs from a results run (svlab run)`);
-  const provider = await createProvider(spec, { benchmark: bench });
+  const provider = createBaselineProvider(spec, bench);
   const questions = new Map(bench.questions.map((q) => [q.id, q]));
   const subgroups = new Map(bench.subgroups.map((s) => [s.id, s]));
   const templateId = opts.templateId ?? DEFAULT_TEMPLATE;

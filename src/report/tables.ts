@@ -2,7 +2,7 @@
  * The report's tables, as plain header + string rows, built from a ResultsAnalysis. Markdown and
  * HTML renderers both consume these, and notebooks can show them as they are.
  */
-import { skill, type Estimate } from "../metrics";
+import { skill, type Estimate } from "../metrics/index";
 import { ATTRIBUTE_LABELS, subgroupLabel, valueLabel } from "../figures/results-labels";
 import type { ResultsAnalysis } from "./analysis";
 

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
-import { evaluatePredictions, evaluationJson, type By, type MetricName } from "../../metrics";
+import { evaluatePredictions, evaluationJson, type By, type MetricName } from "../../metrics/index";
 import { baselinePredictions } from "../../report/sources";
 import { latestRun, readResults, resultsRoot } from "../../runner/results";
 import type { Prediction } from "../../runner/types";
