@@ -56,7 +56,8 @@ export function attributeFigure(panels: AttributePanel[], metric: "accuracy" | "
         type: "bar",
         name: s.label ?? modelLabel(s.model),
         legendgroup: s.model,
-        showlegend: !shown.has(s.model),
+        // Plotly leaves empty traces out of the legend, so the first non-empty panel carries it.
+        showlegend: p.values.length > 0 && !shown.has(s.model),
         x,
         y: ys.map((y) => y?.value ?? null),
         error_y: hasCi
@@ -67,10 +68,10 @@ export function attributeFigure(panels: AttributePanel[], metric: "accuracy" | "
         yaxis: `y${ax}`,
         hovertemplate: `${s.label ?? modelLabel(s.model)}<br>%{x}: %{y:.3f}<extra></extra>`,
       });
-      shown.add(s.model);
+      if (p.values.length > 0) shown.add(s.model);
     }
     layout[`xaxis${ax}`] = { title: { text: ATTRIBUTE_LABELS[p.attribute] ?? p.attribute }, automargin: true, ...(p.values.length ? {} : { showticklabels: false }) };
-    layout[`yaxis${ax}`] = { title: { text: metric === "accuracy" ? "Accuracy (0–1)" : "NMAE (0–1, lower better)" }, ...(metric === "accuracy" ? { range: [0, 1] } : { rangemode: "tozero" }) };
+    layout[`yaxis${ax}`] = { title: { text: metric === "accuracy" ? "Accuracy (0–1)" : "NMAE (0–1, lower better)" }, ...(metric === "accuracy" || p.values.length === 0 ? { range: [0, 1] } : { rangemode: "tozero" }) };
     if (p.values.length === 0) {
       (layout.annotations as Array<Record<string, unknown>>).push({
         text: `no ${opts.split ? opts.split.toUpperCase() + " " : ""}subgroup has this attribute`,
