@@ -120,3 +120,14 @@ test("svlab evaluate: a model with no run is a clear error", async () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("results figures are registered in the figure catalogue under stable names", async () => {
+  await import("../src/figures/results-catalogue");
+  const { listFigures } = await import("../src/figures/registry");
+  const names = listFigures().filter((f) => f.stage === "results").map((f) => f.name);
+  assert.deepEqual(names, [
+    "results-attributes-accuracy", "results-attributes-nmae", "results-fairness", "results-heatmap-age-x-ethnicity",
+    "results-heatmap-age-x-religion", "results-heatmap-ethnicity-x-religion", "results-main", "results-model-vs-baseline",
+    "results-prompt-sensitivity",
+  ]);
+});
