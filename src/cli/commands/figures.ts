@@ -1,0 +1,53 @@
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { createFigureContext, listFigures, loadCatalogue, writeFigures } from "../../figures/registry";
+import { closeSharedRenderer, type ImageFormat } from "../../figures/render";
+import { CliError, emit } from "../output";
+
+export function register(program: Command): void {
+  program
+    .command("figures")
+    .description("write the figures of every finished stage to DIR/<name>.svg and .png (one Chromium page for all)")
+    .option("--out <dir>", "output folder", "figures")
+    .option("--only <names>", "comma-separated figure or stage names (e.g. landscape, results-main)")
+    .option("--format <list>", "svg,png (default both)", "svg,png")
+    .option("--wvs <file>", "build the benchmark from this WVS-7 file (default: the shipped aggregates)")
+    .option("--results <dir>", "run results folder", "results")
+    .option("--question <id>", "question for landscape-answer-heatmap (default: most divisive on MDS × W1)")
+    .option("--list", "list the registered figures and exit")
+    .option("--json", "print JSON")
+    .action(async (opts: { out: string; only?: string; format: string; wvs?: string; results: string; question?: string; list?: boolean; json?: boolean }) => {
+      await loadCatalogue();
+      if (opts.list) {
+        const defs = listFigures().map((d) => ({ name: d.name, stage: d.stage, title: d.title, caption: d.caption }));
+        emit(defs, opts.json, (ds: typeof defs) => ds.map((d) => `${d.name.padEnd(40)} ${d.stage.padEnd(10)} ${d.title}`).join("\n"));
+        return;
+      }
+      const formats = opts.format.split(",").map((s) => s.trim()) as ImageFormat[];
+      const bad = formats.filter((f) => f !== "svg" && f !== "png");
+      if (bad.length || !formats.length) throw new CliError(`--format: expected svg, png or svg,png, got "${opts.format}"`);
+      const context = createFigureContext({
+        benchmark: opts.wvs ? { wvs: resolve(opts.wvs) } : {},
+        resultsDir: opts.results,
+        options: opts.question ? { question: opts.question } : {},
+      });
+      const only = opts.only?.split(",").map((s) => s.trim()).filter(Boolean);
+      const t0 = performance.now();
+      try {
+        const written = await writeFigures(opts.out, {
+          only,
+          formats,
+          context,
+          onFigure: (f, i, n) => {
+            if (!opts.json) process.stderr.write(`[${i + 1}/${n}] ${f.name}: ${f.skipped ? `skipped (${f.skipped})` : `${f.files.join(", ")} (${Math.round(f.ms)} ms)`}\n`);
+          },
+        });
+        const done = written.filter((w) => !w.skipped);
+        emit({ out: opts.out, written: done.length, skipped: written.length - done.length, seconds: Math.round((performance.now() - t0) / 100) / 10, figures: written }, opts.json, (s) => `wrote ${s.written} figures to ${s.out}/ (${s.skipped} skipped) in ${s.seconds} s`);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      } finally {
+        await closeSharedRenderer();
+      }
+    });
+}
