@@ -236,3 +236,22 @@ test("API keys never reach the cache or the results", async () => {
     delete process.env.SVLAB_API_KEY;
   }
 });
+
+test("a baseline over the whole real OOD split: one prediction per pair, in the results folder", async (t) => {
+  const { existsSync } = await import("node:fs");
+  const { findWvsFile, dataDir } = await import("../src/paths");
+  if (!findWvsFile() && !existsSync(join(dataDir(), "benchmark-tan2026.json"))) {
+    t.skip("no WVS microdata and no shipped aggregates (data/benchmark-tan2026.json)");
+    return;
+  }
+  const s = await runGrid({ model: "baseline:population-mode", benchmark, split: "ood", resultsRoot: join(tmp, "results"), cacheDir: join(tmp, "cache-baseline"), progress: "none" });
+  assert.equal(s.n, 10_177);
+  assert.equal(s.pairs, 10_177);
+  assert.equal(s.parsed, 10_177);
+  assert.equal(s.errors, 0);
+  const r = await readResults(s.dir!);
+  assert.equal(r.predictions.length, 10_177);
+  assert.equal(r.manifest.benchmark.preset, "tan2026");
+  assert.equal(r.manifest.counts.requests, 10_177);
+  assert.ok(r.predictions.every((p) => p.split === "ood" && p.model === "baseline:population-mode"));
+});

@@ -20,7 +20,7 @@ import { parseAnswer } from "../models/parse-answer";
 import { costOf } from "../models/pricing";
 import type { Answer, GenerateOptions, Prompt, Provider } from "../models/types";
 import { ProviderError } from "../models/types";
-import { DEFAULT_TEMPLATE } from "../personas";
+import { DEFAULT_TEMPLATE } from "../personas/index";
 import { AnswerCache } from "./cache";
 import { jobKey, runJobs, sampleOptions, type Job, type ProgressState } from "./engine";
 import { buildJobs, selectPairs, svlabVersion, type GridOptions, type RunSummary } from "./grid";

@@ -12,7 +12,7 @@ import { loadBenchmark } from "../benchmark/load";
 import type { Benchmark, Pair, Split, Subgroup } from "../benchmark/types";
 import type { GenerateOptions, Provider, Usage } from "../models/types";
 import type { Question } from "../wvs/types";
-import { buildPrompt, DEFAULT_TEMPLATE } from "../personas";
+import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
 import { AnswerCache } from "./cache";
 import { runJobs, jobKey, type EngineResult, type Job, type ProgressState } from "./engine";
 import { autoProgress, silentProgress, type ProgressDisplay } from "./progress";
