@@ -8,4 +8,4 @@ export { OPENAI_PRICES, PRICES_AS_OF, BATCH_DISCOUNT, priceOf, costOf } from "./
 export type { ModelPrice } from "./pricing";
 export { normaliseOverCodes, argmaxCode } from "./distribution";
 export { createBaselineProvider, PRODUCT_SMOOTHING, BASELINE_NAMES } from "./baselines";
-export { distributionFromLogprobs, retryAfterSeconds, toProviderError } from "./openai";
+export { distributionFromLogprobs, retryAfterSeconds, toProviderError } from "./openai-chat";

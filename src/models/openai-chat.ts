@@ -5,8 +5,8 @@
  * Keys: OPENAI_API_KEY for openai:, SVLAB_API_KEY for compatible servers (never OPENAI_API_KEY,
  * so an OpenAI key is not sent to a third-party URL). Keys never reach meta, errors or logs.
  */
-// "openai/index", not "openai": tslab resolves a bare "openai" next to this file to this file itself (openai.ts)
-import OpenAI from "openai/index";
+// This file must not be named openai.ts: tslab would resolve the package "openai" to it.
+import OpenAI from "openai";
 import { normaliseOverCodes } from "./distribution";
 import { parseAnswer } from "./parse-answer";
 import { costOf } from "./pricing";

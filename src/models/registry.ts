@@ -7,7 +7,7 @@
  */
 import type { Benchmark } from "../benchmark/types";
 import { createBaselineProvider } from "./baselines";
-import { createOpenAIProvider } from "./openai";
+import { createOpenAIProvider } from "./openai-chat";
 import type { Provider } from "./types";
 
 export interface ProviderContext {

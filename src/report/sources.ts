@@ -3,8 +3,8 @@
  * the fly (no run needed: baselines are deterministic functions of the benchmark).
  */
 import type { Benchmark, Split } from "../benchmark/types";
-// The baselines module directly (not models/registry): registry pulls in the openai client, which
-// overflows the stack when tslab loads it as CommonJS; baselines need none of that.
+// The baselines module directly: baselines are pure functions of the benchmark, so no provider
+// registry, cache or runner is needed to score them.
 import { createBaselineProvider } from "../models/baselines";
 import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
 import { listRuns, readResults, type RunManifest } from "../runner/results";

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from "node:path";
 import OpenAI, { toFile } from "openai";
 import { loadBenchmark } from "../benchmark/load";
-import { distributionFromLogprobs } from "../models/openai";
+import { distributionFromLogprobs } from "../models/openai-chat";
 import { parseAnswer } from "../models/parse-answer";
 import { costOf } from "../models/pricing";
 import type { Answer, GenerateOptions, Prompt, Provider } from "../models/types";
