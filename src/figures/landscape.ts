@@ -219,7 +219,7 @@ export function answerHeatmapFigure(s: AnswerShares, opts: { title?: string } = 
         zmax: 100,
         // White → dark blue, so 0% is blank paper and the modal cells stand out.
         colorscale: SHARE_SCALE,
-        colorbar: { title: { text: "Share of<br>subgroup (%)" }, ticksuffix: "%", len: Math.min(1, 500 / height) },
+        colorbar: { title: { text: "Share of<br>subgroup (%)", side: "top" }, ticksuffix: "%", len: Math.min(1, 500 / height), y: 1, yanchor: "top" },
         texttemplate: "%{z:.0f}",
         textfont: { size: 10 },
         customdata: idx.map((i) => s.options.map(() => s.n[i])),
@@ -242,6 +242,7 @@ export function answerHeatmapFigure(s: AnswerShares, opts: { title?: string } = 
       font: FONT,
       xaxis: { title: { text: "Answer option (scale order)" }, side: "bottom", tickangle: 0 },
       yaxis: { automargin: true, tickfont: { size: 11 } },
+      showlegend: true,
       legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom", xanchor: "left" },
       margin: { l: 10, r: 10, t: 80, b: 110 },
       plot_bgcolor: "white",
