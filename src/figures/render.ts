@@ -52,6 +52,12 @@ export interface RendererOptions {
   executablePath?: string;
   /** Per-figure timeout; default 60 s. */
   timeoutMs?: number;
+  /**
+   * Let the process exit while the renderer is idle (Chromium's pipes no longer keep Node's event
+   * loop alive; Playwright kills the browser at exit). The shared renderer uses this so a script
+   * that never calls close() still ends. Renders and close() hold the loop open while they run.
+   */
+  unref?: boolean;
 }
 
 /** Flags measured to work for Debian's chromium in containers (see notes/toolchain.md §3). */
@@ -111,12 +117,15 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Fig
   const { chromium } = projectRequire()("playwright-core") as typeof import("playwright-core");
   const t0 = performance.now();
   let browser: Browser;
+  const handlesBefore = new Set(activeHandles());
   try {
     // launch() gives each browser a fresh temporary user-data-dir, removed on close.
     browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS, timeout: timeoutMs });
   } catch (err) {
     throw new FigureRenderError(`could not start Chromium (${exe}): ${(err as Error).message.split("\n")[0]}`);
   }
+  // The browser's child process and pipes: the handles that appeared during launch.
+  const browserHandles = activeHandles().filter((h) => !handlesBefore.has(h));
   let page: Page;
   try {
     page = await browser.newPage();
@@ -130,6 +139,16 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Fig
     throw new FigureRenderError(`could not load plotly into Chromium: ${(err as Error).message.split("\n")[0]}`);
   }
   const startupMs = performance.now() - t0;
+  if (options.unref) for (const h of browserHandles) (h as { unref?: () => void }).unref?.();
+  // While work is in flight, a ref'd timer keeps the loop alive (the browser handles may be unref'd).
+  const busy = async <T>(work: () => Promise<T>): Promise<T> => {
+    const keep = options.unref ? setInterval(() => {}, 1 << 30) : null;
+    try {
+      return await work();
+    } finally {
+      if (keep) clearInterval(keep);
+    }
+  };
 
   let queue: Promise<unknown> = Promise.resolve();
   let rendered = 0;
@@ -167,7 +186,7 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Fig
       if (!spec || !Array.isArray(spec.data)) {
         return Promise.reject(new FigureRenderError("render(spec): spec.data must be an array of plotly traces"));
       }
-      const job = queue.then(() => renderOne(spec, o));
+      const job = queue.then(() => busy(() => renderOne(spec, o)));
       queue = job.catch(() => {});
       return job.catch((err) => {
         throw new FigureRenderError(`plotly could not render "${titleOf(spec)}": ${(err as Error).message.split("\n")[0]}`);
@@ -176,10 +195,18 @@ export async function createRenderer(options: RendererOptions = {}): Promise<Fig
     async close() {
       if (closed) return;
       closed = true;
-      await queue;
-      await browser.close().catch(() => {});
+      await busy(async () => {
+        await queue;
+        await browser.close().catch(() => {});
+      });
     },
   };
+}
+
+function activeHandles(): unknown[] {
+  // Undocumented but long-stable Node API; without it we simply don't unref.
+  const f = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
+  return typeof f === "function" ? f.call(process) : [];
 }
 
 let hostDir: string | null = null;
@@ -220,11 +247,12 @@ let exitHookInstalled = false;
 
 /**
  * The process-wide renderer (created on first use, reused by `show()` and `writeFigures()`).
- * It is closed by `closeSharedRenderer()`, and on process exit / SIGINT / SIGTERM.
+ * It is closed by `closeSharedRenderer()`, and on process exit / SIGINT / SIGTERM; while idle it
+ * does not keep the process alive, so scripts that forget to close it still end.
  */
 export function sharedRenderer(options?: RendererOptions): Promise<FigureRenderer> {
   if (!shared) {
-    shared = createRenderer(options);
+    shared = createRenderer({ unref: true, ...options });
     // A failed launch must not poison later attempts (e.g. after installing Chromium).
     shared.catch(() => {
       shared = null;
