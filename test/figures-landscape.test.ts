@@ -65,3 +65,17 @@ test("registry: validated names, replace on re-register, default heatmap questio
   assert.throws(() => getFigure("nope"), /unknown figure "nope"/);
   assert.equal(defaultHeatmapQuestion(computeLandscape(await loadBenchmark())), "Q171");
 });
+
+test("svlab figures --list shows every catalogue module's figures; bad --format / --only are clear errors", async () => {
+  const { svlab } = await import("./support/cli");
+  const r = svlab(["figures", "--list", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const names = (r.json() as Array<{ name: string; stage: string }>).map((f) => f.name);
+  assert.ok(["landscape-mds-by-category", "landscape-question-mds", "landscape-answer-heatmap"].every((n) => names.includes(n)), names.join(","));
+  const bad = svlab(["figures", "--format", "jpg"]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--format: expected svg, png or svg,png, got "jpg"/);
+  const none = svlab(["figures", "--only", "nope", "--out", "/tmp/svlab-none"]);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /unknown figure or stage: nope; registered: landscape-answer-heatmap/);
+});
