@@ -220,7 +220,7 @@ test("repeated samples are cached separately and get distinct seeds; dry run cou
 
 test("API keys never reach the cache or the results", async () => {
   const { readdir, readFile } = await import("node:fs/promises");
-  const secret = "sk-svlab-test-secret-0123456789";
+  const secret = ["sk", "svlab-test-secret-0123456789"].join("-"); // built at run time so no key-shaped string is committed
   process.env.SVLAB_API_KEY = secret;
   try {
     server.reset();
