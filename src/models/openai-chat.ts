@@ -49,83 +49,115 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
   }
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: timeoutMs, organization: null, project: null, ...(o.fetch ? { fetch: o.fetch } : {}) });
-  const provider = o.kind;
-
   return {
     id,
     capabilities: { distribution: true, seed: true, batch: o.kind === "openai" },
     async answer(prompt: Prompt, opts: GenerateOptions & { signal?: AbortSignal }): Promise<Answer> {
       const started = performance.now();
-      const body: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
-        model: o.model,
-        messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
-      };
-      if (opts.temperature !== undefined) body.temperature = opts.temperature;
-      if (opts.seed !== undefined) body.seed = opts.seed;
-      if (opts.maxTokens !== undefined) {
-        // OpenAI's newer models reject max_tokens; compatible servers mostly only know max_tokens
-        if (o.kind === "openai") body.max_completion_tokens = opts.maxTokens;
-        else body.max_tokens = opts.maxTokens;
-      }
-      if (opts.distribution) {
-        body.logprobs = true;
-        body.top_logprobs = opts.topLogprobs ?? o.topLogprobs ?? 20;
-      }
+      const body = chatRequestBody(o.kind, o.model, prompt, { ...opts, topLogprobs: opts.topLogprobs ?? o.topLogprobs });
       let res: ChatCompletion;
       try {
         res = await client.chat.completions.create(body, { signal: opts.signal });
       } catch (err) {
         throw toProviderError(err, id, timeoutMs, opts.signal);
       }
-      const latencyMs = performance.now() - started;
-      const choice = res?.choices?.[0];
-      if (!choice || !choice.message) throw new ProviderError(`${id}: malformed response (no choices[0].message)`, 200, undefined, true);
-      const text = choice.message.content ?? "";
-      const parsed = parseAnswer(text, prompt.answerCodes, prompt.answerLabels);
-      const refusalText = choice.message.refusal;
-      const usage = res.usage ? { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens } : undefined;
-      const answer: Answer = {
-        text,
-        code: parsed.code,
-        refused: parsed.refused || !!refusalText,
-        latencyMs,
-        meta: {
-          provider,
-          model: res.model,
-          requestedModel: o.model,
-          systemFingerprint: res.system_fingerprint ?? null,
-          finishReason: choice.finish_reason,
-          id: res.id,
-          parseMethod: parsed.method,
-          ...(o.kind === "openai-compatible" ? { baseURL } : {}),
-          ...(refusalText ? { refusal: refusalText } : {}),
-        },
-      };
-      if (parsed.code === null) answer.reason = refusalText ? "refusal" : parsed.reason;
-      if (usage) {
-        answer.usage = usage;
-        const cost = o.kind === "openai" ? costOf(res.model || o.model, usage.inputTokens, usage.outputTokens) ?? costOf(o.model, usage.inputTokens, usage.outputTokens) : undefined;
-        if (cost !== undefined) answer.cost = cost;
-      }
-      if (opts.distribution) {
-        const content = choice.logprobs?.content;
-        if (content && content.length) {
-          const d = distributionFromLogprobs(content, prompt.answerCodes);
-          if (d) {
-            answer.distribution = d.distribution;
-            answer.validMass = d.validMass;
-          }
-          answer.meta!.logprobs = d ? "ok" : "no code token";
-        } else {
-          answer.meta!.logprobs = "unavailable";
-        }
-      }
+      if (!res?.choices?.[0]?.message) throw new ProviderError(`${id}: malformed response (no choices[0].message)`, 200, undefined, true);
+      const answer = answerFromChatCompletion(res, {
+        kind: o.kind,
+        requestedModel: o.model,
+        answerCodes: prompt.answerCodes,
+        answerLabels: prompt.answerLabels,
+        distribution: !!opts.distribution,
+        latencyMs: performance.now() - started,
+        extraMeta: o.kind === "openai-compatible" ? { baseURL } : {},
+      });
       return answer;
     },
     async close() {
       /* fetch keeps no state we own */
     },
   };
+}
+
+/** The chat-completions request body for a prompt (shared by online calls and Batch API lines). */
+export function chatRequestBody(
+  kind: "openai" | "openai-compatible",
+  model: string,
+  prompt: Pick<Prompt, "messages">,
+  opts: GenerateOptions,
+): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+  const body: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
+    model,
+    messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
+  };
+  if (opts.temperature !== undefined) body.temperature = opts.temperature;
+  if (opts.seed !== undefined) body.seed = opts.seed;
+  if (opts.maxTokens !== undefined) {
+    // OpenAI's newer models reject max_tokens; compatible servers mostly only know max_tokens
+    if (kind === "openai") body.max_completion_tokens = opts.maxTokens;
+    else body.max_tokens = opts.maxTokens;
+  }
+  if (opts.distribution) {
+    body.logprobs = true;
+    body.top_logprobs = opts.topLogprobs ?? 20;
+  }
+  return body;
+}
+
+export interface ReadCompletionOptions {
+  kind: "openai" | "openai-compatible";
+  requestedModel: string;
+  answerCodes: number[];
+  answerLabels: Record<string, string>;
+  distribution: boolean;
+  latencyMs: number;
+  /** Batch API answers are billed at the batch price. */
+  batch?: boolean;
+  extraMeta?: Record<string, unknown>;
+}
+
+/** A chat completion → Answer: parsed code, refusal, usage, cost, distribution (shared by online and batch). */
+export function answerFromChatCompletion(res: ChatCompletion, o: ReadCompletionOptions): Answer {
+  const choice = res.choices[0];
+  const text = choice.message.content ?? "";
+  const parsed = parseAnswer(text, o.answerCodes, o.answerLabels);
+  const refusalText = choice.message.refusal;
+  const answer: Answer = {
+    text,
+    code: parsed.code,
+    refused: parsed.refused || !!refusalText,
+    latencyMs: o.latencyMs,
+    meta: {
+      provider: o.kind,
+      model: res.model,
+      requestedModel: o.requestedModel,
+      systemFingerprint: res.system_fingerprint ?? null,
+      finishReason: choice.finish_reason,
+      id: res.id,
+      parseMethod: parsed.method,
+      ...(o.batch ? { batch: true } : {}),
+      ...o.extraMeta,
+      ...(refusalText ? { refusal: refusalText } : {}),
+    },
+  };
+  if (parsed.code === null) answer.reason = refusalText ? "refusal" : parsed.reason;
+  if (res.usage) {
+    const usage = { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens };
+    answer.usage = usage;
+    const price = { batch: !!o.batch };
+    const cost = o.kind === "openai" ? (costOf(res.model || o.requestedModel, usage.inputTokens, usage.outputTokens, price) ?? costOf(o.requestedModel, usage.inputTokens, usage.outputTokens, price)) : undefined;
+    if (cost !== undefined) answer.cost = cost;
+  }
+  if (o.distribution) {
+    const content = choice.logprobs?.content;
+    const d = content?.length ? distributionFromLogprobs(content, o.answerCodes) : undefined;
+    if (d) {
+      answer.distribution = d.distribution;
+      answer.validMass = d.validMass;
+    }
+    answer.meta!.logprobs = content?.length ? (d ? "ok" : "no code token") : "unavailable";
+  }
+  return answer;
 }
 
 /** Strip what wraps a code token: leading space, markdown bold, quotes. " 3" / "**3" → "3". */

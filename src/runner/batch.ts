@@ -15,9 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from "node:path";
 import OpenAI, { toFile } from "openai";
 import { loadBenchmark } from "../benchmark/load";
-import { distributionFromLogprobs } from "../models/openai-chat";
-import { parseAnswer } from "../models/parse-answer";
-import { costOf } from "../models/pricing";
+import { answerFromChatCompletion, chatRequestBody } from "../models/openai-chat";
 import type { Answer, GenerateOptions, Prompt, Provider } from "../models/types";
 import { ProviderError } from "../models/types";
 import { DEFAULT_TEMPLATE } from "../personas/index";
@@ -60,18 +58,6 @@ export function batchTarget(spec: string): BatchTarget {
 }
 
 /** The chat-completions body for one job, with the same parameters the online provider sends. */
-export function chatBody(target: BatchTarget, prompt: Prompt, o: GenerateOptions): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: target.model, messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })) };
-  if (o.temperature !== undefined) body.temperature = o.temperature;
-  if (o.seed !== undefined) body.seed = o.seed;
-  if (o.maxTokens !== undefined) body[target.kind === "openai" ? "max_completion_tokens" : "max_tokens"] = o.maxTokens;
-  if (o.distribution) {
-    body.logprobs = true;
-    body.top_logprobs = o.topLogprobs ?? 20;
-  }
-  return body;
-}
-
 /** What collection needs for one line: where the answer goes and how to parse it. */
 export interface BatchEntry {
   key: string;
@@ -95,53 +81,23 @@ export function buildBatchInput(providerId: string, target: BatchTarget, jobs: J
     if (entries[customId]) throw new Error(`duplicate custom_id ${customId}: the same (question, subgroup, template, sample) twice`);
     const o = sampleOptions(generate, job.sample);
     entries[customId] = { key: jobKey(idOnly, job, generate), answerCodes: job.prompt.answerCodes, answerLabels: job.prompt.answerLabels, distribution: !!o.distribution };
-    jsonl += `${JSON.stringify({ custom_id: customId, method: "POST", url: "/v1/chat/completions", body: chatBody(target, job.prompt, o) })}\n`;
+    jsonl += `${JSON.stringify({ custom_id: customId, method: "POST", url: "/v1/chat/completions", body: chatRequestBody(target.kind, target.model, job.prompt, o) })}\n`;
   }
   return { jsonl, entries };
 }
 
 /** One chat.completion body (from a batch output line) → an Answer, parsed like the online provider does. */
 export function answerFromCompletion(target: BatchTarget, entry: BatchEntry, body: any): Answer {
-  const choice = body?.choices?.[0];
-  if (!choice?.message) throw new Error("no choices[0].message");
-  const text: string = choice.message.content ?? "";
-  const parsed = parseAnswer(text, entry.answerCodes, entry.answerLabels);
-  const refusal = choice.message.refusal;
-  const answer: Answer = {
-    text,
-    code: parsed.code,
-    refused: parsed.refused || !!refusal,
+  if (!body?.choices?.[0]?.message) throw new Error("no choices[0].message");
+  return answerFromChatCompletion(body, {
+    kind: target.kind,
+    requestedModel: target.model,
+    answerCodes: entry.answerCodes,
+    answerLabels: entry.answerLabels,
+    distribution: entry.distribution,
     latencyMs: 0,
-    meta: {
-      provider: target.kind,
-      model: body.model,
-      requestedModel: target.model,
-      systemFingerprint: body.system_fingerprint ?? null,
-      finishReason: choice.finish_reason,
-      id: body.id,
-      parseMethod: parsed.method,
-      batch: true,
-      ...(refusal ? { refusal } : {}),
-    },
-  };
-  if (parsed.code === null) answer.reason = refusal ? "refusal" : parsed.reason;
-  if (body.usage) {
-    answer.usage = { inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens };
-    if (target.kind === "openai") {
-      const c = costOf(body.model || target.model, answer.usage.inputTokens, answer.usage.outputTokens, { batch: true }) ?? costOf(target.model, answer.usage.inputTokens, answer.usage.outputTokens, { batch: true });
-      if (c !== undefined) answer.cost = c;
-    }
-  }
-  if (entry.distribution) {
-    const content = choice.logprobs?.content;
-    const d = content?.length ? distributionFromLogprobs(content, entry.answerCodes) : undefined;
-    if (d) {
-      answer.distribution = d.distribution;
-      answer.validMass = d.validMass;
-    }
-    answer.meta!.logprobs = content?.length ? (d ? "ok" : "no code token") : "unavailable";
-  }
-  return answer;
+    batch: true,
+  });
 }
 
 export interface Collected {

@@ -108,7 +108,12 @@ export function selectPairs(b: Benchmark, opts: Pick<GridOptions, "split" | "pai
   }
   if (opts.limit !== undefined) {
     if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new Error(`limit: expected a whole number ≥ 0, got ${opts.limit}`);
-    pairs = spreadOrder(pairs).slice(0, opts.limit);
+    // A spread-out subset (a larger limit contains every smaller one), asked in benchmark order:
+    // subgroup-major, so consecutive prompts share their persona prefix (llama.cpp reuses it).
+    const position = new Map(pairs.map((p, i) => [p, i]));
+    pairs = spreadOrder(pairs)
+      .slice(0, opts.limit)
+      .sort((a, b) => position.get(a)! - position.get(b)!);
   }
   return pairs;
 }
@@ -139,18 +144,19 @@ export function svlabVersion(): string {
   }
 }
 
-function checkSamples(samples: number): void {
+/** What runGrid and planGrid share: validated options, the benchmark, the pairs and the jobs. */
+async function prepareGrid(opts: Pick<GridOptions, "samples" | "templates" | "benchmark" | "split" | "pairs" | "limit">) {
+  const samples = opts.samples ?? 1;
   if (!Number.isInteger(samples) || samples < 1) throw new Error(`samples: expected a whole number ≥ 1, got ${samples}`);
+  const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
+  const benchmark = opts.benchmark ?? (await loadBenchmark());
+  const pairs = selectPairs(benchmark, opts);
+  return { samples, templates, benchmark, pairs, jobs: buildJobs(benchmark, pairs, templates, samples) };
 }
 
 /** Run a grid for one model and write its results folder. */
 export async function runGrid(opts: GridOptions): Promise<RunSummary> {
-  const samples = opts.samples ?? 1;
-  checkSamples(samples);
-  const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
-  const benchmark = opts.benchmark ?? (await loadBenchmark());
-  const pairs = selectPairs(benchmark, opts);
-  const jobs = buildJobs(benchmark, pairs, templates, samples);
+  const { samples, templates, benchmark, jobs } = await prepareGrid(opts);
   const split: RunManifest["split"] = opts.pairs ? "pairs" : (opts.split ?? "ood");
   const generate = opts.generate ?? {};
 
@@ -283,12 +289,7 @@ const ASSUMED_OUTPUT_TOKENS = 5;
 
 /** Count requests, cache hits, tokens and cost of a grid without sending anything. */
 export async function planGrid(opts: Omit<GridOptions, "model"> & { model: string }): Promise<DryRunPlan> {
-  const samples = opts.samples ?? 1;
-  checkSamples(samples);
-  const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
-  const benchmark = opts.benchmark ?? (await loadBenchmark());
-  const pairs = selectPairs(benchmark, opts);
-  const jobs = buildJobs(benchmark, pairs, templates, samples);
+  const { samples, templates, pairs, jobs } = await prepareGrid(opts);
   const generate = opts.generate ?? {};
   const cache = opts.cacheDir === null ? null : AnswerCache.open(opts.cacheDir, { readOnly: true });
   // the cache key needs only the provider id: no provider is created (no key needed, nothing contacted)

@@ -4,19 +4,11 @@
  * header: technical columns, then the codebook's value items and the demographic variables.
  */
 import { createWriteStream, writeFileSync } from "node:fs";
+import { seededRandom } from "../../src/metrics/stats";
 import { loadCodebook } from "../../src/wvs/codebook";
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the metrics' seeded mulberry32). */
+export const rng = seededRandom;
 
 const TECH = ["version", "doi", "A_WAVE", "A_YEAR", "A_STUDY", "B_COUNTRY", "B_COUNTRY_ALPHA", "D_INTERVIEW", "W_WEIGHT"];
 const DEMO: Record<string, number[]> = {
