@@ -37,7 +37,7 @@ export interface ComparisonRow {
 }
 
 /** Score each run's predictions against the benchmark labels, one row per run (best accuracy first). */
-export function compareRuns(bench: Benchmark, runs: RunSummary[], split?: Split): ComparisonRow[] {
+export function scoreRunsTable(bench: Benchmark, runs: RunSummary[], split?: Split): ComparisonRow[] {
   return runs
     .map((r) => {
       const e = evaluatePredictions(bench, r.result.predictions, { split });
