@@ -77,13 +77,7 @@ export interface RunManifest {
 }
 
 /** A pair that got no answer. */
-export interface RunError {
-  model: string;
-  templateId: string;
-  question: string;
-  subgroup: string;
-  split: Split;
-  sample: number;
+export interface RunError extends Pick<Prediction, "model" | "templateId" | "question" | "subgroup" | "split" | "sample"> {
   error: string;
   status?: number;
   attempts: number;
