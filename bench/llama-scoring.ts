@@ -5,13 +5,14 @@
  * or not (question-major). Numbers are for this tiny model only; they say nothing about a real one.
  * `node --import tsx bench/llama-scoring.ts` prints a table; `run()` returns the numbers.
  */
+import { testModelPath } from "../src/paths";
 import { existsSync } from "node:fs";
 import { loadBenchmark } from "../src/benchmark/load";
 import { createProvider } from "../src/models/registry";
 import type { Prompt } from "../src/models/types";
 import { buildPrompt } from "../src/personas";
 
-const MODEL = process.env.SVLAB_BENCH_GGUF ?? "/work/shared/models/stories260K.gguf";
+const MODEL = testModelPath();
 
 export interface LlamaScoringRow {
   mode: "score" | "generate";

@@ -35,7 +35,8 @@ function columns(): string[] {
 export async function run(): Promise<LoaderBench> {
   const dir = join(projectRoot(), ".cache", "bench");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `synthetic-cross-national-${ROWS}.csv`);
+  // the name carries the generator version: bump it when the synthetic columns change
+  const file = join(dir, `synthetic-cross-national-${ROWS}-v2.csv`);
   if (!existsSync(file)) {
     process.stderr.write(`bench: writing ${file} (${ROWS} rows × 613 columns, once)…\n`);
     await writeSyntheticWvs(file, { rows: ROWS, columns: 613, singaporeShare: 1 / 48, seed: 42 });

@@ -58,3 +58,8 @@ export function findWvsFile(): string | null {
   }
   return null;
 }
+
+/** The tiny real GGUF model used by tests, benches and notebook 03's fallback (SVLAB_TEST_GGUF overrides). */
+export function testModelPath(): string {
+  return process.env.SVLAB_TEST_GGUF ? resolve(process.env.SVLAB_TEST_GGUF) : join(sharedDir(), "models", "stories260K.gguf");
+}

@@ -1,4 +1,5 @@
 /** The llama: provider on the real stories260K model (nonsense answers; we assert mechanics only). */
+import { testModelPath } from "../src/paths";
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -8,7 +9,7 @@ import type { Answer, Provider } from "../src/models/types";
 import { createProvider } from "../src/models/registry";
 import { buildPrompt } from "../src/personas";
 
-const MODEL = process.env.SVLAB_TEST_GGUF ?? "/work/shared/models/stories260K.gguf";
+const MODEL = testModelPath();
 const skip = existsSync(MODEL) ? false : `model not found at ${MODEL} (set SVLAB_TEST_GGUF)`;
 if (skip) console.log(`# skipping llama tests: ${skip}`);
 

@@ -1,7 +1,7 @@
 /**
  * Prompt templates. Each renders (question, subgroup) into chat messages deterministically; the
  * suffix "+reversed" on any id reverses the option order, so prompt sensitivity can be measured.
- * Wording is ours (the paper's template is not public; see /work/shared/notes/paper.md §3).
+ * Wording is ours (the paper's template is not public; Tan et al. 2026 only show the "Answer: N" reply form).
  */
 import type { Subgroup } from "../benchmark/types";
 import type { ChatMessage, Prompt } from "../models/types";

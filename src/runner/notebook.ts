@@ -1,9 +1,8 @@
 /** Small helpers for notebooks: which model to run, and a comparison table of runs. */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Benchmark, Split } from "../benchmark/types";
 import { evaluatePredictions } from "../metrics/evaluate";
-import { sharedDir } from "../paths";
+import { testModelPath } from "../paths";
 import type { RunSummary } from "./grid";
 
 export interface NotebookModel {
@@ -16,7 +15,7 @@ export interface NotebookModel {
 /** SVLAB_MODEL when set; else the tiny local llama model when present; else none. */
 export function notebookModel(env: Record<string, string | undefined> = process.env): NotebookModel {
   if (env.SVLAB_MODEL) return { spec: env.SVLAB_MODEL, note: `SVLAB_MODEL is set: ${env.SVLAB_MODEL}` };
-  const gguf = join(sharedDir(), "models", "stories260K.gguf");
+  const gguf = testModelPath();
   if (existsSync(gguf)) {
     return {
       spec: `llama:${gguf}`,

@@ -83,6 +83,55 @@ export function splitLine(line: string, delim: string): string[] {
   return out;
 }
 
+interface Kept {
+  name: string;
+  index: number;
+  /** Text values, when the column is text (or turned out to be). */
+  text: string[] | null;
+  num: NumberColumn | null;
+}
+
+/** A growable Float64Array: a row's numbers go straight into typed memory (8 bytes each). */
+class NumberColumn {
+  private buf = new Float64Array(1024);
+  private n = 0;
+  push(x: number): void {
+    if (this.n === this.buf.length) {
+      const next = new Float64Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.n++] = x;
+  }
+  values(): Float64Array {
+    return this.buf.slice(0, this.n);
+  }
+}
+
+const unquote = (v: string): string => (v.charCodeAt(0) === 34 && v.charCodeAt(v.length - 1) === 34 ? v.slice(1, -1) : v);
+
+/**
+ * Parse s[a, b) as a plain integer without making a substring (the common case: WVS codes);
+ * NaN for anything else (floats, exponents, quotes, empty), which the caller parses the slow way.
+ */
+function parseNumber(s: string, a: number, b: number): number {
+  if (a === b || b - a > 15) return NaN;
+  let i = a;
+  let neg = false;
+  if (s.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+    if (i === b) return NaN;
+  }
+  let v = 0;
+  for (; i < b; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return neg ? -v : v;
+}
+
 interface HeaderInfo {
   format: WvsFormat;
   delim: string;
@@ -132,15 +181,38 @@ export async function readWvsFile(file: string, options: ReadOptions = {}): Prom
   }
   const textSet = new Set(options.textColumns ?? DEFAULT_TEXT);
   let header: HeaderInfo | null = null;
-  // textBacklog: a column first read as numeric that turned out to hold text; its numeric slot stays unused.
-  let keep: { name: string; index: number; isText: boolean; textBacklog?: string[] }[] = [];
+  /** Kept columns in file order, each with its storage (numbers, or text once a value is not a number). */
+  let keep: Kept[] = [];
   let countryIdx = -1;
   const countryStr = options.country != null ? String(options.country) : null;
-  const numCols: number[][] = [];
-  const txtCols: string[][] = [];
   let lineNo = 0;
   let rowsRead = 0;
   let rows = 0;
+
+  const store = (k: Kept, s: string, a: number, b: number): void => {
+    if (k.text) {
+      k.text.push(unquote(s.slice(a, b)));
+      return;
+    }
+    const x = parseNumber(s, a, b);
+    if (x === x || a === b) {
+      k.num!.push(x);
+      return;
+    }
+    const v = unquote(s.slice(a, b));
+    const y = v === "" ? NaN : +v;
+    if (y === y || v === "") {
+      k.num!.push(y);
+      return;
+    }
+    if (STRICT_NUMERIC.test(k.name)) {
+      throw new WvsFileError(file, lineNo, `column ${k.name}: expected a number (a WVS answer code), found "${v.slice(0, 40)}"`);
+    }
+    // A contextual column that holds text (e.g. X002_02B "CN"): keep it as text from now on.
+    k.text = Array.from(k.num!.values(), (z) => (Number.isNaN(z) ? "" : String(z)));
+    k.text.push(v);
+    k.num = null;
+  };
 
   const handle = (raw: string): void => {
     lineNo++;
@@ -152,81 +224,65 @@ export async function readWvsFile(file: string, options: ReadOptions = {}): Prom
       if (missing.length) {
         throw new WvsFileError(file, 1, `missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (found ${names.length} columns)`);
       }
-      const wanted = options.columns ?? names;
-      keep = wanted
-        .filter((c) => names.includes(c))
-        .map((name) => ({ name, index: names.indexOf(name), isText: textSet.has(name) }));
-      for (const k of keep) (k.isText ? txtCols : numCols).push([]);
+      const wanted = new Set(options.columns ?? names);
+      keep = names
+        .map((name, index) => ({ name, index }))
+        .filter(({ name }, i) => wanted.has(name) && names.indexOf(name) === i)
+        .map(({ name, index }) => ({ name, index, text: textSet.has(name) ? [] : null, num: textSet.has(name) ? null : new NumberColumn() }));
       countryIdx = names.indexOf("B_COUNTRY");
       return;
     }
     if (line.length === 0) return;
     const h = header as HeaderInfo;
+    const d = h.delim;
     rowsRead++;
     if (countryStr !== null) {
-      // Look at B_COUNTRY before splitting the whole line: most rows of the full file are skipped here.
+      // Look at B_COUNTRY before reading the rest of the line: most rows of the full file end here.
       let start = 0;
       for (let i = 0; i < countryIdx; i++) {
-        start = line.indexOf(h.delim, start) + 1;
+        start = line.indexOf(d, start) + 1;
         if (start === 0) break;
       }
-      let end = line.indexOf(h.delim, start);
+      let end = line.indexOf(d, start);
       if (end < 0) end = line.length;
       let field = line.slice(start, end);
       if (field.charCodeAt(0) === 34) field = field.slice(1, -1);
       if (field !== countryStr && Number(field) !== options.country) return;
     }
-    const cells = splitLine(line, h.delim);
     const n = h.names.length;
-    if (cells.length !== n && !(cells.length === n + 1 && cells[n] === "")) {
-      throw new WvsFileError(
-        file,
-        lineNo,
-        `expected ${n} fields as in the header, found ${cells.length}${cells.length < n ? " (the file may be truncated)" : ""}`,
-      );
+    let fields: number;
+    let lastEmpty: boolean;
+    if (line.indexOf('"') < 0) {
+      // Fast path: walk the separators, parse only the kept fields, allocate no substrings for numbers.
+      let pos = 0;
+      let fi = 0;
+      let ki = 0;
+      let lastStart = 0;
+      for (;;) {
+        const end = line.indexOf(d, pos);
+        const stop = end < 0 ? line.length : end;
+        if (ki < keep.length && keep[ki].index === fi) store(keep[ki++], line, pos, stop);
+        lastStart = pos;
+        fi++;
+        if (end < 0) break;
+        pos = end + 1;
+      }
+      fields = fi;
+      lastEmpty = lastStart === line.length;
+    } else {
+      const cells = splitLine(line, d);
+      fields = cells.length;
+      lastEmpty = cells[cells.length - 1] === "";
+      if (fields >= n) for (const k of keep) store(k, cells[k.index], 0, cells[k.index].length);
     }
-    let ni = 0;
-    let ti = 0;
-    for (const k of keep) {
-      let v = cells[k.index];
-      if (k.isText) {
-        const t = v.charCodeAt(0) === 34 ? v.slice(1, -1) : v;
-        if (k.textBacklog) {
-          k.textBacklog.push(t);
-          ni++;
-        } else txtCols[ti++].push(t);
-        continue;
-      }
-      let x: number;
-      if (v === "" || v === '""') x = NaN;
-      else {
-        x = +v;
-        if (Number.isNaN(x)) {
-          if (v.charCodeAt(0) === 34) v = v.slice(1, -1);
-          x = v === "" ? NaN : +v;
-          if (Number.isNaN(x)) {
-            if (STRICT_NUMERIC.test(k.name)) {
-              throw new WvsFileError(file, lineNo, `column ${k.name}: expected a number (a WVS answer code), found "${v.slice(0, 40)}"`);
-            }
-            // A contextual column that holds text (e.g. X002_02B "CN"): keep it as text from now on.
-            const col = numCols[ni];
-            numCols[ni] = [];
-            k.isText = true;
-            k.textBacklog = col.map((y) => (Number.isNaN(y) ? "" : String(y)));
-            k.textBacklog.push(v);
-            ni++;
-            continue;
-          }
-        }
-      }
-      numCols[ni++].push(x);
+    if (fields !== n && !(fields === n + 1 && lastEmpty)) {
+      throw new WvsFileError(file, lineNo, `expected ${n} fields as in the header, found ${fields}${fields < n ? " (the file may be truncated)" : ""}`);
     }
     rows++;
   };
 
   const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
   let rest = "";
-  let endedWithNewline = true;
   for await (const chunk of stream as AsyncIterable<string>) {
     const text = rest + chunk;
     let start = 0;
@@ -236,27 +292,22 @@ export async function readWvsFile(file: string, options: ReadOptions = {}): Prom
       start = nl + 1;
     }
     rest = text.slice(start);
-    endedWithNewline = rest.length === 0;
   }
-  if (rest.length) {
-    // A last line without a newline is fine if complete; a short one means a cut-off file.
-    handle(rest);
-  }
-  void endedWithNewline;
+  // A last line without a newline is fine if complete; a short one means a cut-off file.
+  if (rest.length) handle(rest);
   if (header === null) throw new WvsFileError(file, 1, "the file is empty; expected a WVS-7 CSV header");
   const h = header as HeaderInfo;
   if (rowsRead === 0) throw new WvsFileError(file, 2, "no data rows after the header");
 
   const numeric: Record<string, Float64Array> = {};
   const text: Record<string, string[]> = {};
-  let ni = 0;
-  let ti = 0;
-  for (const k of keep) {
-    if (k.textBacklog) {
-      text[k.name] = k.textBacklog;
-      ni++;
-    } else if (k.isText) text[k.name] = txtCols[ti++];
-    else numeric[k.name] = Float64Array.from(numCols[ni++]);
+  // Returned in the order asked for (or file order).
+  const order = options.columns ? options.columns.filter((c) => keep.some((k) => k.name === c)) : keep.map((k) => k.name);
+  const byName = new Map(keep.map((k) => [k.name, k]));
+  for (const name of order) {
+    const k = byName.get(name)!;
+    if (k.text) text[name] = k.text;
+    else numeric[name] = k.num!.values();
   }
   return { file, format: h.format, header: h.names, headerLabels: h.labels, rows, rowsRead, numeric, text };
 }
