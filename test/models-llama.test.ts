@@ -2,11 +2,14 @@
 import { testModelPath } from "../src/paths";
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Subgroup } from "../src/benchmark/types";
 import type { Question } from "../src/wvs/types";
 import type { Answer, Provider } from "../src/models/types";
 import { createProvider } from "../src/models/registry";
+import { loadNodeLlamaCpp } from "../src/models/llama";
 import { buildPrompt } from "../src/personas";
 
 const MODEL = testModelPath();
@@ -97,7 +100,16 @@ test("score mode is deterministic across providers and calls", { skip }, async (
   assertDistribution(a, [4, 3, 2, 1]);
 });
 
-test("hf: URIs and missing files fail clearly", async () => {
-  await assert.rejects(createProvider("hf:someone/model-GGUF"), /hf: URIs need a download/);
+test("hf: URIs resolve from the models folder; offline misses and missing files fail clearly", { skip }, async () => {
+  const { resolveModelPath } = await import("../src/models/llama");
+  const N = await loadNodeLlamaCpp();
+  const dir = mkdtempSync(join(tmpdir(), "svlab-models-"));
+  // node-llama-cpp's own naming for a downloaded hf: file
+  copyFileSync(MODEL, join(dir, "hf_ggml-org_tinyllamas_stories260K.gguf"));
+  const env = { SVLAB_OFFLINE: "1", SVLAB_MODELS_DIR: dir };
+  assert.equal(await resolveModelPath("hf:ggml-org/tinyllamas/stories260K.gguf", N, env), join(dir, "hf_ggml-org_tinyllamas_stories260K.gguf"));
+  assert.equal(await resolveModelPath("llama:hf:ggml-org/tinyllamas/stories260K.gguf", N, env), join(dir, "hf_ggml-org_tinyllamas_stories260K.gguf"));
+  await assert.rejects(resolveModelPath("hf:someone/model-GGUF", N, env), /hf:someone\/model-GGUF: cannot resolve the model \(No model file found.*download is disabled\)\. Download it with `npx node-llama-cpp pull/);
   await assert.rejects(createProvider("llama:/nonexistent/model.gguf"), /model file not found/);
+  await assert.rejects(createProvider("llama:/tmp/model.bin"), /expected llama:PATH\.gguf or hf:USER\/REPO:QUANT/);
 });

@@ -74,19 +74,38 @@ function toHistory(messages: ChatMessage[], answerPrefix: string | null): NLC.Ch
   return items;
 }
 
-export async function createLlamaProvider(spec: string, ctx: LlamaProviderOptions = {}): Promise<Provider> {
-  if (spec.startsWith("hf:") || spec.startsWith("llama:hf:")) {
-    throw new Error(
-      `${spec}: hf: URIs need a download from huggingface.co, which svlab does not do; download the GGUF yourself (e.g. \`npx node-llama-cpp pull\`) and use llama:PATH.gguf`,
-    );
+/**
+ * llama:PATH.gguf → the file; hf:USER/REPO:QUANT (or llama:hf:…) → node-llama-cpp's resolveModelFile,
+ * which uses a copy already in the models folder (SVLAB_MODELS_DIR, else ~/.node-llama-cpp/models)
+ * and otherwise downloads it — unless SVLAB_OFFLINE=1, when a missing model is a clear error.
+ */
+export async function resolveModelPath(spec: string, N: typeof NLC, env: Record<string, string | undefined> = process.env): Promise<string> {
+  const uri = spec.startsWith("llama:") ? spec.slice("llama:".length) : spec;
+  if (uri.startsWith("hf:")) {
+    try {
+      return await N.resolveModelFile(uri, {
+        directory: env.SVLAB_MODELS_DIR || undefined,
+        download: env.SVLAB_OFFLINE === "1" ? false : "auto",
+        cli: false,
+      });
+    } catch (e) {
+      throw new Error(
+        `${spec}: cannot resolve the model (${(e as Error).message.split("\n")[0]}). Download it with \`npx node-llama-cpp pull ${uri}\` where there is network, or use llama:PATH.gguf`,
+      );
+    }
   }
-  const path = resolve(spec.slice("llama:".length));
-  if (!path.endsWith(".gguf")) throw new Error(`${spec}: expected llama:PATH.gguf`);
+  const path = resolve(uri);
+  if (!path.endsWith(".gguf")) throw new Error(`${spec}: expected llama:PATH.gguf or hf:USER/REPO:QUANT`);
   if (!existsSync(path)) throw new Error(`${spec}: model file not found: ${path}`);
+  return path;
+}
+
+export async function createLlamaProvider(spec: string, ctx: LlamaProviderOptions = {}): Promise<Provider> {
+  const N = await loadNodeLlamaCpp();
+  const path = await resolveModelPath(spec, N);
   const threads = ctx.threads ?? 1;
   const reusePrefix = ctx.reusePrefix ?? true;
 
-  const N = await loadNodeLlamaCpp();
   const llama = await N.getLlama({ gpu: ctx.gpu ? "auto" : false, build: "never", logLevel: N.LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: path, gpuLayers: ctx.gpu ? "auto" : 0 });
   const contextSize = Math.min(ctx.contextSize ?? 2048, model.trainContextSize);

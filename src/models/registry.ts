@@ -2,7 +2,7 @@
  * createProvider(spec): one entry point for every provider.
  *   openai:MODEL                          OpenAI (OPENAI_API_KEY)
  *   openai-compatible:BASE_URL#MODEL      vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter (SVLAB_API_KEY)
- *   llama:PATH.gguf                       in-process node-llama-cpp (hf: URIs are refused offline)
+ *   llama:PATH.gguf | hf:USER/REPO:QUANT  in-process node-llama-cpp (hf: from SVLAB_MODELS_DIR, downloaded unless SVLAB_OFFLINE=1)
  *   baseline:population-mode | baseline:attribute-mode:ATTR | baseline:attribute-product | baseline:uniform
  */
 import type { Benchmark } from "../benchmark/types";
