@@ -1,7 +1,9 @@
 /**
  * OpenAI list prices (USD per 1M tokens, standard tier) for the runner's dry-run estimate and
- * per-answer cost. Taken from openai.com/api/pricing as of PRICES_AS_OF; prices change — check
- * before budgeting a large run. The Batch API costs half (BATCH_DISCOUNT).
+ * per-answer cost, as of PRICES_AS_OF. The gpt-4.1 family and gpt-4o / gpt-4o-mini (the paper's
+ * models) were cross-checked in 2026-11 against public price listings from 2026-05; the others are
+ * the list prices of the date. Prices change — check before budgeting a large run; models not
+ * listed get no cost (never a guess). The Batch API costs half (BATCH_DISCOUNT).
  */
 export const PRICES_AS_OF = "2025-08-07";
 export const BATCH_DISCOUNT = 0.5;
