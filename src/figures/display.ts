@@ -12,10 +12,10 @@
  * Returns nothing on purpose: tslab prints a cell's last value, and a result object would clutter it.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import * as path from "node:path";
 import { type RenderOptions, sharedRenderer } from "./render";
 import type { FigureSpec } from "./spec";
+import { displayData, inKernel } from "../notebook/tslab";
 
 export interface ShowOptions extends Omit<RenderOptions, "formats"> {
   /** "svg" (default) or "png". */
@@ -24,28 +24,9 @@ export interface ShowOptions extends Omit<RenderOptions, "formats"> {
   file?: string;
 }
 
-interface TslabJupyter {
-  lastWriteDisplayData: ((data: unknown, update: boolean) => void) | null;
-}
-
-/** tslab's kernel module when this process is a tslab kernel that is executing a cell; else null. */
-function kernelModule(): TslabJupyter | null {
-  // Look in the CommonJS module cache rather than requiring tslab: requiring it outside the kernel
-  // would load a second TypeScript compiler for nothing.
-  // (createRequire(...).cache is Node's one global CommonJS cache, also reachable from ESM.)
-  const cache = createRequire(path.join(process.cwd(), "package.json")).cache;
-  for (const [key, mod] of Object.entries(cache)) {
-    if (/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(key)) {
-      const j = mod?.exports as TslabJupyter | undefined;
-      if (j?.lastWriteDisplayData) return j;
-    }
-  }
-  return null;
-}
-
 /** True inside a running tslab kernel. */
 export function inNotebook(): boolean {
-  return kernelModule() !== null;
+  return inKernel();
 }
 
 function titleOf(spec: FigureSpec): string {
@@ -61,7 +42,7 @@ export function slugify(s: string): string {
 /** Render `spec` and display it inline (tslab) and/or write it to a file. */
 export async function show(spec: FigureSpec, options: ShowOptions = {}): Promise<void> {
   const format = options.format ?? "svg";
-  const kernel = kernelModule();
+  const kernel = inKernel();
   const dir = process.env.SVLAB_SHOW_DIR;
   const file = options.file ?? (!kernel && dir ? path.join(dir, `${slugify(titleOf(spec))}.${format}`) : undefined);
   if (!kernel && !file) return;
@@ -76,6 +57,6 @@ export async function show(spec: FigureSpec, options: ShowOptions = {}): Promise
     // One display_data with the image and a text/plain alternative (the title), as Jupyter expects.
     const mime = format === "svg" ? "image/svg+xml" : "image/png";
     const data = format === "svg" ? img.svg! : img.png!.toString("base64");
-    kernel.lastWriteDisplayData!({ data: { [mime]: data, "text/plain": `<figure: ${titleOf(spec)}>` }, metadata: {}, transient: {} }, false);
+    displayData({ [mime]: data, "text/plain": `<figure: ${titleOf(spec)}>` });
   }
 }

@@ -20,9 +20,47 @@ interface TslabModule {
 
 let mod: TslabModule | null | undefined;
 
+interface TslabJupyter {
+  lastWriteDisplayData: ((data: unknown, update: boolean) => void) | null;
+}
+
 /** True when this process is a tslab kernel. */
 export function inKernel(): boolean {
   return tslab() !== null;
+}
+
+/**
+ * tslab's kernel module while it executes a cell, found in the CommonJS module cache (requiring
+ * tslab outside the kernel would load a second TypeScript compiler for nothing).
+ */
+function kernelModule(): TslabJupyter | null {
+  const cache = createRequire(join(process.cwd(), "package.json")).cache;
+  for (const [key, m] of Object.entries(cache)) {
+    if (/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(key)) {
+      const j = m?.exports as TslabJupyter | undefined;
+      if (j?.lastWriteDisplayData) return j;
+    }
+  }
+  return null;
+}
+
+/**
+ * One display_data output with several representations (e.g. an image and its text/plain title),
+ * which tslab's public display API cannot send. Returns false outside a kernel.
+ */
+export function displayData(data: Record<string, string>): boolean {
+  const k = kernelModule();
+  if (k?.lastWriteDisplayData) {
+    k.lastWriteDisplayData({ data, metadata: {}, transient: {} }, false);
+    return true;
+  }
+  const t = tslab();
+  if (!t) return false;
+  // Fallback (a tslab without the internal hook): the richest representation through the public API.
+  if (data["image/svg+xml"]) t.display.svg(data["image/svg+xml"]);
+  else if (data["image/png"]) t.display.png(Buffer.from(data["image/png"], "base64"));
+  else t.display.text(data["text/plain"] ?? "");
+  return true;
 }
 
 function tslab(): TslabModule | null {
