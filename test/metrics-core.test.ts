@@ -5,7 +5,7 @@ import type { Pair } from "../src/benchmark/types";
 import type { Prediction } from "../src/runner/types";
 import type { Question } from "../src/wvs/types";
 import {
-  expectedError, itemError, jsDivergence, macro, micro, scaleOf, scorePredictions, skill, summarise, w1Normalised,
+  expectedError, itemError, jsDivergence, macro, micro, scaleOf, scorePair, scorePredictions, skill, summarise, w1Normalised,
 } from "../src/metrics/index";
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
@@ -68,6 +68,17 @@ test("expected error under a distribution", () => {
   close(expectedError(Q4, { "1": 0.5, "4": 0.5 }, 2), 0.5);
   close(expectedError(Q2, { "1": 0.25, "2": 0.75 }, 1), 0.75);
   close(expectedError(Q254, { "5": 0.5, "4": 0.5 }, 4), 0.5);
+  // Several targets: E[min_t err], not min_t E[err]. Tied modes {1, 4}, P = ½/½ → every draw hits one.
+  close(expectedError(Q4, { "1": 0.5, "4": 0.5 }, [1, 4]), 0);
+  close(expectedError(Q4, { "2": 0.5, "3": 0.5 }, [1, 4]), 1 / 3);
+});
+
+test("ties: any — expected NMAE scores each sampled code against its nearest tied mode", () => {
+  const p = pair("Q4", A, 1, { "1": 5, "3": 5 }, [1, 3]);
+  const r = scorePair(p, Q4, [pred("Q4", A, 1, { distribution: { "1": 0.5, "3": 0.5 } })], "any");
+  assert.equal(r.expectedError, 0); // was min(E[err→1], E[err→3]) = 1/3
+  const lab = scorePair(p, Q4, [pred("Q4", A, 1, { distribution: { "1": 0.5, "3": 0.5 } })], "label");
+  close(lab.expectedError!, 1 / 3);
 });
 
 function pair(question: string, subgroup: string, mode: number, counts: Record<string, number>, modes = [mode]): Pair {

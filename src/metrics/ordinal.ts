@@ -117,14 +117,21 @@ export function jsDivergence(scale: Scale, p: Dist, q: Dist): number {
 }
 
 /**
- * Expected item error under a predicted distribution: Σ_k P(k)·itemError(k, target), with P
+ * Expected item error under a predicted distribution: Σ_k P(k)·min_t itemError(k, t), with P
  * renormalised over every substantive code. It is the NMAE a sampler drawing from P would get.
+ * Several targets (tied modes under `ties: "any"`): each sampled code is scored against its nearest
+ * tied mode — the expectation of the minimum, not the minimum of per-mode expectations.
  */
-export function expectedError(scale: Scale, p: Dist, target: number): number {
+export function expectedError(scale: Scale, p: Dist, target: number | readonly number[]): number {
+  const targets = typeof target === "number" ? [target] : target;
   const codes = [...scale.codes, ...scale.offScale];
   const P = normalise(p, codes);
   if (!P) return NaN;
   let e = 0;
-  for (const [c, w] of P) e += w * itemError(scale, c, target);
+  for (const [c, w] of P) {
+    let best = Infinity;
+    for (const t of targets) best = Math.min(best, itemError(scale, c, t));
+    e += w * best;
+  }
   return e;
 }

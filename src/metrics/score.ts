@@ -107,7 +107,7 @@ export function scorePair(pair: Pair, scale: Scale, preds: Prediction[], ties: T
       const j = jsDivergence(scale, p.distribution, pair.counts);
       jsd += j;
       jsDist += Math.sqrt(j);
-      expErr += Math.min(...targets.map((t) => expectedError(scale, p.distribution!, t)));
+      expErr += expectedError(scale, p.distribution, targets);
     }
     if (typeof p.validMass === "number") {
       nMass++;
