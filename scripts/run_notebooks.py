@@ -5,8 +5,9 @@ tslab roots its TypeScript program at the kernel's working folder, so notebooks 
 kernel at the project root (that is how `import ... from "./src/..."` resolves). nbconvert and
 `jupyter execute` start the kernel in the notebook's folder, hence this runner.
 
-Usage: run_notebooks.py [--inplace] [--timeout S] NOTEBOOK...
-Writes the executed notebook next to the source as NAME.out.ipynb (or in place with --inplace).
+Usage: run_notebooks.py [--timeout S] NOTEBOOK...
+Writes the executed notebook next to the source as NAME.out.ipynb (git-ignored): committed
+notebooks carry no outputs, since outputs could show respondent rows.
 Exit code 1 when any cell fails; the failing cell's source and error are printed.
 """
 import argparse
@@ -25,7 +26,6 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("notebooks", nargs="+")
-    ap.add_argument("--inplace", action="store_true", help="write outputs into the notebook itself")
     ap.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = ap.parse_args()
     os.environ.setdefault("JUPYTER_PATH", str(ROOT / ".jupyter" / "share" / "jupyter"))
@@ -53,7 +53,7 @@ def main() -> int:
             status = "FAILED"
             print(f"{path}: {type(e).__name__}: {e}", file=sys.stderr)
         finally:
-            out = path if args.inplace else path.with_name(path.stem + ".out.ipynb")
+            out = path.with_name(path.stem + ".out.ipynb")
             nbformat.write(nb, out)
         print(f"{path}: {status} in {time.time() - t:.1f}s", flush=True)
     return 1 if failed else 0

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadBenchmark } from "../src/benchmark/load";
-import { buildSftDataset, createFineTuneJob, expandCounts, getFineTuneJob, toJsonl, writeSftDataset } from "../src/finetune";
+import { buildSftDataset, createFineTuneJob, expandCounts, getFineTuneJob, toJsonl, waitForFineTuneJob, writeSftDataset } from "../src/finetune";
 import { svlab } from "./support/cli";
 
 test("expandCounts: largest remainder, deterministic, exactly k examples", () => {
@@ -49,11 +49,14 @@ test("svlab finetune data writes JSONL and a LLaMA-Factory job with the paper's 
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(readdirSync(dir).sort(), ["dataset_info.json", "sft.yaml", "train.jsonl", "train.meta.jsonl", "validation.jsonl", "validation.meta.jsonl"]);
   const yaml = readFileSync(join(dir, "sft.yaml"), "utf8");
-  assert.match(yaml, /^learning_rate: 1e-6$/m);
+  assert.match(yaml, /^learning_rate: 1\.0e-6$/m);
   assert.match(yaml, /^num_train_epochs: 1$/m);
   assert.match(yaml, /^finetuning_type: lora$/m);
   const lines = readFileSync(join(dir, "train.jsonl"), "utf8").trim().split("\n");
   assert.equal(lines.length, r.json().train);
+  // Writing again without a hold-out removes the old validation files (never uploaded by mistake).
+  assert.equal(svlab(["finetune", "data", "--out", dir, "--json"]).status, 0);
+  assert.ok(!readdirSync(dir).some((f) => f.startsWith("validation")));
 });
 
 /** A local server speaking OpenAI's files + fine_tuning endpoints. */
@@ -100,7 +103,9 @@ test("OpenAI fine-tuning job: upload, create (supervised, paper's 1 epoch), poll
     assert.equal(create.validation_file, "file-2");
     assert.equal(srv.seen.filter((s) => s.path === "POST /v1/files").length, 2);
     assert.equal((await getFineTuneJob("ftjob-1", { baseURL: srv.url, env })).status, "running");
-    const done = await getFineTuneJob("ftjob-1", { baseURL: srv.url, env });
+    const statuses: string[] = [];
+    const done = await waitForFineTuneJob("ftjob-1", { baseURL: srv.url, env, intervalMs: 1, onStatus: (j) => statuses.push(j.status) });
+    assert.deepEqual(statuses, ["succeeded"]);
     assert.equal(done.evaluateWith, "openai:ft:gpt-4.1-mini:svlab:abc");
     assert.equal(srv.seen[0].auth, "Bearer test-key-not-a-secret");
     await assert.rejects(createFineTuneJob({ model: "m", trainingFile: join(dir, "nope.jsonl"), baseURL: srv.url, env }), /nope\.jsonl: file not found/);

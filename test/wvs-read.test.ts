@@ -148,3 +148,34 @@ test("the semicolon format with floats and trailing separators reads like the co
   assert.deepEqual(b.numeric.Q290, a.numeric.Q290);
   assert.equal(b.rows, 20);
 });
+
+test("bad input: an empty or fractional answer cell names its real line, after the country filter", async () => {
+  // 3 rows of another country first, so the Singapore rows' lines differ from their row index.
+  const lines = smallSyntheticText(6).split("\n");
+  const cols = lines[0].split(",");
+  const ci = cols.indexOf("B_COUNTRY");
+  for (const i of [1, 2, 3]) {
+    const c = lines[i].split(",");
+    c[ci] = "276";
+    lines[i] = c.join(",");
+  }
+  const blank = [...lines];
+  const b = blank[5].split(",");
+  b[cols.indexOf("Q46")] = "";
+  blank[5] = b.join(",");
+  await assert.rejects(loadRespondents(writeText(join(tmp, "blank.csv"), blank.join("\n"))), /blank\.csv, line 6: column Q46: empty cell; expected a number \(WVS marks missing answers with negative codes/);
+  const frac = [...lines];
+  const f = frac[6].split(",");
+  f[cols.indexOf("Q47")] = "2.5";
+  frac[6] = f.join(",");
+  await assert.rejects(loadRespondents(writeText(join(tmp, "frac.csv"), frac.join("\n"))), /frac\.csv, line 7: column Q47: expected an integer answer code, found 2\.5/);
+});
+
+test("wvsTable: a failed load is not remembered; the fixed file loads", async () => {
+  const { wvsTable } = await import("../src/wvs/frame");
+  const f = join(tmp, "later.csv");
+  writeText(f, "not,a,wvs\n1,2,3\n");
+  await assert.rejects(wvsTable({ file: f }), /not a WVS-7 file/);
+  writeText(f, smallSyntheticText(5));
+  assert.equal((await wvsTable({ file: f })).numRows(), 5);
+});

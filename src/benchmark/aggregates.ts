@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { dataDir } from "../paths";
 import { WVS_CITATION } from "../wvs/codebook-build";
 import { loadCodebook, type Codebook } from "../wvs/codebook";
+import { orderPairs } from "./build";
 import { modalAnswer } from "./modal";
 import type { Benchmark, BenchmarkOptions, Pair, Subgroup } from "./types";
 
@@ -108,8 +109,7 @@ export function readAggregates(
       perSubgroup.get(sid)!.push({ question: q, subgroup: sid, split: sg.split, counts, n, mode, modes });
     }
   }
-  const pairs: Pair[] = [];
-  for (const split of ["train", "ood"] as const) for (const s of f.subgroups) if (s.split === split) pairs.push(...perSubgroup.get(s.id)!);
+  const pairs = orderPairs(f.subgroups, (s) => perSubgroup.get(s.id)!);
   return {
     options,
     questions: f.questions.map((q) => {

@@ -117,12 +117,7 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
       perSubgroup[s].push({ question: q, subgroup: sg.id, split: sg.split, counts: c, n: valid[s], mode, modes });
     });
   }
-  // Order pairs by split, then subgroup, then question (train first, as in the paper's tables).
-  for (const split of ["train", "ood"] as const) {
-    subgroups.forEach((sg, s) => {
-      if (sg.split === split) pairs.push(...perSubgroup[s]);
-    });
-  }
+  pairs.push(...orderPairs(subgroups, (sg) => perSubgroup[subgroups.indexOf(sg)]));
   return {
     options: opts,
     questions: questionIds.map((q) => codebook.questions[q]),
@@ -131,6 +126,16 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
     population,
     provenance: { file: basename(resp.file), sha256: fileSha256(resp.file), format: resp.format, respondents: n },
   };
+}
+
+/**
+ * The benchmark's pair order: train before OOD (as in the paper's tables), then subgroup order,
+ * then question order — subgroup-major, so consecutive prompts share a persona prefix.
+ */
+export function orderPairs(subgroups: Subgroup[], pairsOf: (s: Subgroup) => Pair[]): Pair[] {
+  const out: Pair[] = [];
+  for (const split of ["train", "ood"] as const) for (const s of subgroups) if (s.split === split) out.push(...pairsOf(s));
+  return out;
 }
 
 function roundCounts(c: Record<string, number>, weighted: boolean): Record<string, number> {

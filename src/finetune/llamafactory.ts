@@ -56,7 +56,8 @@ export function writeLlamaFactoryJob(dir: string, o: LlamaFactoryOptions, hasVal
     "dataset_dir: .",
     ...(hasValidation ? ["eval_dataset: svlab_validation", "eval_strategy: epoch"] : []),
     `template: ${o.template}`,
-    ...Object.entries(hp).map(([k, v]) => `${k}: ${typeof v === "number" && v < 1e-3 ? v.toExponential() : v}`),
+    // 1.0e-6, not 1e-6: YAML 1.1 (PyYAML) reads "1e-6" as a string, which older LLaMA-Factory rejects.
+    ...Object.entries(hp).map(([k, v]) => `${k}: ${typeof v === "number" && v < 1e-3 ? v.toExponential(1) : v}`),
     `output_dir: ${o.outputDir ?? "saves/svlab-lora"}`,
     "logging_steps: 10",
     "save_strategy: epoch",

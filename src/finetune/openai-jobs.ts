@@ -86,6 +86,9 @@ export async function waitForFineTuneJob(
     o.onStatus?.(j);
     if (["succeeded", "failed", "cancelled"].includes(j.status)) return j;
     if (o.signal?.aborted) return j;
-    await new Promise((r) => setTimeout(r, o.intervalMs ?? 30_000));
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, o.intervalMs ?? 30_000);
+      o.signal?.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
+    });
   }
 }

@@ -8,7 +8,7 @@
  * Only train-split pairs by default, so OOD subgroups stay unseen (the compositional split).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Benchmark, Pair, Split } from "../benchmark/types";
 import { buildPrompt } from "../personas";
@@ -124,6 +124,9 @@ export function writeSftDataset(ds: SftDataset, dir: string): Record<string, str
   if (ds.validation.length) {
     put("validation.jsonl", toJsonl(ds.validation));
     put("validation.meta.jsonl", toJsonl(ds.validation, { withMetadata: true }));
+  } else {
+    // A hold-out from an earlier call must not be uploaded with this training set.
+    for (const name of ["validation.jsonl", "validation.meta.jsonl"]) rmSync(join(dir, name), { force: true });
   }
   return files;
 }

@@ -51,10 +51,22 @@ function sha256(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
+/** The country the codebook is built for: fills the master questionnaire's placeholders. */
+export const COUNTRY = { name: "Singapore", nationality: "Singaporean" };
+
 function cleanLabel(s: string): string {
-  // "Or about the same" (Q56) reads as a fragment of the interviewer's sentence; drop the "Or".
-  const t = s.replace(/\u00b4/g, "'").trim().replace(/^Or ([a-z])/, (_, c: string) => c.toUpperCase());
-  return t;
+  return (
+    s
+      .replace(/\u00b4/g, "'")
+      .trim()
+      // "Or about the same" (Q56) reads as a fragment of the interviewer's sentence; drop the "Or".
+      .replace(/^Or ([a-z])/, (_, c: string) => c.toUpperCase())
+      // Placeholders of the master questionnaire, as the Singapore questionnaire fills them.
+      .replace(/\[nationality\]/gi, COUNTRY.nationality)
+      .replace(/\[country\]/gi, COUNTRY.name)
+      // Q254's parsed master wording ("to be [Nationality]" flattened); the Singapore questionnaire asks this.
+      .replace("How proud are you to be of nationality of this country?", `How proud are you to be ${COUNTRY.nationality}?`)
+  );
 }
 
 function questionNumber(id: string): number {

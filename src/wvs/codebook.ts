@@ -32,8 +32,3 @@ export function getQuestion(id: string, codebook: Codebook = loadCodebook()): Qu
   }
   return q;
 }
-
-/** Label of a code of a demographic variable (e.g. Q290 702004 → "SG: Chinese"). */
-export function codeLabel(variable: string, code: number, codebook: Codebook = loadCodebook()): string | undefined {
-  return codebook.variables[variable]?.codes.find((c) => c.code === code)?.label;
-}

@@ -1,5 +1,4 @@
 /** Answer distributions of the respondents: overall or by a demographic attribute, weighted or not. */
-import * as aq from "arquero";
 import type { Respondents } from "./respondents";
 import { getQuestion } from "./codebook";
 import { getAttribute } from "./attributes";
@@ -25,6 +24,34 @@ export interface DistributionRow {
   percent: number;
 }
 
+/** Sort key for answer codes: substantive codes ascending, then missing codes -1, -2, … */
+export function codeOrder(code: number): number {
+  return code < 0 ? 1000 - code : code;
+}
+
+/** Respondents and summed weights per (group, value): the one tally behind every distribution here. */
+function tally(
+  values: ArrayLike<number | string | null>,
+  weights: ArrayLike<number>,
+  groups: ArrayLike<string | null> | null,
+  keep: (v: number | string) => boolean = () => true,
+): Map<string, Map<number | string, { n: number; w: number }>> {
+  const out = new Map<string, Map<number | string, { n: number; w: number }>>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const g = groups ? groups[i] : "All";
+    if (v == null || g == null || !keep(v)) continue;
+    let m = out.get(g);
+    if (!m) out.set(g, (m = new Map()));
+    const t = m.get(v);
+    if (t) {
+      t.n++;
+      t.w += weights[i];
+    } else m.set(v, { n: 1, w: weights[i] });
+  }
+  return out;
+}
+
 /** Distribution rows for one question (codes ascending; missing codes last). */
 export function answerDistribution(resp: Respondents, question: string, opts: DistributionOptions = {}): DistributionRow[] {
   const q = getQuestion(question);
@@ -35,29 +62,19 @@ export function answerDistribution(resp: Respondents, question: string, opts: Di
   }
   const includeMissing = opts.includeMissing ?? true;
   const labels = new Map([...q.scale, ...q.offScale, ...q.missing].map((o) => [o.code, o.label]));
-  const groupCol = opts.by ?? null;
-  let t = resp.table.params({ q: question }).derive({ code: aq.escape((d: any) => d[question]) as any });
-  t = t.derive({ group: groupCol ? aq.escape((d: any) => d[groupCol]) : (() => "All") } as any);
-  if (!includeMissing) t = t.filter((d: any) => d.code >= 0);
-  t = t.filter((d: any) => d.group != null);
-  const w = opts.weighted ? "weight" : null;
-  const cells = t
-    .groupby("group", "code")
-    .rollup({ n: aq.op.count(), w: w ? aq.op.sum(w) : aq.op.count() })
-    .objects() as { group: string; code: number; n: number; w: number }[];
-  const totals = new Map<string, number>();
-  for (const c of cells) totals.set(c.group, (totals.get(c.group) ?? 0) + c.w);
-  const order = (code: number): number => (code < 0 ? 1000 - code : code);
-  return cells
-    .map((c) => ({
-      question,
-      group: c.group,
-      code: c.code,
-      label: labels.get(c.code) ?? String(c.code),
-      n: c.n,
-      percent: (100 * c.w) / totals.get(c.group)!,
-    }))
-    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : order(a.code) - order(b.code)));
+  const codes = resp.table.array(question) as ArrayLike<number>;
+  const weights = resp.table.array("weight") as ArrayLike<number>;
+  const groups = opts.by ? (resp.table.array(opts.by) as ArrayLike<string | null>) : null;
+  const rows: DistributionRow[] = [];
+  for (const [group, cells] of tally(codes, weights, groups, (v) => includeMissing || (v as number) >= 0)) {
+    let total = 0;
+    for (const c of cells.values()) total += opts.weighted ? c.w : c.n;
+    for (const [code, c] of cells) {
+      const k = code as number;
+      rows.push({ question, group, code: k, label: labels.get(k) ?? String(k), n: c.n, percent: (100 * (opts.weighted ? c.w : c.n)) / total });
+    }
+  }
+  return rows.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : codeOrder(a.code) - codeOrder(b.code)));
 }
 
 export interface WeightingRow {
@@ -77,25 +94,20 @@ export interface WeightingRow {
  */
 export function compareWeighting(resp: Respondents, questionOrAttribute: string): WeightingRow[] {
   const isAttribute = resp.attributes.includes(questionOrAttribute as never);
-  const col = resp.table.array(questionOrAttribute) as ArrayLike<number | string | null>;
-  const weights = resp.table.array("weight") as ArrayLike<number>;
-  const tally = new Map<number | string, { n: number; w: number }>();
+  if (!isAttribute && !resp.questions.includes(questionOrAttribute)) {
+    throw new Error(`${resp.file}: "${questionOrAttribute}" is neither a question column nor an attribute (${resp.attributes.join(", ")})`);
+  }
+  const cells = tally(resp.table.array(questionOrAttribute) as ArrayLike<number | string | null>, resp.table.array("weight") as ArrayLike<number>, null).get("All") ?? new Map();
   let n = 0;
   let wsum = 0;
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i];
-    if (v == null) continue;
-    const t = tally.get(v) ?? { n: 0, w: 0 };
-    t.n++;
-    t.w += weights[i];
-    tally.set(v, t);
-    n++;
-    wsum += weights[i];
+  for (const c of cells.values()) {
+    n += c.n;
+    wsum += c.w;
   }
   const labels = isAttribute
     ? null
     : new Map((({ scale, offScale, missing }) => [...scale, ...offScale, ...missing])(getQuestion(questionOrAttribute)).map((o) => [o.code, o.label]));
-  const rows: WeightingRow[] = [...tally.entries()].map(([v, t]) => ({
+  const rows: WeightingRow[] = [...cells.entries()].map(([v, t]) => ({
     ...(isAttribute ? {} : { code: v as number }),
     label: labels ? (labels.get(v as number) ?? String(v)) : String(v),
     n: t.n,
@@ -103,8 +115,7 @@ export function compareWeighting(resp: Respondents, questionOrAttribute: string)
     weighted: (100 * t.w) / wsum,
     shift: (100 * t.w) / wsum - (100 * t.n) / n,
   }));
-  const order = (c: number): number => (c < 0 ? 1000 - c : c);
-  return rows.sort((a, b) => (isAttribute ? b.n - a.n : order(a.code!) - order(b.code!)));
+  return rows.sort((a, b) => (isAttribute ? b.n - a.n : codeOrder(a.code!) - codeOrder(b.code!)));
 }
 
 /** Shares (percent of valid answers, unweighted) of the whole sample from a benchmark's shipped counts. */

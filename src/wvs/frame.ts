@@ -1,4 +1,5 @@
 /** WVS data as dataframes in two lines: `const df = await wvsFrame();` (danfojs) or `wvsTable()` (arquero). */
+import { findWvsFile } from "../paths";
 import dfd, { type DataFrame } from "./danfo";
 import { loadRespondents, type Respondents, type Table } from "./respondents";
 import { ATTRIBUTES } from "./attributes";
@@ -13,7 +14,15 @@ export interface FrameOptions {
 let last: { file?: string; resp: Promise<Respondents> } | null = null;
 
 function respondents(file?: string): Promise<Respondents> {
-  if (!last || last.file !== file) last = { file, resp: loadRespondents(file) };
+  const path = file ?? findWvsFile() ?? undefined;
+  if (!last || last.file !== path) {
+    const entry = { file: path, resp: loadRespondents(path) };
+    // A failed load is not kept: fixing the file (or WVS_CSV) and calling again works.
+    entry.resp.catch(() => {
+      if (last === entry) last = null;
+    });
+    last = entry;
+  }
   return last.resp;
 }
 

@@ -37,6 +37,8 @@ export interface WvsColumns {
   rows: number;
   /** Data rows read before the country filter. */
   rowsRead: number;
+  /** File line number of each kept row (1 = the header). */
+  lines: Float64Array;
   numeric: Record<string, Float64Array>;
   text: Record<string, string[]>;
 }
@@ -186,6 +188,8 @@ export async function readWvsFile(file: string, options: ReadOptions = {}): Prom
   let countryIdx = -1;
   const countryStr = options.country != null ? String(options.country) : null;
   let lineNo = 0;
+  /** The file line of each kept row, so later checks can name it. */
+  const lineNumbers = new NumberColumn();
   let rowsRead = 0;
   let rows = 0;
 
@@ -195,14 +199,25 @@ export async function readWvsFile(file: string, options: ReadOptions = {}): Prom
       return;
     }
     const x = parseNumber(s, a, b);
-    if (x === x || a === b) {
+    if (x === x) {
       k.num!.push(x);
+      return;
+    }
+    if (a === b) {
+      if (STRICT_NUMERIC.test(k.name)) {
+        throw new WvsFileError(file, lineNo, `column ${k.name}: empty cell; expected a number (WVS marks missing answers with negative codes, -1 … -5)`);
+      }
+      k.num!.push(NaN);
       return;
     }
     const v = unquote(s.slice(a, b));
     const y = v === "" ? NaN : +v;
-    if (y === y || v === "") {
+    if (y === y) {
       k.num!.push(y);
+      return;
+    }
+    if (v === "" && !STRICT_NUMERIC.test(k.name)) {
+      k.num!.push(NaN);
       return;
     }
     if (STRICT_NUMERIC.test(k.name)) {
@@ -278,6 +293,7 @@ export async function readWvsFile(file: string, options: ReadOptions = {}): Prom
     if (fields !== n && !(fields === n + 1 && lastEmpty)) {
       throw new WvsFileError(file, lineNo, `expected ${n} fields as in the header, found ${fields}${fields < n ? " (the file may be truncated)" : ""}`);
     }
+    lineNumbers.push(lineNo);
     rows++;
   };
 
@@ -309,5 +325,5 @@ export async function readWvsFile(file: string, options: ReadOptions = {}): Prom
     if (k.text) text[name] = k.text;
     else numeric[name] = k.num!.values();
   }
-  return { file, format: h.format, header: h.names, headerLabels: h.labels, rows, rowsRead, numeric, text };
+  return { file, format: h.format, header: h.names, headerLabels: h.labels, rows, rowsRead, lines: lineNumbers.values(), numeric, text };
 }

@@ -78,7 +78,7 @@ export async function loadRespondents(file?: string, options: LoadRespondentsOpt
     const codes = new Int32Array(v.length);
     for (let i = 0; i < v.length; i++) {
       if (!Number.isInteger(v[i])) {
-        throw new WvsFileError(path, i + 2, `column ${q}: expected an integer answer code, found ${v[i]}`);
+        throw new WvsFileError(path, raw.lines[i], `column ${q}: expected an integer answer code, found ${v[i]}`);
       }
       codes[i] = v[i];
     }
