@@ -24,7 +24,11 @@ export interface Question {
   offScale: AnswerOption[];
   /** Missing-value codes (-1 … -5) and their labels. */
   missing: AnswerOption[];
-  /** Whether the scale is ordinal (distance-aware metrics make sense) or nominal. */
+  /**
+   * Whether the scale is ordinal (distance-aware metrics make sense) or nominal. WorldValuesBench
+   * marks all 239 WVS-7 value items ordinal (binary items are two-point scales), so today every
+   * question is; the flag is kept for presets with nominal items.
+   */
   ordinal: boolean;
 }
 

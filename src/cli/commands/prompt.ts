@@ -1,6 +1,6 @@
 /** `svlab prompt`: print the exact messages a model would get for one (question, subgroup, template). */
 import type { Command } from "commander";
-import { loadBenchmark } from "../../benchmark/load";
+import { getSubgroup, loadBenchmark } from "../../benchmark/load";
 import type { Prompt } from "../../models/types";
 import { buildPrompt, DEFAULT_TEMPLATE, listTemplates, personaDescription, templateIds } from "../../personas";
 import { getQuestion } from "../../wvs/codebook";
@@ -38,14 +38,11 @@ export function register(program: Command): void {
       }
       if (!opts.question || !opts.subgroup) throw new CliError('prompt: expected --question <id> and --subgroup <id>, e.g. --question Q1 --subgroup "sex:Female"');
       const benchmark = await loadBenchmark();
-      const subgroup = benchmark.subgroups.find((s) => s.id === opts.subgroup);
-      if (!subgroup) {
-        const stratum = opts.subgroup.split(":")[0];
-        const same = benchmark.subgroups.filter((s) => s.stratum === stratum).map((s) => `"${s.id}"`);
-        throw new CliError(
-          `prompt: unknown subgroup "${opts.subgroup}"; expected one of the benchmark's ${benchmark.subgroups.length} subgroup ids` +
-            (same.length ? `, e.g. ${same.slice(0, 4).join(", ")}` : `, e.g. "${benchmark.subgroups[0].id}"`),
-        );
+      let subgroup;
+      try {
+        subgroup = getSubgroup(benchmark, opts.subgroup);
+      } catch (e) {
+        throw new CliError(`prompt: ${(e as Error).message}`);
       }
       let question;
       try {
