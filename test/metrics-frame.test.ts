@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Subgroup } from "../src/benchmark/types";
-import { compareRuns, disparity, MetricFrame, parseSubgroupId, skillByGroup, type PairScore } from "../src/metrics/index";
+import { compareRuns, disparity, macro, macroMean, MetricFrame, parseSubgroupId, seededRandom, skillByGroup, type PairScore } from "../src/metrics/index";
+
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
 
@@ -147,4 +148,92 @@ test("skillByGroup: model vs baseline per group", () => {
   const r3 = rows.find((r) => r.group === SUBS[3])!;
   close(r3.skill.accuracy!, 1);
   close(r3.skill.nmae!, 1); // model error 0 vs baseline .25
+});
+
+test("macro skips groups without the metric, the same in aggregate.macro, frame.macro and the bootstrap", () => {
+  const mk = (sg: string, validMass?: number): PairScore => ({
+    model: "m", templateId: "t", question: "Q1", subgroup: sg, split: "ood", label: 1, code: 1, samples: 1, correct: 1, error: 0, parsed: 1, refused: 0, invalid: 0,
+    ...(validMass !== undefined ? { validMass } : {}),
+  });
+  const f = new MetricFrame([mk(SUBS[0], 0.9), mk(SUBS[1])]);
+  assert.equal(f.macro("validMass"), 0.9); // was NaN: the group without validMass counted as NaN
+  assert.equal(macro(f.scores, "validMass"), 0.9);
+  assert.equal(f.bootstrap({ metrics: ["validMass"], n: 20 }).metrics.validMass!.macro.value, 0.9);
+  assert.ok(Number.isNaN(macroMean([NaN])) && macroMean([0.2, NaN, 0.4]) === (0.2 + 0.4) / 2);
+});
+
+test("permutation test with no shared question: p is NaN, not 1/(n+1)", () => {
+  const scores = makeScores(() => true).filter((s) => (s.subgroup === SUBS[0] && s.question === "Q0") || (s.subgroup === SUBS[1] && s.question === "Q1"));
+  const r = new MetricFrame(scores).permutationTest("accuracy", "subgroup", SUBS[0], SUBS[1], { n: 999 });
+  assert.equal(r.questions, 0);
+  assert.ok(Number.isNaN(r.p) && Number.isNaN(r.pABetter) && Number.isNaN(r.diff));
+});
+
+test("rangeTest: max − min over groups with a within-question permutation null; calibrated when the best and worst are picked from the data", () => {
+  const f = new MetricFrame(makeScores((_q, s) => s < 2), { subgroups });
+  const r = f.rangeTest("accuracy", "attribute:religion", { n: 2000, seed: 7 });
+  assert.deepEqual([r.best, r.worst, r.valueBest, r.valueWorst, r.range, r.groups, r.questions], ["Muslim", "Buddhist", 1, 0, 1, 2, 20]);
+  close(r.p, 1 / 2001); // only the identity or the full swap reach range 1: 2/2^20
+  const e = f.rangeTest("nmae", "attribute:religion", { n: 200 });
+  assert.deepEqual([e.best, e.worst], ["Muslim", "Buddhist"]); // error metric: best = lowest
+  // Equal groups: every permutation reaches the observed range 0 → p = 1.
+  close(new MetricFrame(makeScores(() => true), { subgroups }).rangeTest("accuracy", "subgroup", { n: 100 }).p, 1);
+  // Null true (6 exchangeable groups, question difficulty varies): a best-vs-worst sign-flip test
+  // rejects ~21% of the time at 5%; the range test stays near 5%.
+  const rnd = seededRandom(42);
+  let rejected = 0, pairwise = 0;
+  for (let r = 0; r < 60; r++) {
+    const scores: PairScore[] = [];
+    for (let q = 0; q < 214; q++) {
+      const pq = rnd();
+      for (let g = 0; g < 6; g++) {
+        const c = rnd() < pq ? 1 : 0;
+        scores.push({ model: "m", templateId: "t", question: `Q${q}`, subgroup: `age:${g}`, split: "ood", label: 1, code: 1, samples: 1, correct: c, error: 1 - c, parsed: 1, refused: 0, invalid: 0 });
+      }
+    }
+    const f = new MetricFrame(scores);
+    if (f.rangeTest("accuracy", "subgroup", { n: 299, seed: r }).p < 0.05) rejected++;
+    const rows = f.byGroup("accuracy", "subgroup");
+    const best = rows.reduce((x, y) => (y.value > x.value ? y : x));
+    const worst = rows.reduce((x, y) => (y.value < x.value ? y : x));
+    if (f.permutationTest("accuracy", "subgroup", best.group, worst.group, { n: 299, seed: r }).p < 0.05) pairwise++;
+  }
+  assert.deepEqual([rejected, pairwise], [4, 14]); // of 60: 7% vs 23%
+});
+
+test("bootstrap with partial coverage: a group missing from a resample is counted, its interval uses the others", () => {
+  // SUBS[0] answers only Q0 (a --limit run); the others answer all 20 questions.
+  const scores = makeScores((q, s) => q < 5 * (s + 1)).filter((s) => s.subgroup !== SUBS[0] || s.question === "Q0");
+  const bs = new MetricFrame(scores, { subgroups }).bootstrap({ n: 200, seed: 5 });
+  assert.equal(bs.incomplete, 72); // Q0 is not drawn in (1 − 1/20)^20 ≈ 36% of resamples
+  const g0 = bs.metrics.accuracy!.groups[SUBS[0]];
+  assert.deepEqual([g0.value, g0.lo, g0.hi], [1, 1, 1]);
+  assert.ok(Number.isFinite(bs.metrics.accuracy!.disparity.normalisedRange.lo));
+  assert.equal(new MetricFrame(makeScores(() => true), { subgroups }).bootstrap({ n: 50 }).incomplete, 0);
+});
+
+test("compareRuns on different pair sets: compared on the shared pairs (counted), or refused", () => {
+  const all = new MetricFrame(makeScores((q, s) => (q * 7 + s * 3) % 5 < 3), { subgroups });
+  // The same answers on a subset (questions 0–9 only): nothing changed, so every change is exactly 0.
+  const part = all.restrict(new Set(all.scores.filter((s) => Number(s.question.slice(1)) < 10).map((s) => `${s.question}::${s.subgroup}`)));
+  const c = compareRuns(all, part, "accuracy", { bootstrap: 100, seed: 2 });
+  assert.deepEqual(c.pairs, { shared: 40, onlyBefore: 40, onlyAfter: 0 });
+  assert.equal(c.overall.change, 0);
+  assert.deepEqual([c.overall.ci!.lo, c.overall.ci!.hi], [0, 0]);
+  assert.deepEqual(c.groups.map((g) => g.change), [0, 0, 0, 0]);
+  assert.equal(c.disparity.change.normalisedRange, 0);
+  assert.throws(() => compareRuns(all, part, "accuracy", { coverage: "same", bootstrap: 0 }), /cover different pairs \(40 shared, 40 only before, 0 only after\)/);
+  const other = new MetricFrame(makeScores(() => true).map((s) => ({ ...s, question: `X${s.question}` })), { subgroups });
+  assert.throws(() => compareRuns(all, other, "accuracy"), /share no \(question, subgroup\) pair/);
+});
+
+test("skillByGroup scores the baseline on the model's pairs only", () => {
+  const base = new MetricFrame(makeScores((q, s) => (q + s) % 3 !== 0, "baseline"), { subgroups });
+  // A "model" that copies the baseline's answers on 5 of the 20 questions: skill exactly 0.
+  const copy = new MetricFrame(base.scores.filter((s) => Number(s.question.slice(1)) < 5).map((s) => ({ ...s, model: "copy" })), { subgroups });
+  const rows = skillByGroup(copy, base, { by: "subgroup" });
+  assert.deepEqual(rows.pairs, { shared: 20, onlyBefore: 0, onlyAfter: 60 });
+  assert.deepEqual(rows.map((r) => [r.pairs, r.skill.accuracy! + 0, r.skill.nmae! + 0]), SUBS.map(() => [5, 0, 0]));
+  const overall = skillByGroup(copy, base, { by: () => "all" });
+  assert.equal(overall[0].skill.accuracy, 0);
 });

@@ -85,10 +85,22 @@ export function macro(scores: readonly PairScore[], metric: MetricName, groupOf:
       a[1]++;
     } else acc.set(g, [v, 1]);
   }
-  if (acc.size === 0) return NaN;
-  let sum = 0;
-  for (const [s, n] of acc.values()) sum += s / n;
-  return sum / acc.size;
+  return macroMean([...acc.values()].map(([s, n]) => s / n));
+}
+
+/**
+ * The one macro rule, shared by `macro` and MetricFrame (point estimates and bootstrap draws): mean
+ * over the groups that have a score; a group without the metric (NaN, no pairs) is skipped, never
+ * counted as 0. NaN when no group has a score.
+ */
+export function macroMean(groupValues: Iterable<number>): number {
+  let sum = 0, n = 0;
+  for (const v of groupValues) {
+    if (Number.isNaN(v)) continue;
+    sum += v;
+    n++;
+  }
+  return n ? sum / n : NaN;
 }
 
 /**
