@@ -44,15 +44,73 @@ function assertDistribution(a: Answer, codes: number[]) {
   assert.ok(codes.includes(a.code!));
 }
 
-test("score mode: a distribution over exactly the valid codes, summing to 1, in one pass (4- and 10-point scales)", { skip }, async () => {
-  for (const n of [4, 10]) {
+test("score mode: a distribution over exactly the valid codes, summing to 1; one pass per trie branch (4- and 10-point scales)", { skip }, async () => {
+  // stories260K: " 3" = [▁, 3], " 10" = [▁, 1, 0]. 4-point: 4 leaves → 1 pass + 3 one-token passes;
+  // 10-point: the chain ▁ 1 0 (codes 1 and 10) + one pass for each of 2…9.
+  for (const [n, passes, extraTokens] of [[4, 4, 2 + 3], [10, 9, 3 + 8]] as const) {
     const p = buildPrompt(scale(n), s1, "system-persona");
-    const a = await reuse.answer(p, { distribution: true });
+    const a = await fresh.answer(p, { distribution: true });
     assertDistribution(a, p.answerCodes);
     assert.equal(a.meta!.mode, "score");
-    assert.equal(a.meta!.scoringPasses, 1);
+    assert.equal(a.meta!.scoringPasses, passes);
+    // fresh: the whole prompt, then the longest path, then one token per other branch
+    assert.equal(a.meta!.evaluatedTokens, (a.meta!.promptTokens as number) + extraTokens);
     assert.equal(a.text, "");
   }
+});
+
+test("score mode maths: every code's mass ends there (P(path) · (1 − P(next is a digit))), checked against a direct evaluation", { skip }, async () => {
+  const N = await loadNodeLlamaCpp();
+  const llama = await N.getLlama({ gpu: false, build: "never", logLevel: N.LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath: MODEL, gpuLayers: 0 });
+  const ctx = await model.createContext({ threads: 1, contextSize: 2048, sequences: 1 });
+  const seq = ctx.getSequence();
+  try {
+    const p = buildPrompt(scale(10), s1, "system-persona");
+    const history: any[] = [{ type: "system", text: p.messages[0].content }, { type: "user", text: p.messages[1].content }, { type: "model", response: ["Answer:"] }];
+    const promptTokens = N.resolveChatWrapper(model).generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer);
+    const ans = model.tokenize("Answer:", false, "trimLeadingSpace");
+    const isDigit = (t: number) => /^\s*\d/.test(model.detokenize([t as any]));
+    // unnormalised mass of a code, from scratch: product of conditionals, times "no digit follows"
+    const direct = async (c: number) => {
+      const cont = model.tokenize(`Answer: ${c}`, false, "trimLeadingSpace").slice(ans.length);
+      await seq.clearHistory();
+      const all = [...promptTokens, ...cont];
+      const out = await seq.controlledEvaluate(all.map((t, i) => (i >= promptTokens.length - 1 ? [t, { generateNext: { probabilities: true } }] : t)) as any);
+      let mass = 1;
+      for (let d = 0; d < cont.length; d++) mass *= out[promptTokens.length - 1 + d]!.next!.probabilities!.get(cont[d]) ?? 0;
+      let digit = 0;
+      for (const [t, q] of out[all.length - 1]!.next!.probabilities!) if (isDigit(t)) digit += q;
+      return { mass: mass * (1 - digit), digit };
+    };
+    const a = await fresh.answer(p, { distribution: true });
+    const expected: Record<string, number> = {};
+    for (const c of p.answerCodes) expected[c] = (await direct(c)).mass;
+    // code 2 used to keep the mass of "20"–"29": its ending factor is far from 1 on this model
+    assert.ok((await direct(2)).digit > 0.1);
+    const total = Object.values(expected).reduce((x, y) => x + y, 0);
+    assert.ok(Math.abs(a.validMass! - total) < 1e-5 * total, `validMass ${a.validMass} vs ${total}`);
+    for (const c of p.answerCodes) {
+      const got = a.distribution![String(c)] * a.validMass!;
+      assert.ok(Math.abs(got - expected[c]) < 1e-5 * Math.max(expected[c], 1e-9), `code ${c}: ${got} vs ${expected[c]}`);
+    }
+  } finally {
+    await ctx.dispose();
+    await model.dispose();
+  }
+});
+
+test("generate mode: an abort mid-generation rejects with the signal's reason (no cut-off text as an answer)", { skip }, async () => {
+  const p = buildPrompt(scale(4), s1, "system-persona");
+  const ctl = new AbortController();
+  const stop = new Error("stop now");
+  const call = reuse.answer(p, { maxTokens: 1500, temperature: 0.8, signal: ctl.signal });
+  setTimeout(() => ctl.abort(stop), 30);
+  await assert.rejects(call, (e) => e === stop);
+  // the provider is still usable afterwards
+  const ok = await reuse.answer(p, { maxTokens: 3 });
+  assert.equal(ok.meta!.mode, "generate");
+  assert.equal(reuse.capabilities.maxConcurrency, 1);
 });
 
 test("prefix reuse: same probabilities as a fresh evaluation, with fewer tokens evaluated", { skip }, async () => {
@@ -73,7 +131,8 @@ test("prefix reuse: same probabilities as a fresh evaluation, with fewer tokens 
   assert.ok(Math.abs(a.validMass! - b.validMass!) < 1e-5 * b.validMass!);
   // asking the very same prompt again reuses all but the last token and gives the same numbers
   const again = await reuse.answer(target, { distribution: true });
-  assert.equal(again.meta!.evaluatedTokens, (again.meta!.promptTokens as number) - (again.meta!.reusedTokens as number) + 2);
+  // (last prompt token + ▁ 1 0, then one token for each of 2…9)
+  assert.equal(again.meta!.evaluatedTokens, (again.meta!.promptTokens as number) - (again.meta!.reusedTokens as number) + 3 + 8);
   for (const c of target.answerCodes) assert.ok(Math.abs(again.distribution![String(c)] - a.distribution![String(c)]) < 1e-5);
 });
 

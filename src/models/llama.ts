@@ -5,27 +5,33 @@
  *  - generate (default): render the chat with the model's chat wrapper, generate up to maxTokens
  *    (default 32) and parse the text like any other provider.
  *  - score (`distribution: true`): render the chat with the assistant turn already started as
- *    "Answer:", and read the next-token probabilities of every answer code in ONE forward pass
- *    (one controlledEvaluate call) → a full distribution over the codes; code = its argmax.
+ *    "Answer:", and read the next-token probabilities of every answer code with controlledEvaluate
+ *    → a full distribution over the codes; code = its argmax.
  *
  * Codes as tokens. Each code's continuation is tokenize("Answer: <code>") minus tokenize("Answer:"),
  * so SentencePiece's leading-space token "▁" is part of it (stories260K: " 3" = [▁, 3]). The
- * continuations form a trie; the probability of a code is the product of the conditional token
- * probabilities along its path. All branch points ("proper prefixes" of code paths) lie on one chain
- * for the usual vocabularies (digits split: ▁ → 1 → 0 for code 10), so one pass over
- * prompt + chain reads every conditional. Multi-digit codes: when a code's path is a proper prefix
- * of another's (1 vs 10), P(1) = P(▁1) · (1 − P(next token starts with a digit | ▁1)), i.e. the
- * number must end there; P(10) = P(▁1) · P(0 | ▁1). Mass on other tokens (text, invalid numbers)
- * is reported as validMass. If a tokenizer ever puts branch points on different chains, each extra
- * chain costs one more (short) pass over the cached prompt (meta.scoringPasses).
+ * continuations form a trie. P(code) = Π P(token | path so far) · (1 − P(next token starts with a
+ * digit | whole path)): the number must end there, so "▁2" followed by "5" (25) is not code 2 and
+ * "▁1" followed by "0" is not code 1 (it is 10 when 10 is a code). The ending factor needs the
+ * probabilities after every code's full path, so the trie is read in passes: one over prompt + the
+ * longest path, then one short pass per other branch (it keeps the shared prefix in the KV cache and
+ * evaluates only the branch's own tokens — usually one token). A 4-point scale costs 4 passes
+ * (1 long + 3 of one token), a 1–10 scale 9 on stories260K; meta.scoringPasses counts them and
+ * meta.evaluatedTokens counts every token evaluated. Mass on other tokens (text, invalid or longer
+ * numbers) is left out; validMass is the mass on complete valid codes.
  *
  * Prefix reuse. One context sequence; before evaluating a prompt, the longest common prefix with the
  * tokens already in the sequence is kept (KV cache) and only the rest is evaluated. Prompts sharing
  * a persona/system message therefore skip most of the work. meta.reusedTokens/evaluatedTokens
- * record it; `reusePrefix: false` (provider option) evaluates every prompt from scratch.
+ * record it; `reusePrefix: false` (provider option) evaluates every prompt from scratch (the short
+ * passes of one scoring call still build on its first pass).
+ *
+ * One sequence means one call at a time (a lock): the provider declares capabilities.maxConcurrency = 1
+ * so the runner does not queue calls behind the lock while their per-attempt timeouts run.
  *
  * node-llama-cpp has top-level await, so it is loaded through a dynamic import hidden from tslab's
- * CommonJS rewrite (see toolchain notes §1). Threads are always explicit (default 1).
+ * CommonJS rewrite (see environment.md, "Rules for modules notebooks import"). Threads are always
+ * explicit (default 1): node-llama-cpp's own default is far too many on small machines (environment.md).
  */
 import { basename, resolve } from "node:path";
 import { existsSync } from "node:fs";
@@ -148,8 +154,8 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
    * Bring the sequence to `tokens[0..keep)` (reusing the cached prefix where possible) and return
    * how many tokens were reused. At least the last token is always re-evaluated (we need its logits).
    */
-  const alignTo = async (tokens: Token[], atMost: number): Promise<number> => {
-    let keep = reusePrefix ? Math.min(lcp(sequence.contextTokens, tokens), atMost) : 0;
+  const alignTo = async (tokens: Token[], atMost: number, reuse = reusePrefix): Promise<number> => {
+    let keep = reuse ? Math.min(lcp(sequence.contextTokens, tokens), atMost) : 0;
     if (keep === 0) {
       if (sequence.nextTokenIndex > 0) await sequence.clearHistory();
       return 0;
@@ -159,10 +165,15 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
     return keep;
   };
 
-  /** One pass over prompt + chain with probabilities at the prompt end and each chain node. */
-  const evaluateChain = async (promptTokens: Token[], chain: Token[], keepMax: number) => {
+  /**
+   * One pass over prompt + chain with next-token probabilities at the prompt end and after each chain
+   * node. The first pass of a call keeps at most the prompt minus its last token (its logits are needed);
+   * later passes of the same call keep everything they share with the sequence (their earlier nodes
+   * were read by an earlier pass), so a sibling branch costs one token.
+   */
+  const evaluateChain = async (promptTokens: Token[], chain: Token[], first: boolean) => {
     const all = [...promptTokens, ...chain];
-    const reused = await alignTo(all, Math.min(keepMax, promptTokens.length - 1));
+    const reused = first ? await alignTo(all, promptTokens.length - 1) : await alignTo(all, all.length - 1, true);
     const input: NLC.ControlledEvaluateInputItem[] = [];
     const firstProbAt = promptTokens.length - 1; // logits after the last prompt token
     for (let i = reused; i < all.length; i++) {
@@ -177,13 +188,14 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
     return { probsAt, reused, evaluated: all.length - reused };
   };
 
-  const score = async (prompt: Prompt) => {
+  const score = async (prompt: Prompt, signal?: AbortSignal) => {
     const promptTokens = render(prompt, ANSWER_PREFIX);
     const conts = continuations(prompt.answerCodes);
-    // branch points: every proper prefix of every code path
+    // every prefix of every code path, full paths included: the number must END after a code's path,
+    // so P(code) needs the next-token probabilities after the whole path too
     const nodes = new Map<string, Token[]>();
-    for (const path of conts.values()) for (let d = 0; d < path.length; d++) nodes.set(path.slice(0, d).join(","), path.slice(0, d));
-    // maximal nodes = chains to evaluate (usually exactly one)
+    for (const path of conts.values()) for (let d = 0; d <= path.length; d++) nodes.set(path.slice(0, d).join(","), path.slice(0, d));
+    // maximal nodes = chains to evaluate: the longest first, then one short pass per sibling branch
     const list = [...nodes.values()];
     const chains = list.filter((n) => !list.some((o) => o.length > n.length && lcp(o, n) === n.length));
     chains.sort((a, b) => b.length - a.length || a.join(",").localeCompare(b.join(",")));
@@ -191,23 +203,24 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
     let reused = 0;
     let evaluated = 0;
     for (let k = 0; k < chains.length; k++) {
-      const r = await evaluateChain(promptTokens, chains[k], k === 0 ? Infinity : promptTokens.length);
+      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+      const r = await evaluateChain(promptTokens, chains[k], k === 0);
       if (k === 0) reused = r.reused;
       evaluated += r.evaluated;
       for (const [depth, p] of r.probsAt) probs.set(chains[k].slice(0, depth).join(","), p);
     }
+    // P(code) = Π P(token | path so far) · (1 − P(next token starts with a digit | whole path)):
+    // "▁2" followed by "5" is 25, not 2. The same factor for every code, so the mass left on the
+    // codes (validMass) is the mass on complete valid codes.
     const mass: Record<string, number> = {};
     for (const [code, path] of conts) {
       let p = 1;
       for (let d = 0; d < path.length; d++) p *= probs.get(path.slice(0, d).join(","))?.get(path[d]) ?? 0;
       const here = probs.get(path.join(","));
-      if (here && nodes.has(path.join(","))) {
-        // another code continues this path (1 → 10): the number must end here
-        let cont = 0;
-        for (const [t, q] of here) if (startsWithDigit(t)) cont += q;
-        p *= Math.max(0, 1 - cont);
-      }
-      mass[String(code)] = p;
+      if (!here) throw new Error(`${spec}: internal error: no probabilities after the path of code ${code}`);
+      let cont = 0;
+      for (const [t, q] of here) if (startsWithDigit(t)) cont += q;
+      mass[String(code)] = p * Math.max(0, 1 - cont);
     }
     return { mass, promptTokens: promptTokens.length, reused, evaluated, passes: chains.length };
   };
@@ -231,7 +244,8 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
         seed: opts.seed ?? opts.sample ?? 0,
       });
       for await (const t of it) {
-        if (opts.signal?.aborted) { finishReason = "aborted"; break; }
+        // never hand back a cut-off text as if it were the answer (the runner would cache it)
+        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
         if (model.isEogToken(t)) { finishReason = "stop"; break; }
         out.push(t);
         text = model.detokenize(out);
@@ -247,13 +261,13 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
 
   return {
     id: spec,
-    capabilities: { distribution: true, seed: true, batch: false },
+    capabilities: { distribution: true, seed: true, batch: false, maxConcurrency: 1 },
     answer: (prompt, opts) =>
       lock(async () => {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
         const started = performance.now();
         if (opts.distribution) {
-          const s = await score(prompt);
+          const s = await score(prompt, opts.signal);
           const norm = normaliseOverCodes(s.mass, prompt.answerCodes);
           const answer: Answer = {
             text: "",

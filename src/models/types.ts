@@ -65,12 +65,23 @@ export interface ProviderCapabilities {
   seed: boolean;
   /** Supports a batch mode (OpenAI Batch API). */
   batch: boolean;
+  /**
+   * Most calls that make sense at once (absent = no limit). A provider that serialises its calls
+   * (one llama.cpp sequence behind a lock) says 1, so the runner does not start requests (and their
+   * per-attempt timeouts) that would only wait in the provider's queue.
+   */
+  maxConcurrency?: number;
 }
 
 export interface Provider {
   /** The spec it was made from, e.g. "openai:gpt-4.1", "llama:/path/model.gguf", "baseline:population-mode". */
   id: string;
   capabilities: ProviderCapabilities;
+  /**
+   * Where the model is served when the id does not say it (an openai: model behind OPENAI_BASE_URL
+   * or a gateway): part of the cache key. Never carries credentials.
+   */
+  endpoint?: string;
   answer(prompt: Prompt, options: GenerateOptions & { signal?: AbortSignal }): Promise<Answer>;
   /** Release resources (llama contexts, HTTP agents). */
   close?(): Promise<void>;
