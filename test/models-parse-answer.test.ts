@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseAnswer, isRefusal } from "../src/models/parse-answer";
+import { parseAnswer, isRefusal, lastAnswerMarker } from "../src/models/parse-answer";
 
 const codes = [1, 2, 3, 4];
 const labels = { "1": "Very important", "2": "Rather important", "3": "Not very important", "4": "Not at all important" };
@@ -61,4 +61,21 @@ test("free text with a valid number falls back to the last valid code; none give
   assert.deepEqual(p("I would pick 2 here."), { code: 2, refused: false, method: "last-number" });
   assert.deepEqual(p("Once upon a time there was a cat."), { code: null, refused: false, reason: "no code found" });
   assert.equal(p("It was 2.5 or so").code, null); // decimals are not codes
+});
+test("a code beats a refusal phrase anywhere; only a reply with no code or label is a refusal", () => {
+  assert.deepEqual(p("I cannot say for sure, but I'd rate it 2"), { code: 2, refused: false, method: "last-number" });
+  assert.deepEqual(p("I'm sorry, it is hard to say. Rather important, I guess."), { code: 2, refused: false, method: "label" });
+  // the ends of a scale range are not an answer: still a refusal
+  assert.deepEqual(p("I can't pick a number from 1 to 4."), { code: null, refused: true, reason: "refusal" });
+  assert.deepEqual(p("As an AI, I won't rate this on a 1-4 scale."), { code: null, refused: true, reason: "refusal" });
+});
+test("decimals are not codes: null with a reason, not the integer part", () => {
+  assert.deepEqual(p("Answer: 2.5"), { code: null, refused: false, reason: "not a whole number: 2.5 (valid: 1, 2, 3, 4)" });
+  assert.deepEqual(p("2.5"), { code: null, refused: false, reason: "not a whole number: 2.5 (valid: 1, 2, 3, 4)" });
+  // a full stop after the code is not a decimal
+  assert.deepEqual(p("Answer: 3. This answer reflects my values."), { code: 3, refused: false, method: "marker" });
+});
+test("lastAnswerMarker gives the last marker's number and where it starts", () => {
+  assert.deepEqual(lastAnswerMarker("I answered 2 before. Answer: 3. This answer reflects…"), { value: "3", index: 29 });
+  assert.equal(lastAnswerMarker("My answers vary"), null);
 });

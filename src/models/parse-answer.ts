@@ -4,12 +4,15 @@
  *  1. empty/whitespace                       → null, reason "empty"
  *  2. "Answer: <n>" markers (also **Answer:** n, Answer = n); the LAST one wins;
  *     a code not among the valid codes         → null, reason "out of range: <n> (valid: …)"
- *  3. the whole reply is a number ("3", "**3**", "3.") → that number (range-checked as in 2)
- *  4. refusal phrases ("As an AI…", "I cannot…") → null, refused, reason "refusal"
- *  5. an option label (longest match; the last one in the text wins), e.g. "Answer: Rather important"
- *  6. the last standalone integer that is a valid code ("I would pick 2")
+ *     a decimal ("Answer: 2.5")               → null, reason "not a whole number: 2.5 (valid: …)"
+ *  3. the whole reply is a number ("3", "**3**", "3.") → that number (checked as in 2)
+ *  4. an option label (longest match; the last one in the text wins), e.g. "Answer: Rather important"
+ *  5. the last standalone integer that is a valid code ("I would pick 2"); numbers in a range
+ *     ("1-4", "1 to 4") and decimals are not answers
+ *  6. refusal phrases ("As an AI…", "I cannot…") → null, refused, reason "refusal"
  *  7. otherwise                               → null, reason "no code found"
- * An explicit marker beats a refusal phrase: "As an AI I have no views, but … Answer: 2" is 2.
+ * A code beats a refusal phrase: "I cannot say for sure, but I'd rate it 2" is 2, and "As an AI I
+ * have no views, but … Answer: 2" is 2; "I can't pick a number from 1 to 4" is a refusal.
  */
 
 export type ParseMethod = "marker" | "bare-number" | "label" | "last-number";
@@ -22,8 +25,22 @@ export interface ParsedAnswer {
   method?: ParseMethod;
 }
 
-const MARKER = /\banswer\b[\s*_"'`:：=\-–]*?(-?\d+)(?!\d)/gi;
-const BARE = /^[\s*_"'`(]*(-?\d+)[\s*_"'`).]*$/;
+/**
+ * An "Answer" marker followed by a number (group 1; decimals included so they can be rejected).
+ * Shared with openai-chat's logprob reader, which anchors the code token on the same marker.
+ */
+export const ANSWER_MARKER = /\banswer\b[\s*_"'`:：=\-–]*?(-?\d+(?:\.\d+)?)(?!\.?\d)/gi;
+const BARE = /^[\s*_"'`(]*(-?\d+(?:\.\d+)?)[\s*_"'`).]*$/;
+
+/** The last "Answer: <number>" in `text`: the number as written and where it starts, or null. */
+export function lastAnswerMarker(text: string): { value: string; index: number } | null {
+  let last: RegExpMatchArray | null = null;
+  for (const m of text.matchAll(ANSWER_MARKER)) last = m;
+  if (!last) return null;
+  // the number ends the match (the lookahead takes no characters)
+  return { value: last[1], index: last.index! + last[0].length - last[1].length };
+}
+
 const REFUSAL: RegExp[] = [
   /\bas an ai\b/i,
   /\bas a (large )?language model\b/i,
@@ -34,11 +51,15 @@ const REFUSAL: RegExp[] = [
   /\bi (must|have to) (decline|refrain)\b/i,
 ];
 
+const RANGE = /\b\d+\s*(?:-|–|—|to)\s*\d+\b/gi;
+
 export function isRefusal(text: string): boolean {
   return REFUSAL.some((r) => r.test(text));
 }
 
-function rangeChecked(n: number, validCodes: number[], method: ParseMethod): ParsedAnswer {
+function rangeChecked(written: string, validCodes: number[], method: ParseMethod): ParsedAnswer {
+  if (written.includes(".")) return { code: null, refused: false, reason: `not a whole number: ${written} (valid: ${validCodes.join(", ")})` };
+  const n = Number(written);
   if (validCodes.includes(n)) return { code: n, refused: false, method };
   return { code: null, refused: false, reason: `out of range: ${n} (valid: ${validCodes.join(", ")})` };
 }
@@ -69,16 +90,17 @@ function findLabel(text: string, labels: Record<string, string>): number | null 
 /** Parse `text` against the valid codes (and their labels) of the prompt it answers. */
 export function parseAnswer(text: string, validCodes: number[], labels: Record<string, string> = {}): ParsedAnswer {
   if (!text || !text.trim()) return { code: null, refused: false, reason: "empty" };
-  const markers = [...text.matchAll(MARKER)];
-  if (markers.length) return rangeChecked(Number(markers[markers.length - 1][1]), validCodes, "marker");
+  const marker = lastAnswerMarker(text);
+  if (marker) return rangeChecked(marker.value, validCodes, "marker");
   const bare = BARE.exec(text);
-  if (bare) return rangeChecked(Number(bare[1]), validCodes, "bare-number");
-  if (isRefusal(text)) return { code: null, refused: true, reason: "refusal" };
+  if (bare) return rangeChecked(bare[1], validCodes, "bare-number");
   // a label after an "Answer:" marker, else anywhere
   const afterMarker = /\banswer\b[\s*_:：=\-–]*([^\n]*)/i.exec(text);
   const labelCode = (afterMarker && findLabel(afterMarker[1], labels)) ?? findLabel(text, labels);
   if (labelCode !== null) return { code: labelCode, refused: false, method: "label" };
-  const numbers = [...text.matchAll(/(?<![\w.])(-?\d+)(?![\w]|\.\d)/g)].map((m) => Number(m[1])).filter((n) => validCodes.includes(n));
+  // whole numbers, not decimals and not the ends of a range ("1-4", "1 to 4": the scale, not an answer)
+  const numbers = [...text.replace(RANGE, " ").matchAll(/(?<![\w.])(-?\d+)(?![\w]|\.\d)/g)].map((m) => Number(m[1])).filter((n) => validCodes.includes(n));
   if (numbers.length) return { code: numbers[numbers.length - 1], refused: false, method: "last-number" };
+  if (isRefusal(text)) return { code: null, refused: true, reason: "refusal" };
   return { code: null, refused: false, reason: "no code found" };
 }
