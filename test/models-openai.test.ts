@@ -5,6 +5,7 @@ import { startOpenAIServer, type OpenAIServer } from "./support/openai-server";
 import { createProvider } from "../src/models/registry";
 import { ProviderError, type Prompt, type Provider } from "../src/models/types";
 import { costOf, priceOf, PRICES_AS_OF } from "../src/models/pricing";
+import { distributionFromLogprobs, openaiEndpoint } from "../src/models/openai-chat";
 
 const prompt: Prompt = {
   question: "Q1",
@@ -182,4 +183,46 @@ test("prices: dated snapshots resolve, unknown models have none", () => {
 test("bad specs give one clear error", async () => {
   await assert.rejects(createProvider("openai-compatible:http://x/v1"), /expected openai-compatible:BASE_URL#MODEL/);
   await assert.rejects(createProvider("gpt-4"), /bad model spec "gpt-4"/);
+});
+
+test("429 insufficient_quota (billing) is not transient; a plain 429 still is", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ kind: "status", status: 429, headers: { "retry-after": "20" }, body: { error: { message: "You exceeded your current quota", type: "insufficient_quota", code: "insufficient_quota" } } }));
+  const e = await rejectsWith(openai.answer(prompt, {}));
+  assert.equal(e.status, 429);
+  assert.equal(e.transient, false);
+  assert.match(e.message, /HTTP 429: You exceeded your current quota \(insufficient_quota: add credit or raise the limit; not retried\)/);
+  server.reset();
+  server.setBehaviour(() => ({ kind: "status", status: 429, body: { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } } }));
+  assert.equal((await rejectsWith(openai.answer(prompt, {}))).transient, true);
+});
+
+test("logprobs: the code token is the last 'Answer: <n>' marker's number, not a later 'answer' word", () => {
+  const tok = (token: string, top?: Array<[string, number]>) => ({ token, logprob: Math.log(0.9), bytes: null, top_logprobs: (top ?? []).map(([t, p]) => ({ token: t, logprob: Math.log(p), bytes: null })) });
+  const reply = [tok("Answer"), tok(":"), tok(" 3", [[" 3", 0.75], [" 2", 0.25]]), tok("."), tok(" This"), tok(" answer"), tok(" reflects"), tok(" 1"), tok(" view")];
+  assert.deepEqual(distributionFromLogprobs(reply as any, [1, 2, 3, 4]), { distribution: { "1": 0, "2": 0.25, "3": 0.75, "4": 0 }, validMass: 1 });
+  // "answered" is no marker: without one, the first number of the reply is the code token
+  const noMarker = [tok("I"), tok(" answered"), tok(" 4", [[" 4", 0.5], [" 1", 0.5]]), tok(" before")];
+  assert.deepEqual(distributionFromLogprobs(noMarker as any, [1, 2, 3, 4]), { distribution: { "1": 0.5, "2": 0, "3": 0, "4": 0.5 }, validMass: 1 });
+});
+
+test("base URLs with credentials are refused with a clear error that does not echo them", async () => {
+  for (const url of ["http://user:sk-secret-9@127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1?api_key=sk-secret-9"]) {
+    await assert.rejects(createProvider(`openai-compatible:${url}#m`, { env: {} }), (e: Error) => {
+      assert.match(e.message, /carries credentials or a query.*SVLAB_API_KEY/);
+      assert.ok(!e.message.includes("sk-secret-9"), e.message);
+      return true;
+    });
+    await assert.rejects(createProvider("openai:gpt-4.1-mini", { baseURL: url, env: { OPENAI_API_KEY: "k" } }), /carries credentials/);
+    await assert.rejects(createProvider("openai:gpt-4.1-mini", { env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: url } }), /OPENAI_BASE_URL: .*carries credentials/);
+  }
+  await assert.rejects(createProvider("openai-compatible:http://u:sk-secret-9@h/v1", { env: {} }), (e: Error) => !e.message.includes("sk-secret-9") && /bad model spec/.test(e.message));
+});
+
+test("openai: endpoint identity: none for api.openai.com (cache keys unchanged), the bare base URL otherwise", async () => {
+  assert.equal(openaiEndpoint(undefined, {}), undefined);
+  assert.equal(openaiEndpoint("https://api.openai.com/v1/", {}), undefined);
+  assert.equal(openaiEndpoint(undefined, { OPENAI_BASE_URL: "http://gw.local:8080/v1/" }), "http://gw.local:8080/v1");
+  assert.equal(openai.endpoint, server.baseURL);
+  assert.equal(compatible.endpoint, undefined);
 });

@@ -8,7 +8,7 @@
 // This file must not be named openai.ts: tslab would resolve the package "openai" to it.
 import OpenAI from "openai";
 import { normaliseOverCodes } from "./distribution";
-import { parseAnswer } from "./parse-answer";
+import { lastAnswerMarker, parseAnswer } from "./parse-answer";
 import { costOf } from "./pricing";
 import type { Answer, GenerateOptions, Prompt, Provider } from "./types";
 import { ProviderError } from "./types";
@@ -32,18 +32,60 @@ type ChatCompletion = OpenAI.Chat.Completions.ChatCompletion;
 type TokenLogprob = OpenAI.Chat.Completions.ChatCompletionTokenLogprob;
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+/** A URL for messages with any userinfo and query masked (never echo a credential). */
+export function redactURL(url: string): string {
+  return url.replace(/\/\/[^/@\s]*@/, "//***@").replace(/\?[^#\s]*/, "?***");
+}
+
+/**
+ * Check a base URL before it is used or recorded: it must be http(s) and carry no credentials.
+ * A base URL ends up in provider ids, cache keys, manifests and answer metadata, so a key written
+ * as user:key@ or ?api_key= would be stored in all of them; keys belong in SVLAB_API_KEY /
+ * OPENAI_API_KEY. (The openai SDK appends paths to the base URL, so a query there would not work
+ * anyway.) Returns the URL without a trailing slash.
+ */
+export function checkBaseURL(url: string, where: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ProviderError(`${where}: "${redactURL(url)}" is not a URL (expected e.g. http://127.0.0.1:8000/v1)`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new ProviderError(`${where}: expected an http(s) base URL, got "${redactURL(url)}"`);
+  if (u.username || u.password || u.search || u.hash) {
+    throw new ProviderError(
+      `${where}: the base URL "${redactURL(url)}" carries credentials or a query (user:key@ or ?…); these would be written to caches, results and logs. ` +
+        `Give the bare URL and put the key in SVLAB_API_KEY (openai-compatible:) or OPENAI_API_KEY (openai:)`,
+    );
+  }
+  return url.replace(/\/+$/, "");
+}
+
+/**
+ * What identifies where an openai: model is served, for cache keys: undefined for OpenAI's own API
+ * (so existing cache keys stay valid), else the checked base URL (a gateway or proxy may answer
+ * differently from api.openai.com and from another gateway).
+ */
+export function openaiEndpoint(baseURL: string | undefined, env: Record<string, string | undefined> = process.env): string | undefined {
+  const url = checkBaseURL(baseURL ?? env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL, baseURL ? "baseURL" : env.OPENAI_BASE_URL ? "OPENAI_BASE_URL" : "openai");
+  return url === OPENAI_DEFAULT_BASE_URL ? undefined : url;
+}
 
 export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Provider {
   const env = o.env ?? process.env;
   let apiKey: string | undefined;
   let baseURL: string;
+  let endpoint: string | undefined;
   if (o.kind === "openai") {
     apiKey = env.OPENAI_API_KEY;
     if (!apiKey) throw new ProviderError(`${id}: OPENAI_API_KEY is not set (keys are read from the environment only)`);
-    baseURL = o.baseURL ?? env.OPENAI_BASE_URL ?? "https://api.openai.com/v1";
+    endpoint = openaiEndpoint(o.baseURL, env);
+    baseURL = endpoint ?? OPENAI_DEFAULT_BASE_URL;
   } else {
-    if (!o.baseURL) throw new ProviderError(`${id}: expected openai-compatible:BASE_URL#MODEL, e.g. openai-compatible:http://127.0.0.1:8000/v1#llama3`);
-    baseURL = o.baseURL;
+    if (!o.baseURL) throw new ProviderError(`${redactURL(id)}: expected openai-compatible:BASE_URL#MODEL, e.g. openai-compatible:http://127.0.0.1:8000/v1#llama3`);
+    baseURL = checkBaseURL(o.baseURL, "openai-compatible");
     // local servers (vLLM, llama.cpp, Ollama) accept any key; the SDK insists on a non-empty one
     apiKey = env.SVLAB_API_KEY || "no-key";
   }
@@ -51,6 +93,7 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
   const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: timeoutMs, organization: null, project: null, ...(o.fetch ? { fetch: o.fetch } : {}) });
   return {
     id,
+    ...(endpoint !== undefined ? { endpoint } : {}),
     capabilities: { distribution: true, seed: true, batch: o.kind === "openai" },
     async answer(prompt: Prompt, opts: GenerateOptions & { signal?: AbortSignal }): Promise<Answer> {
       const started = performance.now();
@@ -166,22 +209,28 @@ function codeOfToken(token: string): string {
 }
 
 /**
- * Answer distribution from chat logprobs: find the token where the code is emitted (the first
- * token after the last "Answer" marker that starts with a digit or "-", else the first such token in
- * the reply) and read its top_logprobs. Codes are matched on whole tokens: OpenAI's tokenizers
- * encode 1–3 digit numbers as one token, so " 10" is code 10 and " 1" is code 1. Mass on tokens
- * that are not valid codes is reported through validMass (the renormalising constant).
+ * Answer distribution from chat logprobs: find the token where the code is emitted — the token that
+ * holds the number of the last "Answer: <n>" marker (the same marker parseAnswer reads, so words like
+ * "answered" or a later "This answer…" do not move it), else the first token of the reply that starts
+ * with a digit or "-" — and read its top_logprobs. Codes are matched on whole tokens: OpenAI's
+ * tokenizers encode 1–3 digit numbers as one token, so " 10" is code 10 and " 1" is code 1. Mass on
+ * tokens that are not valid codes is reported through validMass (the renormalising constant).
  */
 export function distributionFromLogprobs(content: TokenLogprob[], codes: number[]): { distribution: Record<string, number>; validMass: number } | undefined {
   let text = "";
   const starts: number[] = [];
   for (const t of content) { starts.push(text.length); text += t.token; }
-  const markers = [...text.matchAll(/answer/gi)];
-  const from = markers.length ? markers[markers.length - 1].index! + 6 : 0;
+  const marker = lastAnswerMarker(text);
   let at = -1;
-  for (let i = 0; i < content.length; i++) {
-    if (starts[i] + content[i].token.length <= from) continue;
-    if (/^-?\d/.test(codeOfToken(content[i].token))) { at = i; break; }
+  if (marker) {
+    // the token that contains the first character of the marker's number
+    for (let i = 0; i < content.length; i++) {
+      if (starts[i] <= marker.index && marker.index < starts[i] + content[i].token.length) { at = i; break; }
+    }
+  } else {
+    for (let i = 0; i < content.length; i++) {
+      if (/^-?\d/.test(codeOfToken(content[i].token))) { at = i; break; }
+    }
   }
   if (at < 0) return undefined;
   const tops = content[at].top_logprobs?.length ? content[at].top_logprobs : [{ token: content[at].token, logprob: content[at].logprob }];
@@ -217,8 +266,11 @@ export function toProviderError(err: unknown, id: string, timeoutMs: number, sig
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;
-    const transient = status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
-    const msg = (err.error as { message?: string } | undefined)?.message ?? err.message;
+    const body = err.error as { message?: string; code?: string; type?: string } | undefined;
+    // 429 insufficient_quota is billing exhaustion, not a rate limit: waiting does not help
+    const quota = status === 429 && (body?.code === "insufficient_quota" || body?.type === "insufficient_quota" || (err as { code?: string }).code === "insufficient_quota");
+    const transient = !quota && (status === undefined || status === 408 || status === 409 || status === 429 || status >= 500);
+    const msg = `${body?.message ?? err.message}${quota ? " (insufficient_quota: add credit or raise the limit; not retried)" : ""}`;
     return new ProviderError(`${id}: HTTP ${status ?? "?"}: ${msg}`, status, retryAfterSeconds(err.headers as Headers | undefined), transient);
   }
   if (err instanceof SyntaxError) return new ProviderError(`${id}: malformed response body (${err.message.slice(0, 120)})`, 200, undefined, true);

@@ -1,19 +1,20 @@
 /**
  * createProvider(spec): one entry point for every provider.
  *   openai:MODEL                          OpenAI (OPENAI_API_KEY)
- *   openai-compatible:BASE_URL#MODEL      vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter (SVLAB_API_KEY)
+ *   openai-compatible:BASE_URL#MODEL      vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter (SVLAB_API_KEY;
+ *                                         a base URL with user:key@ or ?query is refused: it would be recorded)
  *   llama:PATH.gguf | hf:USER/REPO:QUANT  in-process node-llama-cpp (hf: from SVLAB_MODELS_DIR, downloaded unless SVLAB_OFFLINE=1)
  *   baseline:population-mode | baseline:attribute-mode:ATTR | baseline:attribute-product | baseline:uniform
  */
 import type { Benchmark } from "../benchmark/types";
 import { createBaselineProvider } from "./baselines";
-import { createOpenAIProvider } from "./openai-chat";
+import { createOpenAIProvider, redactURL } from "./openai-chat";
 import type { Provider } from "./types";
 
 export interface ProviderContext {
   /** Needed by the baselines (and used by uniform for the ordinal scale order). */
   benchmark?: Benchmark;
-  /** llama: CPU threads (default 1; always explicit, see toolchain notes §5). */
+  /** llama: CPU threads (default 1; always explicit: node-llama-cpp's own default is far too many, see environment.md). */
   threads?: number;
   /** llama: use the GPU when available (default false). */
   gpu?: boolean;
@@ -36,6 +37,7 @@ export const PROVIDER_SPECS = [
   "openai:MODEL",
   "openai-compatible:BASE_URL#MODEL",
   "llama:PATH.gguf",
+  "hf:USER/REPO:QUANT",
   "baseline:population-mode",
   "baseline:attribute-mode:ATTR",
   "baseline:attribute-product",
@@ -53,7 +55,7 @@ export async function createProvider(spec: string, ctx: ProviderContext = {}): P
     case "openai-compatible": {
       const h = rest.lastIndexOf("#");
       if (h <= 0 || h === rest.length - 1) {
-        throw new Error(`bad model spec "${spec}": expected openai-compatible:BASE_URL#MODEL, e.g. openai-compatible:http://127.0.0.1:8000/v1#llama3`);
+        throw new Error(`bad model spec "${redactURL(spec)}": expected openai-compatible:BASE_URL#MODEL, e.g. openai-compatible:http://127.0.0.1:8000/v1#llama3`);
       }
       return createOpenAIProvider(spec, { kind: "openai-compatible", baseURL: rest.slice(0, h), model: rest.slice(h + 1), timeoutMs: ctx.timeoutMs, env: ctx.env, fetch: ctx.fetch });
     }
@@ -65,5 +67,5 @@ export async function createProvider(spec: string, ctx: ProviderContext = {}): P
     case "baseline":
       return createBaselineProvider(spec, ctx.benchmark);
   }
-  throw new Error(`bad model spec "${spec}": expected one of ${PROVIDER_SPECS.join(", ")}`);
+  throw new Error(`bad model spec "${redactURL(spec)}": expected one of ${PROVIDER_SPECS.join(", ")}`);
 }
