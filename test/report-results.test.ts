@@ -13,8 +13,9 @@ import { loadBenchmark } from "../src/benchmark/load";
 import { resultsFigures } from "../src/figures/results-figures";
 import { seededRandom } from "../src/metrics/index";
 import { analyseResults } from "../src/report/analysis";
-import { allTables } from "../src/report/tables";
-import { writeReport } from "../src/report/write";
+import { allTables, mainTable } from "../src/report/tables";
+import { baselinePredictions } from "../src/report/sources";
+import { findings, writeReport } from "../src/report/write";
 import { RESULTS_FORMAT_VERSION, writeManifest, writePredictions, type RunManifest } from "../src/runner/results";
 import type { Prediction } from "../src/runner/types";
 
@@ -32,6 +33,10 @@ async function makeRun(root: string, model: string, runId: string, correctShare:
       const code = r < 0.02 ? null : r < correctShare ? p.mode : codes[Math.floor(rnd() * codes.length)];
       return { model, templateId: "system-persona", question: p.question, subgroup: p.subgroup, split: "ood", sample: 0, code, refused: code === null };
     });
+  await saveRun(root, model, runId, preds);
+}
+
+async function saveRun(root: string, model: string, runId: string, preds: Prediction[]): Promise<void> {
   const manifest: RunManifest = {
     formatVersion: RESULTS_FORMAT_VERSION, runId, model, templateIds: ["system-persona"], templateId: "system-persona", split: "ood",
     generate: {}, samples: 1, mode: "api",
@@ -61,9 +66,11 @@ test("analysis, tables, figures and report files for a run beside the baselines"
     assert.ok(base.accuracy > 0.4 && base.accuracy < 0.6, String(base.accuracy));
     assert.ok(base.ci!.accuracy.lo < base.accuracy && base.accuracy < base.ci!.accuracy.hi);
     assert.equal(a.models[2].evaluation.accuracy, 8380 / 10177);
-    // Model vs baseline per group: 2 runs × 2 baselines × (subgroup + 3 attributes).
-    assert.equal(a.skill.length, 16);
-    assert.equal(a.skill[0].rows.length, 48);
+    // Model vs baseline: each of the 3 other models vs each of the 2 built-in baselines overall, and
+    // 2 runs × 2 baselines × (subgroup + 3 attributes).
+    assert.equal(a.skill.length, 6 + 16);
+    assert.equal(a.skill.filter((s) => s.by === "subgroup")[0].rows.length, 48);
+    assert.deepEqual(a.models.map((m) => m.gapTests.map((t) => t.method)).flat().every((x) => x === "max-min permutation within questions"), true);
     assert.equal(a.comparisons.length, 1);
     assert.ok(a.comparisons[0].accuracy.overall.change > 0.1);
     const tables = allTables(a);
@@ -130,4 +137,61 @@ test("results figures are registered in the figure catalogue under stable names"
     "results-heatmap-age-x-religion", "results-heatmap-ethnicity-x-religion", "results-main", "results-model-vs-baseline",
     "results-prompt-sensitivity",
   ]);
+});
+
+test("a --limit run meets the baselines on its own pairs; a baseline run is a baseline; two runs of one model stay apart in figures; CI level in the text", async () => {
+  const root = mkdtempSync(join(tmpdir(), "svlab-report-cov-"));
+  try {
+    const bench = await loadBenchmark();
+    const national = await baselinePredictions("baseline:population-mode", bench, { split: "ood" });
+    // An "LLM" that answers exactly like the national mode, on the first 200 OOD pairs only.
+    const clone = national.slice(0, 200).map((p) => ({ ...p, model: "openai:clone" }));
+    await saveRun(root, "openai:clone", "20260101T000000Z_clone_ood_0001", clone);
+    await saveRun(root, "openai:clone", "20260101T000001Z_clone_ood_0002", clone.slice(0, 150));
+    await saveRun(root, "baseline:population-mode", "20260101T000002Z_pm_ood_0003", national.slice(0, 40));
+    const a = await analyseResults(bench, { results: root, bootstrap: 30, permutations: 50, level: 0.9, compare: [{ before: "20260101T000000Z_clone_ood_0001", after: "20260101T000001Z_clone_ood_0002" }] });
+    assert.deepEqual(a.models.map((m) => [m.label, m.kind, m.builtIn, m.evaluation.n]), [
+      ["clone [20260101T000000Z]", "run", false, 200],
+      ["clone [20260101T000001Z]", "run", false, 150],
+      ["Baseline: national mode [20260101T000002Z]", "baseline", false, 40],
+      ["Baseline: national mode", "baseline", true, 10177],
+      ["Baseline: attribute product", "baseline", true, 10177],
+    ]);
+    // Skill of an exact copy of the national mode is 0 on its pairs (was +0.235 against the whole split).
+    const s = a.skill.find((x) => x.by === "overall" && x.model === "clone [20260101T000000Z]" && x.baseline === "Baseline: national mode")!;
+    assert.deepEqual(s.pairs, { shared: 200, onlyBefore: 0, onlyAfter: 9977 });
+    assert.deepEqual([s.rows[0].skill.accuracy, s.rows[0].skill.nmae! + 0], [0, 0]);
+    for (const t of a.skill.filter((x) => x.model.startsWith("clone [20260101T000000Z]") && x.baseline === "Baseline: national mode")) {
+      for (const r of t.rows) assert.deepEqual([r.skill.accuracy! + 0, r.skill.nmae! + 0].map((v) => (Number.isNaN(v) ? 0 : v)), [0, 0], `${t.by} ${r.group}`);
+    }
+    const main = mainTable(a);
+    assert.deepEqual(main.rows[0].slice(0, 3), ["clone [20260101T000000Z]", "run", "200 of 10177"]);
+    assert.deepEqual(main.rows[0].slice(-2), ["+0.000", "+0.000"]);
+    assert.deepEqual(main.rows[3].slice(-2), ["ref.", "ref."]);
+    assert.match(main.note!, /90% bootstrap CIs/);
+    assert.match(main.note!, /rescored on exactly the model's pairs/);
+    const tables = allTables(a);
+    assert.ok(tables.filter((t) => /CIs/.test(t.note ?? "")).every((t) => !/95%/.test(t.note!)));
+    const cmp = tables.find((t) => t.title === "clone [20260101T000000Z] → clone [20260101T000001Z]")!;
+    assert.match(cmp.note!, /^On the 150 \(question, subgroup\) pairs both runs answered \(left out: 50 only before, 0 only after\)/);
+    assert.equal(a.comparisons[0].accuracy.overall.change, 0);
+    assert.match(findings(a).join("\n"), /Against the national mode on the same 200 pairs \(national mode 0\.675 there\) its skill is 0\.000/);
+    // Figures: series keyed by run label, not by model spec.
+    const figs = new Map(resultsFigures(a).map((f) => [f.name, f]));
+    const names = (f: string) => (figs.get(f)!.spec.data as Array<Record<string, any>>).map((d) => d.name);
+    const attrNames = names("results-attributes-accuracy");
+    assert.ok(attrNames.includes("clone [20260101T000000Z]") && attrNames.includes("clone [20260101T000001Z]"));
+    const colours = new Map((figs.get("results-attributes-accuracy")!.spec.data as Array<Record<string, any>>).map((d) => [d.name, d.marker.color]));
+    assert.notEqual(colours.get("clone [20260101T000000Z]"), colours.get("clone [20260101T000001Z]"));
+    const ps = (figs.get("results-prompt-sensitivity")!.spec.data as Array<Record<string, any>>)[0].x;
+    assert.deepEqual(ps.slice(0, 2), ["clone [20260101T000000Z]", "clone [20260101T000001Z]"]);
+    assert.match(figs.get("results-fairness")!.caption, /90% bootstrap CIs/);
+    assert.match(String((figs.get("results-main")!.spec.layout as any).title.text), /90% bootstrap CIs/);
+    // Model vs baseline figure: both on the model's 200 pairs → every point on the diagonal.
+    const pts = (figs.get("results-model-vs-baseline")!.spec.data as Array<Record<string, any>>)[1];
+    assert.deepEqual(pts.x, pts.y);
+    assert.match(figs.get("results-model-vs-baseline")!.caption, /Both scored on the model's 200 pairs/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -4,15 +4,16 @@
  *   results-attributes-accuracy       per attribute value, one panel per attribute, models + baselines
  *   results-attributes-nmae
  *   results-heatmap-<stratum>         primary model's accuracy per OOD intersection cell
- *   results-model-vs-baseline         primary model vs the national-mode baseline, per subgroup
+ *   results-model-vs-baseline         primary model vs the national-mode baseline, per subgroup, on the model's pairs
  *   results-fairness                  norm. range and CV for accuracy and NMAE, per model and run
  *   results-prompt-sensitivity        accuracy per template, per model
  */
-import type { ResultsAnalysis } from "../report/analysis";
+import { skillByGroup } from "../metrics/compare";
+import { builtInBaseline, type ResultsAnalysis } from "../report/analysis";
 import { attributeFigure, groupSkillFigure, subgroupHeatmap, type AttributePanel } from "./results-groups";
 import { fairnessFigure, type FairnessRow } from "./results-fairness";
 import { mainResultsFigure, promptSensitivityFigure, type ModelScore } from "./results-main";
-import { slug } from "./results-labels";
+import { levelPercent, slug } from "./results-labels";
 import type { FigureSpec } from "./spec";
 
 export interface NamedFigure {
@@ -61,7 +62,7 @@ function heatmap(a: ResultsAnalysis, stratum: string): FigureSpec | null {
   const cv = order(1);
   const z = rv.map((x) => cv.map((y) => cells.find((c) => c.vals[0] === x && c.vals[1] === y)?.r.value ?? null));
   const n = rv.map((x) => cv.map((y) => cells.find((c) => c.vals[0] === x && c.vals[1] === y)?.r.pairs ?? null));
-  return subgroupHeatmap({ model: m.model, stratum, rows: rv, cols: cv, z, n, metric: "accuracy" });
+  return subgroupHeatmap({ model: m.label, stratum, rows: rv, cols: cv, z, n, metric: "accuracy" });
 }
 
 export function fairnessRows(a: ResultsAnalysis): FairnessRow[] {
@@ -83,8 +84,9 @@ export function fairnessRows(a: ResultsAnalysis): FairnessRow[] {
 
 export function resultsFigures(a: ResultsAnalysis): NamedFigure[] {
   const split = a.split;
+  const level = levelPercent(a.options.level);
   const out: NamedFigure[] = [
-    { name: "results-main", caption: `Accuracy and NMAE per model on the ${split} split, ${Math.round(a.options.level * 100)}% bootstrap CIs (questions resampled); dashed lines: baselines.`, spec: mainResultsFigure(mainScores(a), { split, level: a.options.level }), width: 1000, height: 520 },
+    { name: "results-main", caption: `Accuracy and NMAE per model on the ${split} split, ${level} bootstrap CIs (questions resampled); dashed lines: baselines.`, spec: mainResultsFigure(mainScores(a), { split, level: a.options.level }), width: 1000, height: 520 },
     { name: "results-attributes-accuracy", caption: "Accuracy per attribute value (subgroups containing the value pooled), models beside the baselines.", spec: attributeFigure(attributePanels(a, "accuracy"), "accuracy", { split }), width: 1100, height: 800 },
     { name: "results-attributes-nmae", caption: "NMAE per attribute value, models beside the baselines.", spec: attributeFigure(attributePanels(a, "nmae"), "nmae", { split }), width: 1100, height: 800 },
   ];
@@ -93,16 +95,17 @@ export function resultsFigures(a: ResultsAnalysis): NamedFigure[] {
     if (spec) out.push({ name: `results-heatmap-${slug(s)}`, caption: `${a.primary}: accuracy per ${s.replace(/_x_/g, " × ")} subgroup.`, spec, width: 900, height: 560 });
   }
   // Subject: the primary model, or (baselines only) the first model that is not the national mode.
-  const national = a.models.find((m) => m.model === "baseline:population-mode");
+  const national = builtInBaseline(a);
   const primary = [a.models.find((m) => m.label === a.primary), ...a.models].find((m) => m && m !== national);
   if (primary && national && primary !== national) {
-    const acc = primary.frame.values("accuracy", "subgroup");
-    const base = national.frame.values("accuracy", "subgroup");
-    const points = [...acc].filter(([g]) => base.has(g)).map(([group, model]) => ({ group, model, baseline: base.get(group)! }));
-    out.push({ name: "results-model-vs-baseline", caption: `Per subgroup: ${primary.label} (y) against ${national.label} (x); the diagonal is "no better than the baseline".`, spec: groupSkillFigure(points, { model: primary.model, baseline: national.model, metric: "accuracy", by: "subgroups" }), width: 800, height: 700 });
+    // Both on the primary model's pairs: the baseline is rescored on exactly those.
+    const rows = skillByGroup(primary.frame, national.frame, { by: "subgroup", metrics: ["accuracy"] });
+    const points = rows.map((r) => ({ group: r.group, model: r.model.accuracy!, baseline: r.baseline.accuracy! }));
+    const cover = rows.pairs.onlyAfter ? ` Both scored on the model's ${rows.pairs.shared} pairs.` : "";
+    out.push({ name: "results-model-vs-baseline", caption: `Per subgroup: ${primary.label} (y) against ${national.label} (x); the diagonal is "no better than the baseline".${cover}`, spec: groupSkillFigure(points, { model: primary.label, baseline: national.label, metric: "accuracy", by: "subgroups" }), width: 800, height: 700 });
   }
-  out.push({ name: "results-fairness", caption: "Disparity across subgroups: normalised range (max−min)/max and CV σ/μ (population σ), for accuracy and NMAE; 95% CIs.", spec: fairnessFigure(fairnessRows(a), { split }), width: 1100, height: 760 });
-  const templ = a.models.flatMap((m) => m.evaluation.templates.map((t) => ({ model: m.model, templateId: t.templateId, accuracy: t.accuracy })));
+  out.push({ name: "results-fairness", caption: `Disparity across subgroups: normalised range (max−min)/max and CV σ/μ (population σ), for accuracy and NMAE; ${level} bootstrap CIs.`, spec: fairnessFigure(fairnessRows(a), { split }), width: 1100, height: 760 });
+  const templ = a.models.flatMap((m) => m.evaluation.templates.map((t) => ({ model: m.model, label: m.label, templateId: t.templateId, accuracy: t.accuracy })));
   out.push({ name: "results-prompt-sensitivity", caption: "Accuracy per prompt template (dots) and its spread (bar) per model.", spec: promptSensitivityFigure(templ), width: 900, height: 520 });
   return out;
 }

@@ -6,7 +6,7 @@
  * - model vs baseline per group: each group's model score against the same group's baseline score.
  */
 import type { FigureSpec } from "./spec";
-import { ATTRIBUTE_LABELS, colourMap, METRIC_AXIS, modelLabel, stratumLabel, subgroupLabel, valueLabel } from "./results-labels";
+import { ATTRIBUTE_LABELS, METRIC_AXIS, modelLabel, seriesColours, seriesKey, stratumLabel, subgroupLabel, valueLabel } from "./results-labels";
 import type { ScoreWithCi } from "./results-main";
 
 const FONT = { family: "Helvetica, Arial, sans-serif", size: 13 };
@@ -32,8 +32,8 @@ export interface AttributePanel {
 export function attributeFigure(panels: AttributePanel[], metric: "accuracy" | "nmae", opts: { split?: string } = {}): FigureSpec {
   const cols = panels.length > 2 ? 2 : panels.length || 1;
   const rows = Math.ceil(panels.length / cols) || 1;
-  const all = [...new Set(panels.flatMap((p) => p.series.map((s) => s.model)))];
-  const colours = colourMap(all);
+  // Series keyed by label: two runs of one model are two series (own colour, own legend entry).
+  const colours = seriesColours(panels.flatMap((p) => p.series));
   const data: Array<Record<string, unknown>> = [];
   const layout: Record<string, unknown> = {
     title: { y: 0.98, yanchor: "top", text: `${metric === "accuracy" ? "Accuracy" : "NMAE"} per attribute value${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: models beside the baselines` },
@@ -50,25 +50,26 @@ export function attributeFigure(panels: AttributePanel[], metric: "accuracy" | "
     const ax = i === 0 ? "" : String(i + 1);
     const x = p.values.map(valueLabel);
     for (const s of p.series) {
+      const key = seriesKey(s);
       const ys = p.values.map((v) => s.scores[v]);
       const hasCi = ys.some((y) => y?.lo !== undefined);
       data.push({
         type: "bar",
-        name: s.label ?? modelLabel(s.model),
-        legendgroup: s.model,
+        name: key,
+        legendgroup: key,
         // Plotly leaves empty traces out of the legend, so the first non-empty panel carries it.
-        showlegend: p.values.length > 0 && !shown.has(s.model),
+        showlegend: p.values.length > 0 && !shown.has(key),
         x,
         y: ys.map((y) => y?.value ?? null),
         error_y: hasCi
           ? { type: "data", symmetric: false, array: ys.map((y) => (y?.hi ?? y?.value ?? 0) - (y?.value ?? 0)), arrayminus: ys.map((y) => (y?.value ?? 0) - (y?.lo ?? y?.value ?? 0)), thickness: 1.2, width: 3 }
           : undefined,
-        marker: { color: colours.get(s.model) },
+        marker: { color: colours.get(key) },
         xaxis: `x${ax}`,
         yaxis: `y${ax}`,
-        hovertemplate: `${s.label ?? modelLabel(s.model)}<br>%{x}: %{y:.3f}<extra></extra>`,
+        hovertemplate: `${key}<br>%{x}: %{y:.3f}<extra></extra>`,
       });
-      if (p.values.length > 0) shown.add(s.model);
+      if (p.values.length > 0) shown.add(key);
     }
     layout[`xaxis${ax}`] = { title: { text: ATTRIBUTE_LABELS[p.attribute] ?? p.attribute }, automargin: true, ...(p.values.length ? {} : { showticklabels: false }) };
     layout[`yaxis${ax}`] = { title: { text: metric === "accuracy" ? "Accuracy (0–1)" : "NMAE (0–1, lower better)" }, ...(metric === "accuracy" || p.values.length === 0 ? { range: [0, 1] } : { rangemode: "tozero" }) };
@@ -109,7 +110,8 @@ export function subgroupHeatmap(h: HeatmapInput): FigureSpec {
         text: z.map((r) => r.map((v) => (v === null ? "" : v.toFixed(2)))),
         texttemplate: "%{text}",
         customdata: h.n,
-        colorscale: h.metric === "accuracy" ? "Viridis" : "Viridis",
+        // One scale for both metrics; reversed for NMAE so bright = good in either.
+        colorscale: "Viridis",
         reversescale: h.metric === "nmae",
         colorbar: { title: { text: h.metric === "accuracy" ? "Accuracy (0–1)" : "NMAE (0–1)" } },
         hovertemplate: `%{y} × %{x}<br>${h.metric} %{z:.3f}${h.n ? "<br>%{customdata} pairs" : ""}<extra></extra>`,

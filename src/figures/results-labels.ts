@@ -86,6 +86,31 @@ export function colourMap(specs: string[]): Map<string, string> {
   return m;
 }
 
+/** A series' key in figures: its display label (unique per run), else the spec's label. */
+export function seriesKey(s: { model: string; label?: string }): string {
+  return s.label ?? modelLabel(s.model);
+}
+
+/**
+ * Colour per series keyed by seriesKey (so two runs of one model get two colours); baselines
+ * (by spec) in greys, the rest from PALETTE, in list order.
+ */
+export function seriesColours(series: readonly { model: string; label?: string }[]): Map<string, string> {
+  const m = new Map<string, string>();
+  let i = 0, j = 0;
+  for (const s of series) {
+    const k = seriesKey(s);
+    if (m.has(k)) continue;
+    m.set(k, isBaseline(s.model) ? BASELINE_COLOURS[j++ % BASELINE_COLOURS.length] : PALETTE[i++ % PALETTE.length]);
+  }
+  return m;
+}
+
+/** "95%" for 0.95, "90%" for 0.9, "99.5%" for 0.995. */
+export function levelPercent(level: number): string {
+  return `${Math.round(level * 1000) / 10}%`;
+}
+
 /** File-name-safe slug: "age_x_religion" → "age-x-religion". */
 export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");

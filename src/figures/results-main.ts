@@ -4,7 +4,7 @@
  * Builders return plain plotly specs; render them with src/figures/render.ts.
  */
 import type { FigureSpec } from "./spec";
-import { colourMap, isBaseline, METRIC_AXIS, modelLabel } from "./results-labels";
+import { isBaseline, levelPercent, METRIC_AXIS, modelLabel, seriesColours, seriesKey } from "./results-labels";
 
 export interface ScoreWithCi {
   value: number;
@@ -35,14 +35,14 @@ function errorY(scores: ScoreWithCi[]): Record<string, unknown> | undefined {
   };
 }
 
-/** Accuracy and NMAE side by side; models as bars with 95% CIs, baselines as horizontal reference lines. */
+/** Accuracy and NMAE side by side; models as bars with CIs (opts.level, default 95%), baselines as horizontal reference lines. Series keyed by label. */
 export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; level?: number } = {}): FigureSpec {
   const models = scores.filter((s) => !isBaseline(s.model));
   const baselines = scores.filter((s) => isBaseline(s.model));
-  const colours = colourMap(scores.map((s) => s.model));
+  const colours = seriesColours(scores);
   // With no LLM run yet, the baselines become the bars so the figure still says something.
   const bars = models.length ? models : baselines;
-  const x = bars.map((s) => s.label ?? modelLabel(s.model));
+  const x = bars.map(seriesKey);
   const data: Array<Record<string, unknown>> = [];
   (["accuracy", "nmae"] as const).forEach((metric, k) => {
     const axis = k === 0 ? { xaxis: "x", yaxis: "y" } : { xaxis: "x2", yaxis: "y2" };
@@ -52,7 +52,7 @@ export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; 
       x,
       y: bars.map((s) => s[metric].value),
       error_y: errorY(bars.map((s) => s[metric])),
-      marker: { color: bars.map((s) => colours.get(s.model)) },
+      marker: { color: bars.map((s) => colours.get(seriesKey(s))) },
       text: bars.map((s) => s[metric].value.toFixed(3)),
       textposition: "outside",
       cliponaxis: false,
@@ -65,23 +65,23 @@ export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; 
         data.push({
           type: "scatter",
           mode: "lines",
-          name: b.label ?? modelLabel(b.model),
-          legendgroup: b.model,
+          name: seriesKey(b),
+          legendgroup: seriesKey(b),
           showlegend: k === 0,
           x: x.length > 1 ? [x[0], x[x.length - 1]] : [x[0], x[0]],
           y: [b[metric].value, b[metric].value],
-          line: { color: colours.get(b.model), dash: "dash", width: 2 },
-          hovertemplate: `${b.label ?? modelLabel(b.model)}: %{y:.3f}<extra></extra>`,
+          line: { color: colours.get(seriesKey(b)), dash: "dash", width: 2 },
+          hovertemplate: `${seriesKey(b)}: %{y:.3f}<extra></extra>`,
           ...axis,
         });
       }
     }
   });
-  const level = Math.round((opts.level ?? 0.95) * 100);
+  const level = levelPercent(opts.level ?? 0.95);
   return {
     data,
     layout: {
-      title: { text: `Main results${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: accuracy and NMAE per model, ${level}% bootstrap CIs over questions` },
+      title: { text: `Main results${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: accuracy and NMAE per model, ${level} bootstrap CIs over questions` },
       font: FONT,
       grid: { rows: 1, columns: 2, pattern: "independent" },
       xaxis: { title: { text: "Model" }, automargin: true },
@@ -96,19 +96,21 @@ export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; 
 
 export interface TemplateScore {
   model: string;
+  /** Display label (unique per run); rows are grouped by it, so two runs of one model stay apart. */
+  label?: string;
   templateId: string;
   accuracy: number;
 }
 
 /** Prompt sensitivity: each template's accuracy as a dot, the min–max spread as a bar, per model. */
 export function promptSensitivityFigure(rows: TemplateScore[]): FigureSpec {
-  const models = [...new Set(rows.map((r) => r.model))];
+  const models = [...new Set(rows.map(seriesKey))];
   const templates = [...new Set(rows.map((r) => r.templateId))].sort();
   const data: Array<Record<string, unknown>> = [];
   const symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon"];
-  const x = models.map(modelLabel);
+  const x = models;
   const spread = models.map((m) => {
-    const v = rows.filter((r) => r.model === m).map((r) => r.accuracy);
+    const v = rows.filter((r) => seriesKey(r) === m).map((r) => r.accuracy);
     return { min: Math.min(...v), max: Math.max(...v) };
   });
   data.push({
@@ -122,7 +124,7 @@ export function promptSensitivityFigure(rows: TemplateScore[]): FigureSpec {
     hovertemplate: "%{x}: spread %{y:.3f}<extra></extra>",
   });
   templates.forEach((t, i) => {
-    const pts = models.map((m) => rows.find((r) => r.model === m && r.templateId === t)?.accuracy ?? null);
+    const pts = models.map((m) => rows.find((r) => seriesKey(r) === m && r.templateId === t)?.accuracy ?? null);
     data.push({
       type: "scatter",
       mode: "markers",

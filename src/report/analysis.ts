@@ -3,11 +3,21 @@
  * split, per-attribute scores with CIs, disparity with CIs, model-vs-baseline per group,
  * permutation tests of the largest attribute gaps, and before/after comparisons. Reports,
  * figures and the notebook all read this object; nothing here renders.
+ *
+ * Pair coverage: a run may cover only part of the split (`svlab run --limit`). Its own scores are
+ * over its pairs; every model-vs-baseline number (skill, per-group skill, the model-vs-baseline
+ * figure) rescores the built-in baselines on exactly the model's pairs, and before/after
+ * comparisons use the pairs both runs share. The built-in baselines are always computed on the
+ * whole split, also when results/ holds a baseline run (that run is listed as a baseline of its own).
+ *
+ * Largest attribute gap: a max − min permutation test (group labels permuted within each question,
+ * the range recomputed), not best-vs-worst pairwise — choosing the pair from the data would inflate
+ * false positives (21% at nominal 5% with 6 groups).
  */
 import type { Benchmark, Split } from "../benchmark/types";
-import { compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GroupSkillRow, type MetricFrame, type PermutationResult, type RunComparison } from "../metrics/index";
+import { compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
 import { modelLabel, RESULT_ATTRIBUTES } from "../figures/results-labels";
-import { baselineSource, DEFAULT_BASELINES, runSources, type PredictionSource } from "./sources";
+import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, type PredictionSource } from "./sources";
 
 export interface AnalysisOptions {
   split?: Split;
@@ -22,13 +32,16 @@ export interface AnalysisOptions {
   level?: number;
   /** Before/after pairs by source id or model spec ("base vs fine-tuned"). */
   compare?: Array<{ before: string; after: string }>;
-  /** Permutation resamples for the attribute-gap tests (default 5000). */
+  /** Permutation resamples for the attribute-gap (max − min) tests (default 5000). */
   permutations?: number;
 }
 
 export interface ModelResult {
   model: string;
+  /** From the spec: "baseline" for baseline:* (built-in or a baseline run), "run" for an LLM. */
   kind: "run" | "baseline";
+  /** A baseline computed on the whole split by the analysis (the reference for skill). */
+  builtIn: boolean;
   id: string;
   /** Display label, unique within the analysis. */
   label: string;
@@ -38,15 +51,17 @@ export interface ModelResult {
   bySubgroup: BootstrapResult;
   /** Bootstrap per attribute value (pooled subgroups), one per attribute present in the split. */
   byAttribute: Record<string, BootstrapResult>;
-  /** Best vs worst attribute value per attribute, accuracy, sign-flip test within questions. */
-  gapTests: PermutationResult[];
+  /** Per attribute: largest accuracy gap between its values, max − min permutation test within questions. */
+  gapTests: RangeTestResult[];
 }
 
 export interface SkillTable {
   model: string;
   baseline: string;
-  /** "subgroup" or "attribute:<name>". */
+  /** "overall" (one row, group "all"), "subgroup" or "attribute:<name>". */
   by: string;
+  /** The pairs compared: shared = the model's pairs the baseline was rescored on. */
+  pairs: PairCoverage;
   rows: GroupSkillRow[];
 }
 
@@ -63,7 +78,7 @@ export interface ResultsAnalysis {
   createdAt: string;
   options: { bootstrap: number; seed: number; level: number; baselines: string[] };
   models: ModelResult[];
-  /** Each LLM model vs each baseline, by subgroup and by attribute value. */
+  /** Every model vs each built-in baseline overall; each LLM run also by subgroup and attribute value. On shared pairs. */
   skill: SkillTable[];
   comparisons: ComparisonResult[];
   /** The model the per-model figures show (first LLM run; the first baseline when there is none). */
@@ -80,7 +95,8 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
   const baselines = opts.baselines ?? DEFAULT_BASELINES;
   const sources: PredictionSource[] = [...(opts.sources ?? [])];
   if (opts.results !== null) sources.push(...(await runSources(opts.results, { split })));
-  for (const b of baselines) if (!sources.some((s) => s.model === b)) sources.push(await baselineSource(b, bench, split));
+  // The built-in baselines are always scored on the whole split (a baseline run in results/ does not replace them).
+  for (const b of [...new Set(baselines)]) sources.push(await baselineSource(b, bench, split));
 
   const splitSubgroups = bench.subgroups.filter((s) => s.split === split);
   const attributes = RESULT_ATTRIBUTES.filter((a) => splitSubgroups.some((s) => a in s.attributes));
@@ -93,30 +109,34 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     const ev = evaluatePredictions(bench, src.predictions, { split, bootstrap: B, seed, level });
     const frame = ev.frame;
     const base = modelLabel(src.model);
-    const label = (labels.get(base) ?? 0) > 1 ? `${base} [${src.id.slice(0, 16)}]` : base;
+    // Built-in baselines keep the plain label; runs sharing a label get their run id.
+    const label = (labels.get(base) ?? 0) > 1 && !src.builtIn ? `${base} [${src.id.slice(0, 16)}]` : base;
     if (ev.coverage.missing > 0) warnings.push(`${label}: ${ev.coverage.missing} of ${ev.coverage.expected} ${split} pairs have no prediction (scores cover the rest)`);
     const byAttribute: Record<string, BootstrapResult> = {};
     for (const a of attributes) byAttribute[a] = frame.bootstrap({ by: `attribute:${a}`, n: B, seed, level });
-    const gapTests: PermutationResult[] = [];
+    const gapTests: RangeTestResult[] = [];
     for (const a of attributes) {
-      const rows = frame.byGroup("accuracy", `attribute:${a}`);
-      if (rows.length < 2) continue;
-      const best = rows.reduce((x, y) => (y.value > x.value ? y : x));
-      const worst = rows.reduce((x, y) => (y.value < x.value ? y : x));
-      gapTests.push(frame.permutationTest("accuracy", `attribute:${a}`, best.group, worst.group, { n: opts.permutations ?? 5000, seed }));
+      const t = frame.rangeTest("accuracy", `attribute:${a}`, { n: opts.permutations ?? 5000, seed });
+      if (t.groups >= 2) gapTests.push(t);
     }
     models.push({
-      model: src.model, kind: src.kind, id: src.id, label,
+      model: src.model, kind: kindOf(src.model), builtIn: src.builtIn === true, id: src.id, label,
       evaluation: evaluationJson(ev), frame,
       bySubgroup: frame.bootstrap({ by: "subgroup", n: B, seed, level }),
       byAttribute, gapTests,
     });
   }
   const skill: SkillTable[] = [];
+  const table = (m: ModelResult, b: ModelResult, by: string): SkillTable => {
+    const rows = skillByGroup(m.frame, b.frame, { by: by === "overall" ? () => "all" : (by as "subgroup") });
+    return { model: m.label, baseline: b.label, by, pairs: rows.pairs, rows: [...rows] };
+  };
+  const builtIns = models.filter((x) => x.builtIn);
+  for (const b of builtIns) for (const m of models) if (m !== b) skill.push(table(m, b, "overall"));
   for (const m of models.filter((x) => x.kind === "run")) {
-    for (const b of models.filter((x) => x.kind === "baseline")) {
-      skill.push({ model: m.label, baseline: b.label, by: "subgroup", rows: skillByGroup(m.frame, b.frame, { by: "subgroup" }) });
-      for (const a of attributes) skill.push({ model: m.label, baseline: b.label, by: `attribute:${a}`, rows: skillByGroup(m.frame, b.frame, { by: `attribute:${a}` }) });
+    for (const b of builtIns) {
+      skill.push(table(m, b, "subgroup"));
+      for (const a of attributes) skill.push(table(m, b, `attribute:${a}`));
     }
   }
   const find = (key: string) => models.find((m) => m.id === key) ?? models.find((m) => m.model === key) ?? models.find((m) => m.label === key);
@@ -131,7 +151,7 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
       nmae: compareRuns(a.frame, b.frame, "nmae", { bootstrap: B, seed, level }),
     });
   }
-  const primary = (models.find((m) => m.kind === "run") ?? models[0])?.label ?? "";
+  const primary = (models.find((m) => m.kind === "run") ?? models.find((m) => m.builtIn) ?? models[0])?.label ?? "";
   const small = models[0]?.frame.warnings("subgroup") ?? [];
   if (small.length) warnings.push(`${small.length} ${split} subgroups are small (fewer than ${models[0].frame.minSize} respondents or ${models[0].frame.minPairs} pairs); their scores are noisy`);
   return {
@@ -144,4 +164,14 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     options: { bootstrap: B, seed, level, baselines },
     models, skill, comparisons, primary, attributes, warnings,
   };
+}
+
+/** The built-in (whole-split) baseline of a spec, e.g. the national mode; undefined when not in the analysis. */
+export function builtInBaseline(a: ResultsAnalysis, spec = "baseline:population-mode"): ModelResult | undefined {
+  return a.models.find((m) => m.builtIn && m.model === spec);
+}
+
+/** The overall skill of a model (by label) against a baseline (by label), on the pairs they share. */
+export function overallSkill(a: ResultsAnalysis, model: string, baseline: string): SkillTable | undefined {
+  return a.skill.find((s) => s.by === "overall" && s.model === model && s.baseline === baseline);
 }

@@ -2,7 +2,7 @@
  * Notebook helpers for results: show a report table or a results figure inline (tslab), or as
  * text in a terminal. No `import.meta` here: tslab imports this module as CommonJS.
  */
-import { sharedRenderer } from "../figures/render";
+import { show } from "../figures/display";
 import type { NamedFigure } from "../figures/results-figures";
 import type { FigureSpec } from "../figures/spec";
 import { display, inKernel } from "../notebook/tslab";
@@ -15,9 +15,7 @@ export function showReportTable(t: Table): void {
   else console.log(tableMarkdown(t));
 }
 
-/** Render a figure through the shared Chromium page and show it inline as SVG. */
+/** Show a results figure inline at its own size (figures/display.ts show(): SVG, no-op outside the kernel). */
 export async function showFigure(f: NamedFigure | { spec: FigureSpec; width?: number; height?: number }): Promise<void> {
-  const r = await sharedRenderer();
-  const img = await r.render(f.spec, { width: f.width ?? 900, height: f.height ?? 520, formats: ["svg"] });
-  display().svg(img.svg!);
+  await show(f.spec, { width: f.width ?? 900, height: f.height ?? 520 });
 }

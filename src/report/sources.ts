@@ -13,12 +13,20 @@ import type { Prediction } from "../runner/types";
 export interface PredictionSource {
   /** Provider spec. */
   model: string;
+  /** From the spec: "baseline" for baseline:* (also a baseline run in results/), else "run" (an LLM). */
   kind: "run" | "baseline";
+  /** True for the baselines computed here on the whole split (not read from a run). */
+  builtIn?: boolean;
   /** Run id for runs; the spec for baselines. */
   id: string;
   split: Split | "all";
   predictions: Prediction[];
   manifest?: RunManifest;
+}
+
+/** "baseline" for baseline:* specs (computed or run), "run" for everything else (an LLM). */
+export function kindOf(spec: string): "run" | "baseline" {
+  return spec.startsWith("baseline:") ? "baseline" : "run";
 }
 
 /** The default baselines every report includes. */
@@ -51,7 +59,7 @@ export async function baselinePredictions(spec: string, bench: Benchmark, opts: 
 }
 
 export async function baselineSource(spec: string, bench: Benchmark, split?: Split): Promise<PredictionSource> {
-  return { model: spec, kind: "baseline", id: spec, split: split ?? "all", predictions: await baselinePredictions(spec, bench, { split }) };
+  return { model: spec, kind: "baseline", builtIn: true, id: spec, split: split ?? "all", predictions: await baselinePredictions(spec, bench, { split }) };
 }
 
 /**
@@ -69,7 +77,7 @@ export async function runSources(root?: string, filter: { split?: Split; model?:
     const res = await readResults(r.dir);
     const preds = filter.split ? res.predictions.filter((p) => p.split === filter.split) : res.predictions;
     if (preds.length === 0) continue;
-    out.push({ model: m.model, kind: "run", id: m.runId, split: filter.split ?? (m.split as Split | "all"), predictions: preds, manifest: m });
+    out.push({ model: m.model, kind: kindOf(m.model), id: m.runId, split: filter.split ?? (m.split as Split | "all"), predictions: preds, manifest: m });
   }
   return out;
 }

@@ -2,9 +2,9 @@
  * The report's tables, as plain header + string rows, built from a ResultsAnalysis. Markdown and
  * HTML renderers both consume these, and notebooks can show them as they are.
  */
-import { skill, type Estimate } from "../metrics/index";
-import { ATTRIBUTE_LABELS, subgroupLabel, valueLabel } from "../figures/results-labels";
-import type { ResultsAnalysis } from "./analysis";
+import type { Estimate } from "../metrics/index";
+import { ATTRIBUTE_LABELS, levelPercent, subgroupLabel, valueLabel } from "../figures/results-labels";
+import { builtInBaseline, overallSkill, type ResultsAnalysis } from "./analysis";
 
 export interface Table {
   title: string;
@@ -17,22 +17,33 @@ export const f3 = (x: number | undefined) => (x === undefined || !Number.isFinit
 const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${x.toFixed(3)}` : "—");
 export const withCi = (e: Estimate | undefined, value?: number) =>
   e ? `${f3(e.value)} [${f3(e.lo)}, ${f3(e.hi)}]` : f3(value);
-const pv = (p: number) => (p < 0.001 ? "<0.001" : p.toFixed(3));
+const pv = (p: number) => (Number.isNaN(p) ? "—" : p < 0.001 ? "<0.001" : p.toFixed(3));
+/** "95%" from the analysis' confidence level. */
+export const levelText = (a: ResultsAnalysis) => levelPercent(a.options.level);
+
+/** "10177", or "200 of 10177" for a run that covers part of the split. */
+function coverageText(n: number, expected: number): string {
+  return n === expected ? String(n) : `${n} of ${expected}`;
+}
 
 export function mainTable(a: ResultsAnalysis): Table {
-  const national = a.models.find((m) => m.model === "baseline:population-mode");
+  const national = builtInBaseline(a);
+  const partial = a.models.some((m) => m.evaluation.n !== m.evaluation.coverage.expected);
   return {
     title: `Main results (${a.split.toUpperCase()} split)`,
     note:
-      `Micro averages over (question, subgroup) pairs with ${Math.round(a.options.level * 100)}% bootstrap CIs (${a.options.bootstrap} resamples of questions, seed ${a.options.seed}); ` +
+      `Micro averages over (question, subgroup) pairs with ${levelText(a)} bootstrap CIs (${a.options.bootstrap} resamples of questions, seed ${a.options.seed}); ` +
       "macro = mean over subgroups. Unparseable or refused answers count as wrong (NMAE error 1). " +
-      (national ? "Skill = (model − national mode) / (perfect − national mode)." : ""),
+      (partial ? "Pairs \"n of N\": the run covers n of the split's N pairs and its scores are over those n. " : "") +
+      (national ? "Skill = (model − national mode) / (perfect − national mode), with the national mode rescored on exactly the model's pairs." : ""),
     headers: ["Model", "Kind", "Pairs", "Accuracy ↑", "NMAE ↓", "Macro acc.", "Macro NMAE", "Parsed", "Refused", ...(national ? ["Skill acc.", "Skill NMAE"] : [])],
     rows: a.models.map((m) => {
       const e = m.evaluation;
+      const s = national && m !== national ? overallSkill(a, m.label, national.label)?.rows[0] : undefined;
       return [
-        m.label, m.kind, String(e.n), withCi(e.ci?.accuracy, e.accuracy), withCi(e.ci?.nmae, e.nmae), f3(e.macro.accuracy), f3(e.macro.nmae), f3(e.parsed), f3(e.refused),
-        ...(national ? [f3(skill(e.accuracy, national.evaluation.accuracy, "accuracy")), f3(skill(e.nmae, national.evaluation.nmae, "nmae"))] : []),
+        m.label, m.builtIn ? "baseline (whole split)" : m.kind, coverageText(e.n, e.coverage.expected), withCi(e.ci?.accuracy, e.accuracy), withCi(e.ci?.nmae, e.nmae),
+        f3(e.macro.accuracy), f3(e.macro.nmae), f3(e.parsed), f3(e.refused),
+        ...(national ? (m === national ? ["ref.", "ref."] : [signed(s?.skill.accuracy ?? NaN), signed(s?.skill.nmae ?? NaN)]) : []),
       ];
     }),
   };
@@ -41,11 +52,14 @@ export function mainTable(a: ResultsAnalysis): Table {
 export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae"): Table[] {
   return a.attributes.map((attr) => {
     const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) => x.localeCompare(y, "en", { numeric: true }));
-    const pairs = a.models[0]?.frame.byGroup(metric, `attribute:${attr}`) ?? [];
+    // Subgroups and pairs of the whole split (a built-in baseline covers it all); a run with fewer
+    // pairs is scored on its own (its coverage is in the main table).
+    const full = a.models.find((m) => m.builtIn) ?? a.models[0];
+    const pairs = full?.frame.byGroup(metric, `attribute:${attr}`) ?? [];
     return {
       title: `${metric === "accuracy" ? "Accuracy" : "NMAE"} by ${ATTRIBUTE_LABELS[attr] ?? attr}`,
-      note: "Each value pools every subgroup of the split that contains it; 95% bootstrap CIs over questions.",
-      headers: [ATTRIBUTE_LABELS[attr] ?? attr, "Subgroups", "Pairs", ...a.models.map((m) => m.label)],
+      note: `Each value pools every subgroup of the split that contains it; ${levelText(a)} bootstrap CIs over questions. Subgroups and pairs: the whole split; a run covering fewer pairs is scored on its own pairs (main table).`,
+      headers: [ATTRIBUTE_LABELS[attr] ?? attr, "Subgroups", "Pairs (split)", ...a.models.map((m) => m.label)],
       rows: values.map((v) => {
         const r = pairs.find((p) => p.group === v);
         return [valueLabel(v), String(r?.subgroups ?? ""), String(r?.pairs ?? ""), ...a.models.map((m) => withCi(m.byAttribute[attr]?.metrics[metric]?.groups[v]))];
@@ -57,7 +71,7 @@ export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae")
 export function fairnessTable(a: ResultsAnalysis): Table {
   return {
     title: "Fairness across subgroups",
-    note: "Normalised range = (max − min)/max; CV = σ/μ with the population σ (the subgroups are all there are). For NMAE, max is the worst subgroup. 95% bootstrap CIs.",
+    note: `Normalised range = (max − min)/max; CV = σ/μ with the population σ (the subgroups are all there are). For NMAE, max is the worst subgroup. ${levelText(a)} bootstrap CIs.`,
     headers: ["Model", "Acc. norm. range", "Acc. CV", "NMAE norm. range", "NMAE CV", "Worst subgroup (acc.)", "Worst acc."],
     rows: a.models.map((m) => {
       const acc = m.bySubgroup.metrics.accuracy!.disparity;
@@ -70,10 +84,12 @@ export function fairnessTable(a: ResultsAnalysis): Table {
 
 export function gapTestTable(a: ResultsAnalysis): Table {
   return {
-    title: "Largest attribute gaps: is the best value emulated better than the worst?",
-    note: "Accuracy, paired by question; p from a seeded sign-flip permutation test within questions (two-sided). Baselines show the gap the data alone produces.",
-    headers: ["Model", "Attribute", "Best", "Worst", "Best − worst", "p"],
-    rows: a.models.flatMap((m) => m.gapTests.map((t) => [m.label, ATTRIBUTE_LABELS[t.by.replace("attribute:", "")] ?? t.by, `${valueLabel(t.a)} (${f3(t.valueA)})`, `${valueLabel(t.b)} (${f3(t.valueB)})`, signed(t.diff), pv(t.p)])),
+    title: "Largest attribute gaps: do an attribute's values differ beyond chance?",
+    note:
+      "Accuracy. Statistic: best − worst value (max − min). p: seeded permutation test that shuffles the values' per-question scores within each question and recomputes max − min, " +
+      "so picking the best and worst from the data is accounted for. Baselines show the gap the data alone produces.",
+    headers: ["Model", "Attribute", "Values", "Best", "Worst", "Best − worst", "p (max − min)"],
+    rows: a.models.flatMap((m) => m.gapTests.map((t) => [m.label, ATTRIBUTE_LABELS[t.by.replace("attribute:", "")] ?? t.by, String(t.groups), `${valueLabel(t.best)} (${f3(t.valueBest)})`, `${valueLabel(t.worst)} (${f3(t.valueWorst)})`, signed(t.valueBest - t.valueWorst), pv(t.p)])),
   };
 }
 
@@ -83,16 +99,21 @@ export function skillTables(a: ResultsAnalysis): Table[] {
     .filter((s) => s.by.startsWith("attribute:"))
     .map((s) => ({
       title: `${s.model} vs ${s.baseline}, by ${ATTRIBUTE_LABELS[s.by.slice(10)] ?? s.by}`,
-      note: "Skill = (model − baseline)/(perfect − baseline): > 0 adds to what the baseline gets from the data alone. A group gap the baseline shows too is explained by the data.",
-      headers: ["Group", "Model acc.", "Baseline acc.", "Skill acc.", "Model NMAE", "Baseline NMAE", "Skill NMAE"],
-      rows: s.rows.map((r) => [valueLabel(r.group), f3(r.model.accuracy), f3(r.baseline.accuracy), signed(r.skill.accuracy!), f3(r.model.nmae), f3(r.baseline.nmae), signed(r.skill.nmae!)]),
+      note:
+        `Skill = (model − baseline)/(perfect − baseline): > 0 adds to what the baseline gets from the data alone. A group gap the baseline shows too is explained by the data. ` +
+        `Both scored on the model's ${s.pairs.shared} pairs` + (s.pairs.onlyAfter ? ` (the baseline rescored on them; ${s.pairs.onlyAfter} split pairs the model did not answer are left out).` : "."),
+      headers: ["Group", "Pairs", "Model acc.", "Baseline acc.", "Skill acc.", "Model NMAE", "Baseline NMAE", "Skill NMAE"],
+      rows: s.rows.map((r) => [valueLabel(r.group), String(r.pairs), f3(r.model.accuracy), f3(r.baseline.accuracy), signed(r.skill.accuracy!), f3(r.model.nmae), f3(r.baseline.nmae), signed(r.skill.nmae!)]),
     }));
 }
 
 export function comparisonTables(a: ResultsAnalysis): Table[] {
   return a.comparisons.map((c) => ({
     title: `${c.before} → ${c.after}`,
-    note: "Change after − before with paired bootstrap CIs (same question draws for both runs). Gain correlation: corr(score before, gain) across subgroups; > 0 = the better-emulated gain more (fairness paradox).",
+    note:
+      `On the ${c.accuracy.pairs.shared} (question, subgroup) pairs both runs answered` +
+      (c.accuracy.pairs.onlyBefore || c.accuracy.pairs.onlyAfter ? ` (left out: ${c.accuracy.pairs.onlyBefore} only before, ${c.accuracy.pairs.onlyAfter} only after)` : "") +
+      `. Change after − before with paired ${levelText(a)} bootstrap CIs (same question draws for both runs). Gain correlation: corr(score before, gain) across subgroups; > 0 = the better-emulated gain more (fairness paradox).`,
     headers: ["Quantity", "Accuracy", "NMAE"],
     rows: [
       ["Overall change", withCi(c.accuracy.overall.ci, c.accuracy.overall.change), withCi(c.nmae.overall.ci, c.nmae.overall.change)],

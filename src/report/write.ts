@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { resultsFigures, type NamedFigure } from "../figures/results-figures";
 import { sharedRenderer } from "../figures/render";
 import { subgroupLabel } from "../figures/results-labels";
-import type { ResultsAnalysis } from "./analysis";
+import { builtInBaseline, overallSkill, type ResultsAnalysis } from "./analysis";
 import { allTables, f3, type Table } from "./tables";
 
 export interface WriteReportOptions {
@@ -57,7 +57,7 @@ export function tableHtml(t: Table): string {
 /** The findings paragraph: what the numbers say, in words. */
 export function findings(a: ResultsAnalysis): string[] {
   const out: string[] = [];
-  const pm = a.models.find((m) => m.model === "baseline:population-mode");
+  const pm = builtInBaseline(a);
   if (pm) {
     const eth = pm.frame.values("accuracy", "attribute:ethnicity");
     const age = pm.frame.byGroup("accuracy", "attribute:age_group");
@@ -71,7 +71,12 @@ export function findings(a: ResultsAnalysis): string[] {
   for (const m of a.models.filter((x) => x.kind === "run")) {
     const e = m.evaluation;
     let s = `${m.label}: accuracy ${f3(e.accuracy)} [${f3(e.ci?.accuracy.lo)}, ${f3(e.ci?.accuracy.hi)}], NMAE ${f3(e.nmae)}; ${e.unparsedPairs} unparsed and ${e.refusedPairs} refused pairs (scored wrong).`;
-    if (pm) s += ` Against the national mode its skill is ${f3((e.accuracy - pm.evaluation.accuracy) / (1 - pm.evaluation.accuracy))} (accuracy).`;
+    const sk = pm && overallSkill(a, m.label, pm.label);
+    if (sk) {
+      // skill() on the model's own pairs: the national mode is rescored on exactly those.
+      const r = sk.rows[0];
+      s += ` Against the national mode on the same ${sk.pairs.shared} pairs (national mode ${f3(r?.baseline.accuracy)} there) its skill is ${f3(r?.skill.accuracy)} (accuracy).`;
+    }
     s += ` Worst subgroup: ${subgroupLabel(e.disparity.accuracy.worstGroup)} (${f3(e.disparity.accuracy.worst)}).`;
     out.push(s);
   }
