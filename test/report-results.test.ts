@@ -16,6 +16,7 @@ import { analyseResults } from "../src/report/analysis";
 import { allTables, mainTable } from "../src/report/tables";
 import { baselinePredictions } from "../src/report/sources";
 import { findings, writeReport } from "../src/report/write";
+import { svlab } from "./support/cli";
 import { RESULTS_FORMAT_VERSION, writeManifest, writePredictions, type RunManifest } from "../src/runner/results";
 import type { Prediction } from "../src/runner/types";
 
@@ -193,5 +194,21 @@ test("a --limit run meets the baselines on its own pairs; a baseline run is a ba
     assert.match(figs.get("results-model-vs-baseline")!.caption, /Both scored on the model's 200 pairs/);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("svlab figures reads runs from SVLAB_RESULTS when --results is not given", async () => {
+  const root = mkdtempSync(join(tmpdir(), "svlab-figenv-"));
+  const out = mkdtempSync(join(tmpdir(), "svlab-figout-"));
+  try {
+    const bench = await loadBenchmark();
+    const preds = (await baselinePredictions("baseline:population-mode", bench, { split: "ood" })).slice(0, 100).map((p) => ({ ...p, model: "openai:from-env-root" }));
+    await saveRun(root, "openai:from-env-root", "20260101T000000Z_env_ood_0001", preds);
+    const r = svlab(["figures", "--only", "results-main", "--format", "svg", "--out", out, "--json"], { env: { SVLAB_RESULTS: root } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(readFileSync(join(out, "results-main.svg"), "utf8"), /from-env-root/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
   }
 });

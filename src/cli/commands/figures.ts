@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { createFigureContext, listFigures, loadCatalogue, writeFigures } from "../../figures/registry";
 import { closeSharedRenderer, type ImageFormat } from "../../figures/render";
+import { resultsRoot } from "../../runner/results";
 import { CliError, emit } from "../output";
 
 export function register(program: Command): void {
@@ -12,11 +13,11 @@ export function register(program: Command): void {
     .option("--only <names>", "comma-separated figure or stage names (e.g. landscape, results-main)")
     .option("--format <list>", "svg,png (default both)", "svg,png")
     .option("--wvs <file>", "build the benchmark from this WVS-7 file (default: the shipped aggregates)")
-    .option("--results <dir>", "run results folder", "results")
+    .option("--results <dir>", "results root holding run folders (default: SVLAB_RESULTS or ./results)")
     .option("--question <id>", "question for landscape-answer-heatmap (default: most divisive on MDS × W1)")
     .option("--list", "list the registered figures and exit")
     .option("--json", "print JSON")
-    .action(async (opts: { out: string; only?: string; format: string; wvs?: string; results: string; question?: string; list?: boolean; json?: boolean }) => {
+    .action(async (opts: { out: string; only?: string; format: string; wvs?: string; results?: string; question?: string; list?: boolean; json?: boolean }) => {
       await loadCatalogue();
       if (opts.list) {
         const defs = listFigures().map((d) => ({ name: d.name, stage: d.stage, title: d.title, caption: d.caption }));
@@ -28,7 +29,7 @@ export function register(program: Command): void {
       if (bad.length || !formats.length) throw new CliError(`--format: expected svg, png or svg,png, got "${opts.format}"`);
       const context = createFigureContext({
         benchmark: opts.wvs ? { wvs: resolve(opts.wvs) } : {},
-        resultsDir: opts.results,
+        resultsDir: resultsRoot(opts.results),
         options: opts.question ? { question: opts.question } : {},
       });
       const only = opts.only?.split(",").map((s) => s.trim()).filter(Boolean);
