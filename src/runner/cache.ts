@@ -1,14 +1,17 @@
 /**
  * A content-addressed answer cache on disk.
  *
- * Key: sha256 over a canonical JSON of (provider id, model, every generation parameter, the full messages,
- * sample index, seed). API keys are never part of the key or of anything written (providers never put
- * them in answers; `put` also drops metadata fields whose names look like credentials).
+ * Key: sha256 over a canonical JSON of (provider id, model, endpoint when not the default, every
+ * generation parameter, the full messages, sample index, seed). API keys are never part of the key or
+ * of anything written (providers never put them in answers, base URLs with credentials are refused;
+ * `put` also drops metadata fields whose names look like credentials).
+ *
+ * Values: the answer as the provider gave it, raw text included. The runner re-parses cached text on
+ * read (engine.reparseCached), so the text is authoritative and parser fixes reach old entries.
  *
  * Layout: <dir>/answers/seg-<time>-<pid>-<rand>.jsonl, append-only. Each process appends to its own new
- * segment, one line per answer, written at the end of the event-loop turn the answer arrived in (one
- * write() for all answers of that turn), so a process killed with SIGKILL loses only in-flight requests
- * (the kernel keeps what was written). Lines are
+ * segment, one line per answer, written by `put` at once (one small write() per answer), so a process
+ * killed with SIGKILL loses only in-flight requests (the kernel keeps what was written). Lines are
  * fdatasync'ed at most once a second and on close: that bounds loss on a power cut, and keeps the
  * write path fast. A torn last line (power cut mid-write) is ignored on load. Errors are never cached.
  *
@@ -46,6 +49,8 @@ export interface CacheKeyInput {
   provider: string;
   /** Model name when the provider id does not pin it alone (e.g. a resolved model version). */
   model?: string;
+  /** Where the model is served when the id does not say it (openai: behind a non-default base URL); absent = left out of the key. */
+  endpoint?: string;
   messages: ChatMessage[];
   /** Every generation parameter (sample and seed are taken from here too). */
   generate: GenerateOptions;
@@ -73,6 +78,8 @@ export function cacheKey(input: CacheKeyInput): string {
     v: CACHE_KEY_VERSION,
     provider: input.provider,
     model: input.model ?? null,
+    // only when set, so keys of models on their default endpoint stay what they were
+    ...(input.endpoint !== undefined ? { endpoint: input.endpoint } : {}),
     generate,
     seed: (generate.seed as number | undefined) ?? null,
     sample: input.sample,

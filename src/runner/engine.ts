@@ -6,6 +6,7 @@
 import pLimit from "p-limit";
 import type { Split } from "../benchmark/types";
 import type { Answer, GenerateOptions, Prompt, Provider, Usage } from "../models/types";
+import { parseAnswer } from "../models/parse-answer";
 import type { AnswerCache } from "./cache";
 import { cacheKey } from "./cache";
 import type { RunCounts, RunError } from "./results";
@@ -48,7 +49,7 @@ export interface EngineOptions {
   generate?: GenerateOptions;
   /** Answer cache; null/undefined = no cache. */
   cache?: AnswerCache | null;
-  /** Parallel requests (default 8). */
+  /** Parallel requests (default 8; capped by the provider's capabilities.maxConcurrency). */
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal;
@@ -76,9 +77,33 @@ export interface EngineResult {
   rateLimitPauses: number;
 }
 
-/** The cache key of a job for a provider (the provider id pins provider + model). */
-export function jobKey(provider: Provider, job: Job, generate: GenerateOptions = {}): string {
-  return cacheKey({ provider: provider.id, messages: job.prompt.messages, generate: sampleOptions(generate, job.sample), sample: job.sample });
+/**
+ * The cache key of a job for a provider: the provider id pins provider + model, and `endpoint` (set
+ * for openai: models served from a non-default base URL) where they are served.
+ */
+export function jobKey(provider: Pick<Provider, "id" | "endpoint">, job: Job, generate: GenerateOptions = {}): string {
+  return cacheKey({
+    provider: provider.id,
+    ...(provider.endpoint !== undefined ? { endpoint: provider.endpoint } : {}),
+    messages: job.prompt.messages,
+    generate: sampleOptions(generate, job.sample),
+    sample: job.sample,
+  });
+}
+
+/**
+ * A cached answer as of today's parser: the cache keeps the raw text authoritative, so a parser fix
+ * reaches answers cached before it. Answers without text (llama score mode, baselines) keep their code.
+ */
+export function reparseCached(a: Answer, prompt: Prompt): Answer {
+  if (!a.text) return a;
+  const parsed = parseAnswer(a.text, prompt.answerCodes, prompt.answerLabels);
+  const providerRefusal = typeof a.meta?.refusal === "string" && a.meta.refusal !== "";
+  const out: Answer = { ...a, code: parsed.code, refused: parsed.refused || providerRefusal };
+  delete out.reason;
+  if (parsed.code === null) out.reason = providerRefusal ? "refusal" : parsed.reason;
+  if (a.meta) out.meta = { ...a.meta, parseMethod: parsed.method };
+  return out;
 }
 
 /** Generation options for sample i: the sample index, and seed + i when a seed is set (so samples differ). */
@@ -108,6 +133,13 @@ export function toPrediction(provider: Provider, job: Job, a: Answer): Predictio
   p.latencyMs = a.latencyMs;
   p.cached = a.cached === true;
   return p;
+}
+
+/** Parallel requests for a provider: the asked concurrency (default 8), capped by what the provider can serve at once. */
+export function effectiveConcurrency(provider: Pick<Provider, "capabilities">, asked: number | undefined): number {
+  const cap = provider.capabilities?.maxConcurrency;
+  const n = Math.max(1, Math.floor(asked ?? 8));
+  return cap !== undefined && cap >= 1 ? Math.min(n, Math.floor(cap)) : n;
 }
 
 /** Run every job; never throws for request failures (they become `errors`). */
@@ -192,8 +224,9 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
   for (let i = 0; i < jobs.length; i++) {
     const key = jobKey(provider, jobs[i], generate);
     keys[i] = key;
-    const hit = cache?.get(key);
-    if (hit) {
+    const raw = cache?.get(key);
+    if (raw) {
+      const hit = reparseCached(raw, jobs[i].prompt);
       record(i, hit);
       opts.onAnswer?.(jobs[i], hit, i);
     } else todo.push(i);
@@ -201,7 +234,7 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
   progress(true);
 
   // 2. ask the provider for the rest
-  const limit = pLimit(Math.max(1, opts.concurrency ?? 8));
+  const limit = pLimit(effectiveConcurrency(provider, opts.concurrency));
   const one = async (i: number): Promise<void> => {
     if (signal?.aborted) {
       counts.skipped++;

@@ -3,6 +3,7 @@
  * Kept in one place so the grid and the dry run agree.
  */
 import type { Provider, Usage } from "../models/types";
+import { openaiEndpoint } from "../models/openai-chat";
 import { costOf } from "../models/pricing";
 import { createProvider, type ProviderContext } from "../models/registry";
 
@@ -22,4 +23,14 @@ export function priceFor(spec: string, opts: { batch?: boolean } = {}): ((u: Usa
 export async function resolveProvider(model: string | Provider, ctx: ProviderContext = {}): Promise<Provider> {
   if (typeof model !== "string") return model;
   return createProvider(model, ctx);
+}
+
+/**
+ * What the cache keys of a spec depend on, without creating the provider (no key needed, nothing
+ * contacted): its id, and for openai: the endpoint (baseURL, else OPENAI_BASE_URL) when not OpenAI's own.
+ */
+export function cacheIdentity(spec: string, ctx: Pick<ProviderContext, "baseURL" | "env"> = {}): Pick<Provider, "id" | "endpoint"> {
+  if (!spec.startsWith("openai:")) return { id: spec };
+  const endpoint = openaiEndpoint(ctx.baseURL, ctx.env ?? process.env);
+  return endpoint !== undefined ? { id: spec, endpoint } : { id: spec };
 }

@@ -3,9 +3,11 @@
  * when one request gets a 429, every request waits (Retry-After when the server sent one) before its
  * next attempt, so a rate-limited run slows down as a whole instead of hammering the server.
  *
- * What is retried: ProviderError with transient=true (429, 5xx, timeouts, connection resets, malformed
- * or truncated bodies), our own per-attempt timeout, and Node network errors (ECONNRESET, …).
- * Never retried: 4xx other than 408/409/429 (a 400 will fail the same way again), aborts by the caller.
+ * What is retried: a ProviderError exactly when the provider marked it transient (the provider knows
+ * its API: 429 rate limits, 408/409, 5xx, timeouts, connection resets, malformed or truncated bodies —
+ * but not a 429 insufficient_quota, which is billing, nor other 4xx), our own per-attempt timeout,
+ * and Node network errors (ECONNRESET, …). Never retried: aborts by the caller.
+ * A transient 429 also closes the shared gate (Retry-After when given).
  */
 import { ProviderError } from "../models/types";
 
@@ -60,12 +62,11 @@ export function classifyError(err: unknown): Classified {
     const pe = err as ProviderError;
     const status = pe.status;
     const retryAfterMs = pe.retryAfterSeconds !== undefined ? pe.retryAfterSeconds * 1000 : undefined;
-    if (status === 429) return { retry: true, status, retryAfterMs, kind: "rate-limit", message };
-    if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 409) {
-      return { retry: false, status, kind: "client", message };
-    }
+    // the provider decides what is transient (one source of truth): a 429 for an exhausted quota is not
+    if (status === 429) return { retry: pe.transient, status, retryAfterMs, kind: "rate-limit", message };
+    if (status !== undefined && status >= 400 && status < 500) return { retry: pe.transient, status, retryAfterMs, kind: "client", message };
     const kind = status !== undefined && status >= 500 ? "server" : /timed? ?out/i.test(message) ? "timeout" : "malformed";
-    return { retry: pe.transient || (status !== undefined && status >= 500), status, retryAfterMs, kind, message };
+    return { retry: pe.transient, status, retryAfterMs, kind, message };
   }
   if (e?.name === "AbortError") return { retry: false, kind: "abort", message };
   if (e?.name === "TimeoutError") return { retry: true, kind: "timeout", message };
@@ -171,6 +172,9 @@ export async function withRetries<T>(
     const signal = ctl.signal;
     try {
       const value = await fn(signal);
+      // an answer that arrives after this attempt was aborted (timeout or caller) may be cut short:
+      // never hand it on (the engine would record and cache it)
+      if (signal.aborted) throw signal.reason ?? new DOMException("aborted", "AbortError");
       clearTimeout(timer);
       outer?.removeEventListener("abort", onOuter);
       return { value, attempts: attempt };
