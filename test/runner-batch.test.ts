@@ -15,6 +15,7 @@ import type { Benchmark } from "../src/benchmark/types";
 import { batchCustomId, buildBatchInput, batchTarget, runBatchGrid, pendingBatches } from "../src/runner/batch";
 import { AnswerCache } from "../src/runner/cache";
 import { buildJobs, runGrid, selectPairs } from "../src/runner/grid";
+import { readResults } from "../src/runner/results";
 import { startOpenAIServer, type OpenAIServer } from "./support/openai-server";
 
 let chat: OpenAIServer;
@@ -193,4 +194,50 @@ test("a run stopped while the batch is pending does not pay twice: the rerun col
   assert.equal(s2.n, 4);
   assert.equal(s2.status, "completed");
   assert.equal(pendingBatches(AnswerCache.open(cacheDir, { readOnly: true }), model).length, 0);
+});
+
+test("maxWaitMs reached while the batch runs: status pending (not completed), nothing recorded as an error, the rerun collects", async () => {
+  const cacheDir = join(tmp, "cache-maxwait");
+  const model = `openai-compatible:${frontURL}#wait-model`;
+  const common = { model, benchmark, split: "train" as const, limit: 4, cacheDir, resultsRoot: join(tmp, "results"), progress: "none" as const, pollIntervalMs: 5 };
+  const before = batchesCreated;
+  const s = await runBatchGrid({ ...common, maxWaitMs: 0, runId: "maxwait-1" });
+  assert.equal(s.status, "pending");
+  assert.deepEqual([s.n, s.errors, s.skipped], [0, 0, 4]);
+  const r = await readResults("maxwait-1", join(tmp, "results"));
+  assert.equal(r.manifest.status, "pending");
+  assert.equal(r.errors.length, 0);
+  assert.match(String(r.manifest.extra!.stopped), /^maxWaitMs \(0 ms\) reached while 1 batch\(es\) still ran \(batch_\d+\); rerun the same command to collect them$/);
+  assert.equal(pendingBatches(AnswerCache.open(cacheDir, { readOnly: true }), model).length, 1);
+  const s2 = await runBatchGrid(common);
+  assert.equal(batchesCreated, before + 1, "no second batch");
+  assert.deepEqual([s2.status, s2.n, s2.cached], ["completed", 4, 0]);
+});
+
+test("an exception mid-run marks the manifest failed (like runGrid) and rethrows", async () => {
+  const refuse = createServer((_req, res) => {
+    res.writeHead(400, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { message: "files are not supported here" } }));
+  });
+  await new Promise<void>((r) => refuse.listen(0, "127.0.0.1", r));
+  try {
+    const url = `http://127.0.0.1:${(refuse.address() as AddressInfo).port}/v1`;
+    await assert.rejects(
+      runBatchGrid({ model: `openai-compatible:${url}#m`, benchmark, split: "ood", limit: 2, cacheDir: join(tmp, "cache-fail"), resultsRoot: join(tmp, "results"), runId: "batch-fail", progress: "none" }),
+      /files are not supported here/,
+    );
+    const r = await readResults("batch-fail", join(tmp, "results"));
+    assert.equal(r.manifest.status, "failed");
+    assert.match(String(r.manifest.extra!.failure), /files are not supported here/);
+    assert.ok(r.manifest.finishedAt);
+  } finally {
+    refuse.closeAllConnections();
+    await new Promise((r) => refuse.close(r));
+  }
+});
+
+test("batch selection validates like runGrid (shared prepareGrid)", async () => {
+  const common = { model: `openai-compatible:${frontURL}#m`, benchmark, cacheDir: join(tmp, "cache-bad"), write: false, progress: "none" as const };
+  await assert.rejects(runBatchGrid({ ...common, samples: 0 }), /samples: expected a whole number ≥ 1, got 0/);
+  await assert.rejects(runBatchGrid({ ...common, split: "dev" as any }), /split: expected train, ood or all, got "dev"/);
 });

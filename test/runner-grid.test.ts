@@ -255,3 +255,34 @@ test("a baseline over the whole real OOD split: one prediction per pair, in the 
   assert.equal(r.manifest.counts.requests, 10_177);
   assert.ok(r.predictions.every((p) => p.split === "ood" && p.model === "baseline:population-mode"));
 });
+
+test("openai: models behind two gateways do not share cache entries; the default endpoint keeps its old keys", async () => {
+  const other = await startOpenAIServer({ answer: () => "Answer: 2" });
+  const env = process.env.OPENAI_API_KEY;
+  process.env.OPENAI_API_KEY = "sk-dummy";
+  try {
+    server.reset();
+    server.setBehaviour(() => ({ text: "Answer: 1" }));
+    const o = opts({ model: "openai:gpt-4.1-mini", limit: 5 });
+    const a = await runGrid({ ...o, providerContext: { baseURL: server.baseURL } });
+    const b = await runGrid({ ...o, providerContext: { baseURL: other.baseURL } });
+    assert.deepEqual(a.result.predictions.map((p) => p.code), [1, 1, 1, 1, 1]);
+    assert.equal(b.cached, 0);
+    assert.equal(other.count(), 5);
+    assert.deepEqual(b.result.predictions.map((p) => p.code), [2, 2, 2, 2, 2]);
+    assert.equal((await readResults(b.dir!)).manifest.extra!.endpoint, other.baseURL);
+    // the dry run keys the same way: everything is cached for the gateway it ran on
+    const plan = await planGrid({ ...o, model: "openai:gpt-4.1-mini", providerContext: { baseURL: other.baseURL } });
+    assert.equal(plan.cached, 5);
+    // a key for api.openai.com is what it was before endpoints were part of keys
+    const { jobKey } = await import("../src/runner/engine");
+    const job = { prompt: { question: "Q1", subgroup: "sex:Female", templateId: "system-persona", answerCodes: [1, 2, 3, 4], answerLabels: {},
+      messages: [{ role: "system" as const, content: "You are a woman." }, { role: "user" as const, content: "How important is family? Answer: <number>" }] }, split: "ood" as const, sample: 0 };
+    assert.equal(jobKey({ id: "openai:gpt-4.1-mini" }, job, {}), "8c2a08b6104522f68d8105aef0546341babb756e26345af4f80fa2e5c1ddaf6d");
+    assert.equal(jobKey({ id: "openai-compatible:http://127.0.0.1:8000/v1#llama3" }, job, { temperature: 0 }), "35ce96692ddc81cfa00e589f75638b0f9a100006eb683a8395109e63ec010a12");
+  } finally {
+    if (env === undefined) delete process.env.OPENAI_API_KEY;
+    else process.env.OPENAI_API_KEY = env;
+    await other.close();
+  }
+});

@@ -14,16 +14,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI, { toFile } from "openai";
-import { loadBenchmark } from "../benchmark/load";
-import { answerFromChatCompletion, chatRequestBody } from "../models/openai-chat";
+import { answerFromChatCompletion, chatRequestBody, checkBaseURL, OPENAI_DEFAULT_BASE_URL, openaiEndpoint, redactURL } from "../models/openai-chat";
+import type { ProviderContext } from "../models/registry";
 import type { Answer, GenerateOptions, Prompt, Provider } from "../models/types";
 import { ProviderError } from "../models/types";
-import { DEFAULT_TEMPLATE } from "../personas/index";
 import { AnswerCache } from "./cache";
-import { jobKey, runJobs, sampleOptions, type Job, type ProgressState } from "./engine";
-import { buildJobs, selectPairs, svlabVersion, type GridOptions, type RunSummary } from "./grid";
+import { jobKey, runJobs, sampleOptions, type EngineResult, type Job, type ProgressState } from "./engine";
+import { prepareGrid, svlabVersion, type GridOptions, type RunSummary } from "./grid";
 import { autoProgress, silentProgress } from "./progress";
-import { makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest } from "./results";
+import { makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest, type RunStatus } from "./results";
 import { sleep } from "./retry";
 
 /** OpenAI's per-batch request cap. */
@@ -46,18 +45,26 @@ export interface BatchTarget {
 }
 
 /** Parse "openai:MODEL" / "openai-compatible:URL#MODEL" for batch mode. */
-export function batchTarget(spec: string): BatchTarget {
-  if (spec.startsWith("openai:")) return { kind: "openai", model: spec.slice(7) };
+export function batchTarget(spec: string, ctx: Pick<ProviderContext, "baseURL" | "env"> = {}): BatchTarget {
+  if (spec.startsWith("openai:")) {
+    // the same endpoint the online provider would use (baseURL, else OPENAI_BASE_URL): part of the cache key
+    const endpoint = openaiEndpoint(ctx.baseURL, ctx.env ?? process.env);
+    return { kind: "openai", model: spec.slice(7), ...(endpoint !== undefined ? { baseURL: endpoint } : {}) };
+  }
   if (spec.startsWith("openai-compatible:")) {
     const rest = spec.slice("openai-compatible:".length);
     const hash = rest.lastIndexOf("#");
-    if (hash < 0) throw new Error(`--model ${spec}: expected openai-compatible:BASE_URL#MODEL`);
-    return { kind: "openai-compatible", baseURL: rest.slice(0, hash), model: rest.slice(hash + 1) };
+    if (hash < 0) throw new Error(`--model ${redactURL(spec)}: expected openai-compatible:BASE_URL#MODEL`);
+    return { kind: "openai-compatible", baseURL: checkBaseURL(rest.slice(0, hash), "openai-compatible"), model: rest.slice(hash + 1) };
   }
-  throw new Error(`batch mode needs an openai: (or openai-compatible:) model, got "${spec}"`);
+  throw new Error(`batch mode needs an openai: (or openai-compatible:) model, got "${redactURL(spec)}"`);
 }
 
-/** The chat-completions body for one job, with the same parameters the online provider sends. */
+/** The cache identity (id + endpoint) batch requests are keyed under: the same as the online provider's. */
+function identityOf(providerId: string, target: BatchTarget): Pick<Provider, "id" | "endpoint"> {
+  return target.kind === "openai" && target.baseURL !== undefined ? { id: providerId, endpoint: target.baseURL } : { id: providerId };
+}
+
 /** What collection needs for one line: where the answer goes and how to parse it. */
 export interface BatchEntry {
   key: string;
@@ -75,7 +82,7 @@ export interface BuiltBatch {
 export function buildBatchInput(providerId: string, target: BatchTarget, jobs: Job[], generate: GenerateOptions): BuiltBatch {
   const entries: Record<string, BatchEntry> = {};
   let jsonl = "";
-  const idOnly = { id: providerId } as Provider;
+  const idOnly = identityOf(providerId, target);
   for (const job of jobs) {
     const customId = batchCustomId(job);
     if (entries[customId]) throw new Error(`duplicate custom_id ${customId}: the same (question, subgroup, template, sample) twice`);
@@ -182,7 +189,7 @@ function clientFor(target: BatchTarget): OpenAI {
   if (target.kind === "openai") {
     const apiKey = process.env.OPENAI_API_KEY;
     if (!apiKey) throw new ProviderError("OPENAI_API_KEY is not set (keys are read from the environment only)");
-    return new OpenAI({ apiKey, baseURL: process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1", maxRetries: 4, organization: null, project: null });
+    return new OpenAI({ apiKey, baseURL: target.baseURL ?? OPENAI_DEFAULT_BASE_URL, maxRetries: 4, organization: null, project: null });
   }
   return new OpenAI({ apiKey: process.env.SVLAB_API_KEY || "no-key", baseURL: target.baseURL, maxRetries: 4, organization: null, project: null });
 }
@@ -199,16 +206,12 @@ export interface BatchGridOptions extends Omit<GridOptions, "model" | "concurren
 
 /** Run a grid through the Batch API; the result folder is the same as runGrid's (mode "batch"). */
 export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> {
-  const target = batchTarget(opts.model);
+  if (opts.cacheDir === null) throw new Error("batch mode collects answers into the cache; it cannot run with the cache off");
+  const target = batchTarget(opts.model, opts.providerContext);
   const providerId = opts.model;
-  const samples = opts.samples ?? 1;
-  const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
-  const benchmark = opts.benchmark ?? (await loadBenchmark());
-  const pairs = selectPairs(benchmark, opts);
-  const jobs = buildJobs(benchmark, pairs, templates, samples);
+  const { samples, templates, benchmark, jobs } = await prepareGrid(opts);
   const generate = opts.generate ?? {};
   const split: RunManifest["split"] = opts.pairs ? "pairs" : (opts.split ?? "ood");
-  if (opts.cacheDir === null) throw new Error("batch mode collects answers into the cache; it cannot run with the cache off");
   const cache = AnswerCache.open(opts.cacheDir);
   const runId = opts.runId ?? makeRunId(providerId, split);
   const dir = (opts.write ?? true) ? join(resultsRoot(opts.resultsRoot), runId) : null;
@@ -221,116 +224,141 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
     counts: { requests: jobs.length, answered: 0, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
     usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0,
     startedAt: new Date().toISOString(), status: "running", svlabVersion: svlabVersion(), benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance },
+    ...(target.kind === "openai" && target.baseURL ? { extra: { endpoint: target.baseURL } } : {}),
   };
   if (dir) await writeManifest(dir, manifest);
 
+  const idOnly = identityOf(providerId, target);
+  const keys = jobs.map((j) => jobKey(idOnly, j, generate)); // computed once: a grid can have 10k+ jobs
   const failedWhy = new Map<string, string>(); // cache key → why the batch gave no answer
   const newKeys = new Set<string>();
-  let aborted = false;
+  /** Why the run stopped before every batch ended: the caller's signal, or maxWaitMs. */
+  let stopped: "aborted" | "max-wait" | null = null;
+  const stillRunning: string[] = [];
   try {
-    // what the cache lacks, minus what pending batches will bring
-    const idOnly = { id: providerId } as Provider;
-    const missing = jobs.filter((j) => !cache.get(jobKey(idOnly, j, generate)));
-    const pending = pendingBatches(cache, providerId);
-    const covered = new Set(pending.flatMap((r) => Object.values(r.entries).map((e) => e.key)));
-    const toSubmit = missing.filter((j) => !covered.has(jobKey(idOnly, j, generate)));
-    const client = clientFor(target);
-    const records = [...pending];
-    for (let at = 0; at < toSubmit.length; at += MAX_BATCH_REQUESTS) {
-      const chunk = toSubmit.slice(at, at + MAX_BATCH_REQUESTS);
-      const built = buildBatchInput(providerId, target, chunk, generate);
-      const file = await client.files.create({ file: await toFile(Buffer.from(built.jsonl), `svlab-${runId}-${at}.jsonl`), purpose: "batch" });
-      const batch = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { svlab_run: runId } });
-      const rec: BatchRecord = { batchId: batch.id, inputFileId: file.id, provider: providerId, target, createdAt: new Date().toISOString(), status: batch.status, collected: false, entries: built.entries };
-      saveRecord(cache, rec);
-      records.push(rec);
-    }
-    const waitFor = records.filter((r) => Object.values(r.entries).some((e) => missing.some((j) => jobKey(idOnly, j, generate) === e.key)));
-    const keyOfJob = new Set(missing.map((j) => jobKey(idOnly, j, generate)));
-    const started = Date.now();
-    const show = (done: number) => {
-      const p: ProgressState = {
-        total: jobs.length, done: jobs.length - missing.length + done, answered: jobs.length - missing.length + done, cached: jobs.length - missing.length,
-        errors: failedWhy.size, retries: 0, parsed: 0, refused: 0, cost: 0, rate: 0, elapsedMs: performance.now() - t0, etaMs: null, pausedMs: 0, inFlight: missing.length - done,
-      };
-      display.update(p);
-      opts.onProgress?.(p);
-    };
-    let open = waitFor.filter((r) => !r.collected);
-    while (open.length) {
-      let done = 0;
-      for (const rec of open) {
-        const b = await client.batches.retrieve(rec.batchId);
-        rec.status = b.status;
-        done += (b.request_counts?.completed ?? 0) + (b.request_counts?.failed ?? 0);
-        if (!TERMINAL.has(b.status)) continue;
-        const texts: string[] = [];
-        for (const fid of [b.output_file_id, b.error_file_id]) if (fid) texts.push(await (await client.files.content(fid)).text());
-        const got = collectBatchOutput(rec.target, rec.entries, texts.join("\n"), cache);
-        for (const e of Object.values(rec.entries)) if (keyOfJob.has(e.key) && cache.get(e.key)) newKeys.add(e.key);
-        // requests the batch never reached (expired / cancelled / failed validation) fail with the batch's status
-        for (const [cid, e] of Object.entries(rec.entries)) {
-          if (cache.get(e.key)) continue;
-          const why = got.failed[cid] ?? `batch ${rec.batchId} ${b.status}${b.errors?.data?.length ? `: ${b.errors.data.map((x) => x.message).join("; ")}` : ""}`;
-          failedWhy.set(e.key, why);
-        }
-        rec.collected = true;
-        rec.failed = got.failed;
+    let result: EngineResult;
+    try {
+      // what the cache lacks, minus what pending batches will bring
+      const missingKeys = new Set(keys.filter((k) => !cache.get(k)));
+      const missing = jobs.filter((_, i) => missingKeys.has(keys[i]));
+      const pending = pendingBatches(cache, providerId);
+      const covered = new Set(pending.flatMap((r) => Object.values(r.entries).map((e) => e.key)));
+      const toSubmit = missing.filter((j) => !covered.has(jobKey(idOnly, j, generate)));
+      const client = clientFor(target);
+      const records = [...pending];
+      for (let at = 0; at < toSubmit.length; at += MAX_BATCH_REQUESTS) {
+        const chunk = toSubmit.slice(at, at + MAX_BATCH_REQUESTS);
+        const built = buildBatchInput(providerId, target, chunk, generate);
+        const file = await client.files.create({ file: await toFile(Buffer.from(built.jsonl), `svlab-${runId}-${at}.jsonl`), purpose: "batch" });
+        const batch = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { svlab_run: runId } });
+        const rec: BatchRecord = { batchId: batch.id, inputFileId: file.id, provider: providerId, target, createdAt: new Date().toISOString(), status: batch.status, collected: false, entries: built.entries };
         saveRecord(cache, rec);
+        records.push(rec);
       }
-      show(done);
-      open = open.filter((r) => !r.collected);
-      if (!open.length) break;
-      if (opts.maxWaitMs !== undefined && Date.now() - started > opts.maxWaitMs) break;
-      if (!(await sleep(opts.pollIntervalMs ?? 30_000, opts.signal))) {
-        aborted = true;
-        break;
+      const waitFor = records.filter((r) => Object.values(r.entries).some((e) => missingKeys.has(e.key)));
+      const started = Date.now();
+      const show = (done: number) => {
+        const p: ProgressState = {
+          total: jobs.length, done: jobs.length - missing.length + done, answered: jobs.length - missing.length + done, cached: jobs.length - missing.length,
+          errors: failedWhy.size, retries: 0, parsed: 0, refused: 0, cost: 0, rate: 0, elapsedMs: performance.now() - t0, etaMs: null, pausedMs: 0, inFlight: missing.length - done,
+        };
+        display.update(p);
+        opts.onProgress?.(p);
+      };
+      let open = waitFor.filter((r) => !r.collected);
+      while (open.length) {
+        let done = 0;
+        for (const rec of open) {
+          const b = await client.batches.retrieve(rec.batchId);
+          rec.status = b.status;
+          done += (b.request_counts?.completed ?? 0) + (b.request_counts?.failed ?? 0);
+          if (!TERMINAL.has(b.status)) continue;
+          const texts: string[] = [];
+          for (const fid of [b.output_file_id, b.error_file_id]) if (fid) texts.push(await (await client.files.content(fid)).text());
+          const got = collectBatchOutput(rec.target, rec.entries, texts.join("\n"), cache);
+          for (const e of Object.values(rec.entries)) if (missingKeys.has(e.key) && cache.get(e.key)) newKeys.add(e.key);
+          // requests the batch never reached (expired / cancelled / failed validation) fail with the batch's status
+          for (const [cid, e] of Object.entries(rec.entries)) {
+            if (cache.get(e.key)) continue;
+            const why = got.failed[cid] ?? `batch ${rec.batchId} ${b.status}${b.errors?.data?.length ? `: ${b.errors.data.map((x) => x.message).join("; ")}` : ""}`;
+            failedWhy.set(e.key, why);
+          }
+          rec.collected = true;
+          rec.failed = got.failed;
+          saveRecord(cache, rec);
+        }
+        show(done);
+        open = open.filter((r) => !r.collected);
+        if (!open.length) break;
+        if (opts.maxWaitMs !== undefined && Date.now() - started >= opts.maxWaitMs) {
+          stopped = "max-wait";
+          break;
+        }
+        if (!(await sleep(opts.pollIntervalMs ?? 30_000, opts.signal))) {
+          stopped = "aborted";
+          break;
+        }
       }
+      stillRunning.push(...open.map((r) => r.batchId));
+    } finally {
+      display.stop();
     }
-  } finally {
-    display.stop();
-  }
 
-  // assemble predictions from the cache; what the batch did not answer becomes an error row
-  const noAnswer: Provider = {
-    id: providerId,
-    capabilities: { distribution: true, seed: true, batch: true },
-    async answer(prompt, o) {
-      const key = jobKey(noAnswer, { prompt, split: "ood", sample: o.sample ?? 0 }, { ...generate });
-      throw new ProviderError(failedWhy.get(key) ?? (aborted ? "batch still running (rerun to collect)" : "no answer in the batch output"), undefined, undefined, false);
-    },
-  };
-  const result = await runJobs({ provider: noAnswer, jobs, generate, cache, concurrency: 64, retry: { maxAttempts: 1, timeoutMs: 0 }, price: undefined });
-  cache.close();
-  // answers collected by this run are not "cached" hits: count them as new, with their (batch-priced) cost
-  const keyOf = new Map(jobs.map((j) => [`${j.prompt.question}::${j.prompt.subgroup}::${j.prompt.templateId}::${j.sample}`, jobKey(noAnswer, j, generate)]));
-  for (const p of result.predictions) {
-    if (p.cached && newKeys.has(keyOf.get(`${p.question}::${p.subgroup}::${p.templateId}::${p.sample}`)!)) {
-      p.cached = false;
-      result.counts.cached--;
-      if (p.cost !== undefined) result.cost += p.cost;
-      if (p.usage) {
-        result.usage.inputTokens += p.usage.inputTokens;
-        result.usage.outputTokens += p.usage.outputTokens;
+    // assemble predictions from the cache; what the batch did not answer becomes an error row
+    const noAnswer: Provider = {
+      id: providerId,
+      ...(idOnly.endpoint !== undefined ? { endpoint: idOnly.endpoint } : {}),
+      capabilities: { distribution: true, seed: true, batch: true },
+      async answer(prompt, o) {
+        const key = jobKey(noAnswer, { prompt, split: "ood", sample: o.sample ?? 0 }, { ...generate });
+        throw new ProviderError(failedWhy.get(key) ?? (stopped ? "batch still running (rerun to collect)" : "no answer in the batch output"), undefined, undefined, false);
+      },
+    };
+    result = await runJobs({ provider: noAnswer, jobs, generate, cache, concurrency: 64, retry: { maxAttempts: 1, timeoutMs: 0 }, price: undefined });
+    // answers collected by this run are not "cached" hits: count them as new, with their (batch-priced) cost
+    const keyOf = new Map(jobs.map((j, i) => [`${j.prompt.question}::${j.prompt.subgroup}::${j.prompt.templateId}::${j.sample}`, keys[i]]));
+    for (const p of result.predictions) {
+      if (p.cached && newKeys.has(keyOf.get(`${p.question}::${p.subgroup}::${p.templateId}::${p.sample}`)!)) {
+        p.cached = false;
+        result.counts.cached--;
+        if (p.cost !== undefined) result.cost += p.cost;
+        if (p.usage) {
+          result.usage.inputTokens += p.usage.inputTokens;
+          result.usage.outputTokens += p.usage.outputTokens;
+        }
       }
     }
+    if (stopped) {
+      // unanswered jobs of a still-running batch are not errors: they are waiting (skipped; a rerun collects them)
+      const waiting = result.errors.filter((e) => !failedWhy.has(keyOf.get(`${e.question}::${e.subgroup}::${e.templateId}::${e.sample}`)!));
+      result.counts.skipped += waiting.length;
+      result.counts.errors -= waiting.length;
+      result.errors = result.errors.filter((e) => !waiting.includes(e));
+    }
+    // stopped by the caller → "aborted"; maxWaitMs reached while batches still run → "pending" (not "completed")
+    const status: RunStatus = stopped === "aborted" ? "aborted" : stopped === "max-wait" ? "pending" : "completed";
+    Object.assign(manifest, { counts: result.counts, usage: result.usage, cost: result.cost, costIfUncached: result.costIfUncached, finishedAt: new Date().toISOString(), status });
+    if (stopped) {
+      const why = stopped === "aborted" ? "stopped by the caller" : `maxWaitMs (${opts.maxWaitMs} ms) reached`;
+      manifest.extra = { ...manifest.extra, stopped: `${why} while ${stillRunning.length} batch(es) still ran (${stillRunning.join(", ")}); rerun the same command to collect them`, pendingBatches: stillRunning };
+    }
+    if (dir) {
+      await writePredictions(dir, result.predictions);
+      await writeErrors(dir, result.errors);
+      await writeManifest(dir, manifest);
+    }
+    return {
+      ...result.counts, runId, dir, model: providerId, split, templateIds: templates, samples,
+      n: result.predictions.length, pairs: new Set(result.predictions.map((p) => `${p.question}::${p.subgroup}`)).size,
+      cost: result.cost, costIfUncached: result.costIfUncached, usage: result.usage, elapsedMs: performance.now() - t0, status, rateLimitPauses: 0, result,
+    };
+  } catch (err) {
+    manifest.status = "failed";
+    manifest.finishedAt = new Date().toISOString();
+    manifest.extra = { ...manifest.extra, failure: String((err as Error)?.message ?? err) };
+    if (dir) await writeManifest(dir, manifest);
+    throw err;
+  } finally {
+    cache.close();
   }
-  if (aborted) {
-    // unanswered jobs of a still-running batch are not errors: they are waiting
-    result.counts.skipped += result.errors.length;
-    result.counts.errors = 0;
-    result.errors = [];
-  }
-  const status = aborted ? "aborted" : "completed";
-  Object.assign(manifest, { counts: result.counts, usage: result.usage, cost: result.cost, costIfUncached: result.costIfUncached, finishedAt: new Date().toISOString(), status });
-  if (dir) {
-    await writePredictions(dir, result.predictions);
-    await writeErrors(dir, result.errors);
-    await writeManifest(dir, manifest);
-  }
-  return {
-    ...result.counts, runId, dir, model: providerId, split, templateIds: templates, samples,
-    n: result.predictions.length, pairs: new Set(result.predictions.map((p) => `${p.question}::${p.subgroup}`)).size,
-    cost: result.cost, costIfUncached: result.costIfUncached, usage: result.usage, elapsedMs: performance.now() - t0, status, rateLimitPauses: 0, result,
-  };
 }

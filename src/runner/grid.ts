@@ -14,12 +14,12 @@ import type { GenerateOptions, Provider, Usage } from "../models/types";
 import type { Question } from "../wvs/types";
 import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
 import { AnswerCache } from "./cache";
-import { runJobs, jobKey, type EngineResult, type Job, type ProgressState } from "./engine";
+import { runJobs, jobKey, effectiveConcurrency, type EngineResult, type Job, type ProgressState } from "./engine";
 import { autoProgress, silentProgress, type ProgressDisplay } from "./progress";
 import { makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunCounts, type RunManifest, type RunStatus } from "./results";
 import type { RetryPolicy } from "./retry";
 import { httpFetch } from "./http-fetch";
-import { resolveProvider, priceFor } from "./provider";
+import { cacheIdentity, resolveProvider, priceFor } from "./provider";
 import type { ProviderContext } from "../models/registry";
 
 export interface PairRef {
@@ -145,7 +145,7 @@ export function svlabVersion(): string {
 }
 
 /** What runGrid and planGrid share: validated options, the benchmark, the pairs and the jobs. */
-async function prepareGrid(opts: Pick<GridOptions, "samples" | "templates" | "benchmark" | "split" | "pairs" | "limit">) {
+export async function prepareGrid(opts: Pick<GridOptions, "samples" | "templates" | "benchmark" | "split" | "pairs" | "limit">) {
   const samples = opts.samples ?? 1;
   if (!Number.isInteger(samples) || samples < 1) throw new Error(`samples: expected a whole number ≥ 1, got ${samples}`);
   const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
@@ -189,7 +189,12 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     status: "running",
     svlabVersion: svlabVersion(),
     benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance },
-    extra: { capabilities: provider.capabilities, cacheDir: cache?.dir ?? null, concurrency: opts.concurrency ?? 8 },
+    extra: {
+      capabilities: provider.capabilities,
+      cacheDir: cache?.dir ?? null,
+      concurrency: effectiveConcurrency(provider, opts.concurrency),
+      ...(provider.endpoint !== undefined ? { endpoint: provider.endpoint } : {}),
+    },
   };
   if (dir) await writeManifest(dir, manifest);
 
@@ -292,8 +297,8 @@ export async function planGrid(opts: Omit<GridOptions, "model"> & { model: strin
   const { samples, templates, pairs, jobs } = await prepareGrid(opts);
   const generate = opts.generate ?? {};
   const cache = opts.cacheDir === null ? null : AnswerCache.open(opts.cacheDir, { readOnly: true });
-  // the cache key needs only the provider id: no provider is created (no key needed, nothing contacted)
-  const idOnly = { id: opts.model } as Provider;
+  // the cache key needs only the provider id (+ endpoint): no provider is created (no key needed, nothing contacted)
+  const idOnly = cacheIdentity(opts.model, opts.providerContext);
   let cached = 0;
   let inputTokens = 0;
   for (const job of jobs) {

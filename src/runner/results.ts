@@ -2,8 +2,12 @@
  * The results folder format, shared by the runner (writes) and metrics (reads).
  *
  *   <root>/<runId>/run.json          manifest (RunManifest), rewritten atomically at start and at the end
- *   <root>/<runId>/predictions.jsonl one Prediction per line, every pair answered (parsed, unparsed or refused)
- *   <root>/<runId>/errors.jsonl      one RunError per line: pairs that got no answer (after retries / on abort)
+ *   <root>/<runId>/predictions.jsonl one Prediction per line, every request answered (parsed, unparsed or refused)
+ *   <root>/<runId>/errors.jsonl      one RunError per line: requests that failed for good (after retries)
+ *
+ * Requests a stopped run never got to (abort, or a batch still running at maxWaitMs) are in neither
+ * file: counts.skipped says how many; they are the grid's requests minus predictions minus errors,
+ * and rerunning the same command asks exactly those (answers so far come from the cache).
  *
  * Root: env SVLAB_RESULTS, else ./results (relative to the working folder).
  * A run killed mid-way leaves run.json with status "running" and possibly no predictions; its answers are
@@ -18,7 +22,12 @@ import type { Prediction } from "./types";
 
 export const RESULTS_FORMAT_VERSION = 1;
 
-export type RunStatus = "running" | "completed" | "aborted" | "failed";
+/**
+ * "running" (or killed mid-way), "completed", "aborted" (stopped by the caller), "failed" (an
+ * exception; manifest.extra.failure says why), "pending" (batch mode: maxWaitMs reached while the
+ * batch still runs; manifest.extra.stopped says which — rerun to collect).
+ */
+export type RunStatus = "running" | "completed" | "aborted" | "failed" | "pending";
 
 /** Request and answer counts of a run. */
 export interface RunCounts {
@@ -31,11 +40,14 @@ export interface RunCounts {
   refused: number;
   /** Answers with no code that were not refusals. */
   unparsed: number;
-  /** Requests that failed for good (after retries) or were cut off by an abort. */
+  /** Requests that failed for good (after retries); one errors.jsonl row each. */
   errors: number;
   /** Answers served from the cache. */
   cached: number;
-  /** Requests never started (abort before their turn). */
+  /**
+   * Requests left unanswered because the run stopped: not started before an abort, cut off by it
+   * (an attempt in flight is abandoned, not recorded), or still waiting in a batch. No row in either file.
+   */
   skipped: number;
   /** Retries made (each extra attempt counts one). */
   retries: number;
