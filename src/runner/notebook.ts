@@ -39,7 +39,8 @@ export interface ComparisonRow {
 export function scoreRunsTable(bench: Benchmark, runs: RunSummary[], split?: Split): ComparisonRow[] {
   return runs
     .map((r) => {
-      const e = evaluatePredictions(bench, r.result.predictions, { split });
+      // point estimates only: no bootstrap (1000 resamples per run would be thrown away)
+      const e = evaluatePredictions(bench, r.result.predictions, { split, bootstrap: 0 });
       return {
         model: r.model,
         n: r.n,

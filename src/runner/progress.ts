@@ -5,11 +5,12 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { inKernel, newDisplay } from "../notebook/tslab";
 import type { ProgressState } from "./engine";
 
 export interface ProgressDisplay {
   update(p: ProgressState): void;
-  /** Show the final state and release the display. */
+  /** Show the final state (`p`, else the last state given to update, even if throttled) and release the display. */
   stop(p?: ProgressState): void;
 }
 
@@ -42,55 +43,51 @@ export function formatProgressLine(p: ProgressState): string {
   return parts.join(" · ");
 }
 
-/** The tslab display API when this process is a tslab kernel, else null. */
-function tslabDisplay(): { newDisplay(): { text(s: string): void } } | null {
-  try {
-    const req = createRequire(join(process.cwd(), "package.json"));
-    const inKernel = Object.keys(req.cache).some((p) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(p));
-    if (!inKernel) return null;
-    return req("tslab") as { newDisplay(): { text(s: string): void } };
-  } catch {
-    return null;
-  }
-}
-
-export function inNotebook(): boolean {
-  return tslabDisplay() !== null;
-}
-
-/** A live line in a tslab notebook, updated at most every `intervalMs`. */
+/** A live line in a tslab notebook, updated at most every `intervalMs`; outside a kernel, plain lines on stdout. */
 export function notebookProgress(label = "", intervalMs = 500): ProgressDisplay {
-  const tslab = tslabDisplay();
-  if (!tslab) return textProgress(process.stdout, label, 10_000);
-  const display = tslab.newDisplay();
+  if (!inKernel()) return textProgress(process.stdout, label, 10_000);
+  const display = newDisplay();
   let last = 0;
-  let shown = false;
+  let latest: ProgressState | undefined;
+  let shownLatest = false;
   return {
     update(p) {
+      latest = p;
+      shownLatest = false;
       const now = Date.now();
-      if (shown && now - last < intervalMs) return;
+      if (last > 0 && now - last < intervalMs) return;
       last = now;
-      shown = true;
+      shownLatest = true;
       display.text(`${label}${formatProgressLine(p)}`);
     },
     stop(p) {
-      if (p) display.text(`${label}${formatProgressLine(p)}`);
+      // the saved notebook keeps what was shown last: make it the final state, not a throttled-away one
+      const final = p ?? latest;
+      if (final && (p || !shownLatest)) display.text(`${label}${formatProgressLine(final)}`);
+      shownLatest = true;
     },
   };
 }
 
-/** Plain lines at most every `intervalMs` (for logs that are not terminals). */
+/** Plain lines at most every `intervalMs` (for logs that are not terminals); the final state is always written by stop(). */
 export function textProgress(stream: NodeJS.WritableStream = process.stderr, label = "", intervalMs = 5000): ProgressDisplay {
   let last = Date.now();
+  let latest: ProgressState | undefined;
+  let shownLatest = false;
   return {
     update(p) {
+      latest = p;
+      shownLatest = false;
       const now = Date.now();
       if (now - last < intervalMs) return;
       last = now;
+      shownLatest = true;
       stream.write(`${label}${formatProgressLine(p)}\n`);
     },
     stop(p) {
-      if (p) stream.write(`${label}${formatProgressLine(p)}\n`);
+      const final = p ?? latest;
+      if (final && (p || !shownLatest)) stream.write(`${label}${formatProgressLine(final)}\n`);
+      shownLatest = true;
     },
   };
 }
@@ -113,16 +110,19 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, la
     cliProgress.Presets.shades_classic,
   );
   let started = false;
+  let latest: ProgressState | undefined;
   const line = (p: ProgressState) => formatProgressLine(p).split(" · ").slice(1).join(" · ");
   return {
     update(p) {
+      latest = p;
       if (!started) {
         bar.start(p.total, p.done, { line: line(p) });
         started = true;
       } else bar.update(p.done, { line: line(p) });
     },
     stop(p) {
-      if (p) this.update(p);
+      const final = p ?? latest;
+      if (final) this.update(final);
       if (started) bar.stop();
     },
   };
@@ -130,7 +130,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr, la
 
 /** The right display for where we run: notebook line, terminal bar, or periodic log lines. */
 export function autoProgress(label = ""): ProgressDisplay {
-  if (inNotebook()) return notebookProgress(label);
+  if (inKernel()) return notebookProgress(label);
   if (process.stderr.isTTY) return terminalProgress(process.stderr, label);
   return textProgress(process.stderr, label);
 }

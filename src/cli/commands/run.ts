@@ -4,6 +4,7 @@
  * exits at once (everything answered is still in the cache, so a rerun resumes).
  */
 import type { Command } from "commander";
+import { BATCH_DISCOUNT } from "../../models/pricing";
 import type { GenerateOptions } from "../../models/types";
 import { planGrid, runGrid, type RunSummary } from "../../runner/grid";
 import { runBatchGrid } from "../../runner/batch";
@@ -64,6 +65,7 @@ function human(s: Omit<RunSummary, "result">): string {
   ];
   if (s.errors) lines.push(`  ${s.errors} requests failed; rerun the same command to retry only those`);
   if (s.status === "aborted") lines.push("  stopped early; rerun the same command to finish (answers so far are cached)");
+  if (s.status === "pending") lines.push("  the batch is still running; rerun the same command to collect it (nothing is submitted twice)");
   return lines.join("\n");
 }
 
@@ -123,7 +125,7 @@ export function register(program: Command): void {
             `dry run: ${p.model} on ${p.split} (${p.templateIds.join(", ")}${p.samples > 1 ? `, ${p.samples} samples` : ""})`,
             `  ${p.requests.toLocaleString("en-US")} requests for ${p.pairs.toLocaleString("en-US")} pairs; ${p.cached.toLocaleString("en-US")} already cached, ${p.toSend.toLocaleString("en-US")} to send`,
             `  estimated tokens: in ${p.inputTokens.toLocaleString("en-US")}, out ${p.outputTokens.toLocaleString("en-US")} (${p.method})`,
-            `  estimated cost: ${p.cost === null ? "unknown (no list price for this model)" : `${formatCost(p.cost)}${opts.batch ? ` (batch: ${formatCost(p.cost / 2)})` : ""}`}`,
+            `  estimated cost: ${p.cost === null ? "unknown (no list price for this model)" : `${formatCost(p.cost)}${opts.batch ? ` (batch: ${formatCost(p.cost * BATCH_DISCOUNT)})` : ""}`}`,
             "  nothing was sent",
           ].join("\n"),
         );
