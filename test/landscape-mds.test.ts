@@ -39,7 +39,21 @@ test("modalDiversity: consensus 0, full split 1, normaliser min(|S|,|C|), degene
   // min(|S|, |C|) ≤ 1: nothing can diverge.
   assert.equal(modalDiversity([3], 4), 0);
   assert.equal(modalDiversity([], 4), 0);
-  assert.equal(modalDiversity([1, 2], 1), 0);
+  // A mode is a choice: |C| is at least the number of distinct modes, so MDS never exceeds 1
+  // (an off-scale code as a third mode on a 2-option scale gave 1.585).
+  assert.equal(modalDiversity([1, 2], 1), 1);
+  close(modalDiversity([1, 2, 4], 2), 1);
+  close(modalDiversity([1, 1, 2, 4], 2), 1.5 / Math.log2(3));
+});
+
+test("computeLandscape: an off-scale code that is a subgroup's mode counts as a choice", () => {
+  const b = handMade();
+  // Q2 has 2 on-scale options; make a third sex subgroup whose mode is off-scale code 9.
+  b.subgroups.push({ id: "sex:Other", stratum: "sex", attributes: { sex: "Other" }, size: 40, split: "train" } as Subgroup);
+  b.pairs.push({ question: "Q2", subgroup: "sex:Other", split: "train", counts: { "9": 30, "1": 10 }, n: 40, mode: 9, modes: [9] } as Pair);
+  const cell = computeLandscape(b).cells.find((c) => c.question === "Q2" && c.stratum === "sex")!;
+  assert.equal(cell.choices, 3);
+  close(cell.mds, 1); // modes 1, 2, 9: H = log2 3 over log2 min(3, 3); was log2(3)/log2(2) = 1.585
 });
 
 test("wasserstein1 on ordered positions; meanPairwiseW1 normalised by the span", () => {

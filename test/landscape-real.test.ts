@@ -22,7 +22,8 @@ test("all strata (default): category MDS and W1, most divisive first; Religious 
     "Security": [0.203732, 0.062615, 20],
     "Social Values & Stereotypes": [0.194117, 0.06715, 44],
     "Corruption": [0.173611, 0.043803, 7],
-    "Political Interest & Participation": [0.173435, 0.07655, 35],
+    // Q222's off-scale code 4 is a mode of some subgroups, so it counts as a choice (|C| 3 → 4): 0.173435 → 0.172575.
+    "Political Interest & Participation": [0.172575, 0.07655, 35],
     "Migration": [0.164513, 0.047081, 2],
     "Happiness & Wellbeing": [0.129936, 0.0357, 11],
     "Social Capital & Trust": [0.111193, 0.049851, 25],
@@ -30,7 +31,7 @@ test("all strata (default): category MDS and W1, most divisive first; Religious 
   });
   assert.equal(Object.keys(table(L))[0], "Religious Values");
   assert.equal(L.categories[0].mds.toFixed(3), "0.318");
-  assert.deepEqual([L.overall.questions, r6(L.overall.mds), r6(L.overall.w1)], [214, 0.18667, 0.065784]);
+  assert.deepEqual([L.overall.questions, r6(L.overall.mds), r6(L.overall.w1)], [214, 0.18653, 0.065784]);
   assert.equal(L.cells.length, 214 * 10);
   assert.deepEqual(L.questions.slice(0, 3).map((q) => q.question), ["Q9", "Q241", "Q171"]);
 });
@@ -42,7 +43,7 @@ test("train strata only: Social Capital & Trust is the most consensual (0.083, p
   assert.deepEqual(t["Religious Values"], [0.254951, 0.127487, 12]);
   assert.equal(L.categories.at(-1)!.category, "Social Capital & Trust");
   assert.equal(L.categories[0].category, "Science & Technology");
-  assert.deepEqual([r6(L.overall.mds), r6(L.overall.w1)], [0.159475, 0.058601]);
+  assert.deepEqual([r6(L.overall.mds), r6(L.overall.w1)], [0.159361, 0.058601]);
 });
 
 test("the microdata gives the same landscape as the shipped aggregates", { skip: needsMicrodata }, async () => {

@@ -6,6 +6,8 @@
  * where p(m) is the share of the stratum's subgroups whose modal answer (the benchmark label) is m,
  * |S| the number of the stratum's subgroups that have a pair for the question, |C| the number of
  * answer choices. MDS is 0 when min(|S|, |C|) ≤ 1 (the log denominator is ≤ 0: no diversity is possible).
+ * |C| counts the on-scale options plus every off-scale code that is some subgroup's mode (Q222's
+ * code 4 is the mode of 8 pairs): a mode outside the counted choices would let MDS exceed 1.
  * 0 = every subgroup gives the same modal answer; 1 = the modes are as spread as they can be.
  *
  * The ordinal cross-check: mean pairwise Wasserstein-1 distance between the subgroups' answer
@@ -39,7 +41,7 @@ export interface LandscapeCell {
   split: Split;
   /** Subgroups of the stratum with a pair for this question (|S|). */
   subgroups: number;
-  /** Answer choices (|C|). */
+  /** Answer choices (|C|), including off-scale codes that occur as modes. */
   choices: number;
   /** Modal answer code → number of subgroups with that mode. */
   modes: Record<string, number>;
@@ -111,13 +113,14 @@ export function entropyBits(counts: Iterable<number>): number {
 
 /**
  * MDS of one stratum's modal answers: entropy of the modes / log2(min(#subgroups, #choices)),
- * 0 when min(…) ≤ 1.
+ * 0 when min(…) ≤ 1. The choice count is at least the number of distinct modes (a mode is a
+ * choice), so MDS never exceeds 1.
  */
 export function modalDiversity(modes: readonly number[], choices: number): number {
-  const k = Math.min(modes.length, choices);
-  if (k <= 1) return 0;
   const freq = new Map<number, number>();
   for (const m of modes) freq.set(m, (freq.get(m) ?? 0) + 1);
+  const k = Math.min(modes.length, Math.max(choices, freq.size));
+  if (k <= 1) return 0;
   return entropyBits(freq.values()) / Math.log2(k);
 }
 
@@ -214,7 +217,10 @@ export function computeLandscape(b: Benchmark, options: LandscapeOptions = {}): 
   for (const q of b.questions) {
     const m = byCell.get(q.id);
     if (!m) continue;
-    const choices = q.scale.length + (choicesMode === "scale+offscale" ? q.offScale.length : 0);
+    const counted = new Set([...q.scale, ...(choicesMode === "scale+offscale" ? q.offScale : [])].map((o) => o.code));
+    // Off-scale codes that are some subgroup's mode are choices too (in every stratum of the question).
+    const modalExtra = new Set([...m.values()].flat().map((p) => p.mode).filter((c) => !counted.has(c)));
+    const choices = counted.size + modalExtra.size;
     const qCells: LandscapeCell[] = [];
     for (const [stratum, pairs] of [...m].sort((x, y) => stratumOrder.get(x[0])! - stratumOrder.get(y[0])!)) {
       const modes: Record<string, number> = {};
