@@ -152,8 +152,10 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     });
   }
   const primary = (models.find((m) => m.kind === "run") ?? models.find((m) => m.builtIn) ?? models[0])?.label ?? "";
-  const small = models[0]?.frame.warnings("subgroup") ?? [];
-  if (small.length) warnings.push(`${small.length} ${split} subgroups are small (fewer than ${models[0].frame.minSize} respondents or ${models[0].frame.minPairs} pairs); their scores are noisy`);
+  // Small subgroups of the split, judged on a whole-split model (a --limit run has few pairs per subgroup anyway).
+  const ref = models.find((m) => m.builtIn) ?? models[0];
+  const small = ref?.frame.warnings("subgroup") ?? [];
+  if (small.length) warnings.push(`${small.length} ${split} subgroups are small (fewer than ${ref.frame.minSize} respondents or ${ref.frame.minPairs} pairs); their scores are noisy`);
   return {
     split,
     benchmark: {
