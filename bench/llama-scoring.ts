@@ -1,6 +1,6 @@
 /**
  * Local scoring speed on stories260K (real llama.cpp, CPU, 1 thread): reading the answer
- * distribution in one forward pass vs generating the answer text, on the same prompts, with and
+ * distribution (one pass over the prompt, plus a one-token pass per code branch) vs generating the answer text, on the same prompts, with and
  * without prefix reuse, and with prompts ordered so neighbours share the persona (subgroup-major)
  * or not (question-major). Numbers are for this tiny model only; they say nothing about a real one.
  * `node --import tsx bench/llama-scoring.ts` prints a table; `run()` returns the numbers.
@@ -76,7 +76,7 @@ export async function run(opts: { questions?: number; subgroups?: number; maxTok
       prefixReuseGenerate: round(rate("generate", true) / rate("generate", false), 2),
       subgroupVsQuestionMajor: round(rate("score", true) / rate("score", true, "question-major"), 2),
     },
-    note: "score = full distribution over codes from one forward pass; generate = greedy text then parse. Tiny model: numbers show mechanics, not real-model speed.",
+    note: "score = full distribution over codes (one pass over the prompt + one short pass per code branch, see meta.scoringPasses); generate = greedy text then parse. Tiny model: numbers show mechanics, not real-model speed.",
   };
 }
 
