@@ -22,7 +22,7 @@ import { AnswerCache } from "./cache";
 import { jobKey, runJobs, sampleOptions, type EngineResult, type Job, type ProgressState } from "./engine";
 import { prepareGrid, svlabVersion, type GridOptions, type RunSummary } from "./grid";
 import { autoProgress, silentProgress } from "./progress";
-import { makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest, type RunStatus } from "./results";
+import { makeRunId, markRunFailed, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest, type RunStatus } from "./results";
 import { sleep } from "./retry";
 
 /** OpenAI's per-batch request cap. */
@@ -353,10 +353,7 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
       cost: result.cost, costIfUncached: result.costIfUncached, usage: result.usage, elapsedMs: performance.now() - t0, status, rateLimitPauses: 0, result,
     };
   } catch (err) {
-    manifest.status = "failed";
-    manifest.finishedAt = new Date().toISOString();
-    manifest.extra = { ...manifest.extra, failure: String((err as Error)?.message ?? err) };
-    if (dir) await writeManifest(dir, manifest);
+    await markRunFailed(dir, manifest, err);
     throw err;
   } finally {
     cache.close();

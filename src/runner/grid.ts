@@ -16,7 +16,7 @@ import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
 import { AnswerCache } from "./cache";
 import { runJobs, jobKey, effectiveConcurrency, type EngineResult, type Job, type ProgressState } from "./engine";
 import { autoProgress, silentProgress, type ProgressDisplay } from "./progress";
-import { makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunCounts, type RunManifest, type RunStatus } from "./results";
+import { makeRunId, markRunFailed, resultsRoot, writeErrors, writeManifest, writePredictions, type RunCounts, type RunManifest, type RunStatus } from "./results";
 import type { RetryPolicy } from "./retry";
 import { httpFetch } from "./http-fetch";
 import { cacheIdentity, resolveProvider, priceFor } from "./provider";
@@ -217,10 +217,7 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     });
     status = result.aborted ? "aborted" : "completed";
   } catch (err) {
-    manifest.status = "failed";
-    manifest.finishedAt = new Date().toISOString();
-    manifest.extra = { ...manifest.extra, failure: String((err as Error)?.message ?? err) };
-    if (dir) await writeManifest(dir, manifest);
+    await markRunFailed(dir, manifest, err);
     throw err;
   } finally {
     display.stop();

@@ -43,11 +43,12 @@ export function formatProgressLine(p: ProgressState): string {
   return parts.join(" · ");
 }
 
-/** A live line in a tslab notebook, updated at most every `intervalMs`; outside a kernel, plain lines on stdout. */
-export function notebookProgress(label = "", intervalMs = 500): ProgressDisplay {
-  if (!inKernel()) return textProgress(process.stdout, label, 10_000);
-  const display = newDisplay();
-  let last = 0;
+/**
+ * Lines written at most every `intervalMs` (the first at once when `immediateFirst`); stop() always
+ * writes the final state, once, so what stays on screen (or in a saved notebook) is the end.
+ */
+function throttledLines(write: (line: string) => void, label: string, intervalMs: number, immediateFirst: boolean): ProgressDisplay {
+  let last = immediateFirst ? 0 : Date.now();
   let latest: ProgressState | undefined;
   let shownLatest = false;
   return {
@@ -58,38 +59,26 @@ export function notebookProgress(label = "", intervalMs = 500): ProgressDisplay 
       if (last > 0 && now - last < intervalMs) return;
       last = now;
       shownLatest = true;
-      display.text(`${label}${formatProgressLine(p)}`);
+      write(`${label}${formatProgressLine(p)}`);
     },
     stop(p) {
-      // the saved notebook keeps what was shown last: make it the final state, not a throttled-away one
       const final = p ?? latest;
-      if (final && (p || !shownLatest)) display.text(`${label}${formatProgressLine(final)}`);
+      if (final && (p || !shownLatest)) write(`${label}${formatProgressLine(final)}`);
       shownLatest = true;
     },
   };
 }
 
+/** A live line in a tslab notebook, updated at most every `intervalMs`; outside a kernel, plain lines on stdout. */
+export function notebookProgress(label = "", intervalMs = 500): ProgressDisplay {
+  if (!inKernel()) return textProgress(process.stdout, label, 10_000);
+  const display = newDisplay();
+  return throttledLines((line) => display.text(line), label, intervalMs, true);
+}
+
 /** Plain lines at most every `intervalMs` (for logs that are not terminals); the final state is always written by stop(). */
 export function textProgress(stream: NodeJS.WritableStream = process.stderr, label = "", intervalMs = 5000): ProgressDisplay {
-  let last = Date.now();
-  let latest: ProgressState | undefined;
-  let shownLatest = false;
-  return {
-    update(p) {
-      latest = p;
-      shownLatest = false;
-      const now = Date.now();
-      if (now - last < intervalMs) return;
-      last = now;
-      shownLatest = true;
-      stream.write(`${label}${formatProgressLine(p)}\n`);
-    },
-    stop(p) {
-      const final = p ?? latest;
-      if (final && (p || !shownLatest)) stream.write(`${label}${formatProgressLine(final)}\n`);
-      shownLatest = true;
-    },
-  };
+  return throttledLines((line) => stream.write(`${line}\n`), label, intervalMs, false);
 }
 
 /** A cli-progress bar on a terminal stream. */

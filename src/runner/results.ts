@@ -142,6 +142,14 @@ function toJsonl(rows: unknown[]): string {
   return out;
 }
 
+/** Mark a run failed (with why) and save its manifest: the folder then says what happened. */
+export async function markRunFailed(dir: string | null, manifest: RunManifest, err: unknown): Promise<void> {
+  manifest.status = "failed";
+  manifest.finishedAt = new Date().toISOString();
+  manifest.extra = { ...manifest.extra, failure: String((err as Error)?.message ?? err) };
+  if (dir) await writeManifest(dir, manifest);
+}
+
 export async function writePredictions(dir: string, predictions: Prediction[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeAtomic(join(dir, "predictions.jsonl"), toJsonl(predictions));
