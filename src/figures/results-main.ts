@@ -44,6 +44,7 @@ export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; 
   const bars = models.length ? models : baselines;
   const x = bars.map(seriesKey);
   const data: Array<Record<string, unknown>> = [];
+  const shapes: Array<Record<string, unknown>> = [];
   (["accuracy", "nmae"] as const).forEach((metric, k) => {
     const axis = k === 0 ? { xaxis: "x", yaxis: "y" } : { xaxis: "x2", yaxis: "y2" };
     data.push({
@@ -61,18 +62,22 @@ export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; 
       ...axis,
     });
     if (models.length) {
+      // Full-width lines across the panel (shapes in axis-domain units): a line trace between the
+      // first and last category has no length when there is one model.
       for (const b of baselines) {
-        data.push({
-          type: "scatter",
-          mode: "lines",
+        shapes.push({
+          type: "line",
+          xref: k === 0 ? "x domain" : "x2 domain",
+          yref: k === 0 ? "y" : "y2",
+          x0: 0,
+          x1: 1,
+          y0: b[metric].value,
+          y1: b[metric].value,
+          line: { color: colours.get(seriesKey(b)), dash: "dash", width: 2 },
           name: seriesKey(b),
           legendgroup: seriesKey(b),
           showlegend: k === 0,
-          x: x.length > 1 ? [x[0], x[x.length - 1]] : [x[0], x[0]],
-          y: [b[metric].value, b[metric].value],
-          line: { color: colours.get(seriesKey(b)), dash: "dash", width: 2 },
-          hovertemplate: `${seriesKey(b)}: %{y:.3f}<extra></extra>`,
-          ...axis,
+          label: { text: b[metric].value.toFixed(3), textposition: "end", font: { size: 11, color: colours.get(seriesKey(b)) } },
         });
       }
     }
@@ -88,6 +93,7 @@ export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; 
       yaxis: { title: { text: METRIC_AXIS.accuracy }, range: [0, 1] },
       xaxis2: { title: { text: "Model" }, automargin: true },
       yaxis2: { title: { text: METRIC_AXIS.nmae }, rangemode: "tozero" },
+      shapes,
       legend: { title: { text: "Reference (dashed)" }, orientation: "h", y: -0.3 },
       margin: { t: 70, b: 120 },
     },
