@@ -32,7 +32,7 @@ export function fairnessFigure(rows: FairnessRow[], opts: { by?: string; split?:
   const layout: Record<string, unknown> = {
     title: { y: 0.98, yanchor: "top", text: `Fairness across ${opts.by ?? "subgroups"}${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: disparity per model, by run (lower = fairer; population σ)` },
     font: { family: "Helvetica, Arial, sans-serif", size: 13 },
-    grid: { rows: 2, columns: 2, pattern: "independent", ygap: 0.3 },
+    grid: { rows: 2, columns: 2, pattern: "independent", ygap: 0.25 },
     barmode: "group",
     showlegend: true,
     legend: { title: { text: "Run" }, orientation: "h", x: 0, y: 1.1, yanchor: "bottom" },
@@ -60,7 +60,10 @@ export function fairnessFigure(rows: FairnessRow[], opts: { by?: string; split?:
         hovertemplate: `${run}<br>%{x}: %{y:.3f}<extra></extra>`,
       });
     });
-    layout[`xaxis${ax}`] = { title: { text: "Model" }, automargin: true };
+    // Both rows list the same models in the same order: labels and title on the bottom row only,
+    // so long model names cannot run into the panel titles below them.
+    const bottom = i >= 2;
+    layout[`xaxis${ax}`] = bottom ? { title: { text: "Model" }, automargin: true, tickangle: -25 } : { showticklabels: false };
     layout[`yaxis${ax}`] = { title: { text: p.key === "cv" ? "CV (ratio, 0–)" : "Norm. range (ratio, 0–1)" }, rangemode: "tozero" };
     (layout.annotations as Array<Record<string, unknown>>).push({
       text: `<b>${p.title}</b>`, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.5, y: 1.12, showarrow: false,
