@@ -259,7 +259,7 @@ test("a baseline over the whole real OOD split: one prediction per pair, in the 
 test("openai: models behind two gateways do not share cache entries; the default endpoint keeps its old keys", async () => {
   const other = await startOpenAIServer({ answer: () => "Answer: 2" });
   const env = process.env.OPENAI_API_KEY;
-  process.env.OPENAI_API_KEY = "sk-dummy";
+  process.env.OPENAI_API_KEY = "test-dummy-key";
   try {
     server.reset();
     server.setBehaviour(() => ({ text: "Answer: 1" }));
