@@ -7,8 +7,8 @@
  * `node --import tsx bench/metrics.ts` prints the numbers; `run()` returns them.
  */
 import { loadBenchmark } from "../src/benchmark/load";
-import { evaluatePredictions, METRIC_NAMES, MetricFrame, scorePredictions, seededRandom, summarise } from "../src/metrics/index";
-import type { Prediction } from "../src/runner/types";
+import { evaluatePredictions, METRIC_NAMES, MetricFrame, scorePredictions, summarise } from "../src/metrics/index";
+import { syntheticPredictions } from "../test/support/synthetic-predictions";
 
 export interface MetricsBench {
   pairs: number;
@@ -30,21 +30,7 @@ export async function run(): Promise<MetricsBench> {
   let t = performance.now();
   const bench = await loadBenchmark();
   const loadMs = performance.now() - t;
-  const rnd = seededRandom(2026);
-  const scales = new Map(bench.questions.map((q) => [q.id, q.scale.map((o) => o.code)]));
-  const preds: Prediction[] = bench.pairs
-    .filter((p) => p.split === "ood")
-    .map((p) => {
-      const codes = scales.get(p.question)!;
-      const r = rnd();
-      const code = r < 0.03 ? null : r < 0.53 ? p.mode : codes[Math.floor(rnd() * codes.length)];
-      const w = codes.map(() => rnd() + (code !== null ? 0 : 0.5));
-      const s = w.reduce((a, b) => a + b, 0);
-      return {
-        model: "bench:synthetic", templateId: "system-persona", question: p.question, subgroup: p.subgroup, split: p.split, sample: 0,
-        code, refused: code === null && r < 0.015, distribution: Object.fromEntries(codes.map((c, i) => [String(c), w[i] / s])), validMass: 0.9 + 0.1 * rnd(),
-      };
-    });
+  const preds = syntheticPredictions(bench, { model: "bench:synthetic", seed: 2026, nullShare: 0.03, correctShare: 0.53, refusedShare: 0.015, distributions: true });
   const t0 = performance.now();
   t = t0;
   const { scores } = scorePredictions(bench, preds, { split: "ood" });

@@ -11,7 +11,6 @@ import { test } from "node:test";
 import { promisify } from "node:util";
 import { loadBenchmark } from "../src/benchmark/load";
 import { resultsFigures } from "../src/figures/results-figures";
-import { seededRandom } from "../src/metrics/index";
 import { analyseResults } from "../src/report/analysis";
 import { allTables, mainTable } from "../src/report/tables";
 import { baselinePredictions } from "../src/report/sources";
@@ -19,21 +18,13 @@ import { findings, writeReport } from "../src/report/write";
 import { svlab } from "./support/cli";
 import { RESULTS_FORMAT_VERSION, writeManifest, writePredictions, type RunManifest } from "../src/runner/results";
 import type { Prediction } from "../src/runner/types";
+import { syntheticPredictions } from "./support/synthetic-predictions";
 
 const run = promisify(execFile);
 
 async function makeRun(root: string, model: string, runId: string, correctShare: number, seed: number): Promise<void> {
   const bench = await loadBenchmark();
-  const rnd = seededRandom(seed);
-  const scales = new Map(bench.questions.map((q) => [q.id, q.scale.map((o) => o.code)]));
-  const preds: Prediction[] = bench.pairs
-    .filter((p) => p.split === "ood")
-    .map((p) => {
-      const codes = scales.get(p.question)!;
-      const r = rnd();
-      const code = r < 0.02 ? null : r < correctShare ? p.mode : codes[Math.floor(rnd() * codes.length)];
-      return { model, templateId: "system-persona", question: p.question, subgroup: p.subgroup, split: "ood", sample: 0, code, refused: code === null };
-    });
+  const preds = syntheticPredictions(bench, { model, seed, nullShare: 0.02, correctShare });
   await saveRun(root, model, runId, preds);
 }
 

@@ -113,14 +113,21 @@ export function sampleOptions(generate: GenerateOptions, sample: number): Genera
   return o;
 }
 
-export function toPrediction(provider: Provider, job: Job, a: Answer): Prediction {
-  const p: Prediction = {
+/** Which (model, template, question, subgroup, split, sample) a job is: shared by predictions and errors. */
+function jobIdentity(provider: Provider, job: Job): Pick<Prediction, "model" | "templateId" | "question" | "subgroup" | "split" | "sample"> {
+  return {
     model: provider.id,
     templateId: job.prompt.templateId,
     question: job.prompt.question,
     subgroup: job.prompt.subgroup,
     split: job.split,
     sample: job.sample,
+  };
+}
+
+export function toPrediction(provider: Provider, job: Job, a: Answer): Prediction {
+  const p: Prediction = {
+    ...jobIdentity(provider, job),
     code: a.code,
     refused: a.refused,
   };
@@ -264,12 +271,7 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
       else {
         counts.errors++;
         failures[i] = {
-          model: provider.id,
-          templateId: job.prompt.templateId,
-          question: job.prompt.question,
-          subgroup: job.prompt.subgroup,
-          split: job.split,
-          sample: job.sample,
+          ...jobIdentity(provider, job),
           error: `${f.error.kind}: ${f.error.message}`,
           ...(f.error.status !== undefined ? { status: f.error.status } : {}),
           attempts: f.attempts,
