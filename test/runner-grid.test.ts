@@ -48,6 +48,16 @@ function opts(extra: Partial<GridOptions> = {}): GridOptions {
 
 /** A stable id of a request: its messages (what the cache key is made of, besides params). */
 const bodyId = (r: RecordedRequest) => JSON.stringify(r.body?.messages);
+
+/** Counts the attempts at each distinct request: 1 on the first, 2 on its first retry, … */
+function attemptCounter(): (r: RecordedRequest) => number {
+  const seen = new Map<string, number>();
+  return (r) => {
+    const n = (seen.get(bodyId(r)) ?? 0) + 1;
+    seen.set(bodyId(r), n);
+    return n;
+  };
+}
 const question = (r: RecordedRequest) => /\bQ\d+[A-Z]?\b/.exec(JSON.stringify(r.body?.messages))?.[0];
 
 test("429 with Retry-After pauses every request, then all are answered", async () => {
@@ -76,11 +86,9 @@ test("429 with Retry-After pauses every request, then all are answered", async (
 
 test("5xx are retried with backoff; a 400 is never retried and is not cached", async () => {
   server.reset();
-  const seen = new Map<string, number>();
+  const attempt = attemptCounter();
   server.setBehaviour((r) => {
-    const id = bodyId(r);
-    const n = (seen.get(id) ?? 0) + 1;
-    seen.set(id, n);
+    const n = attempt(r);
     if (n <= 2) return { kind: "status", status: n === 1 ? 500 : 503 };
     return { text: "Answer: 1" };
   });
@@ -123,12 +131,11 @@ test("5xx are retried with backoff; a 400 is never retried and is not cached", a
 
 test("malformed and truncated bodies are retried, then recorded as errors when they persist", async () => {
   server.reset();
-  const seen = new Map<string, number>();
+  const attempt = attemptCounter();
   let doomed: string | undefined;
   server.setBehaviour((r) => {
     const id = bodyId(r);
-    const n = (seen.get(id) ?? 0) + 1;
-    seen.set(id, n);
+    const n = attempt(r);
     doomed ??= id;
     if (id === doomed) return { kind: "malformed" };
     if (n === 1) return { kind: "malformed" };
@@ -138,7 +145,7 @@ test("malformed and truncated bodies are retried, then recorded as errors when t
   const s = await runGrid(opts({ retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3, timeoutMs: 5000 } }));
   assert.equal(s.n, 7);
   assert.equal(s.errors, 1);
-  assert.equal(seen.get(doomed!), 3, "the always-malformed prompt got maxAttempts tries");
+  assert.equal(server.requests.filter((r) => bodyId(r) === doomed).length, 3, "the always-malformed prompt got maxAttempts tries");
   assert.equal(server.count(), 7 * 3 + 3);
   assert.match(s.result.errors[0].error, /malformed/);
   assert.equal(s.result.errors[0].attempts, 3);
@@ -147,11 +154,9 @@ test("malformed and truncated bodies are retried, then recorded as errors when t
 
 test("a request that hangs times out and is retried", async () => {
   server.reset();
-  const seen = new Map<string, number>();
+  const attempt = attemptCounter();
   server.setBehaviour((r) => {
-    const id = bodyId(r);
-    const n = (seen.get(id) ?? 0) + 1;
-    seen.set(id, n);
+    const n = attempt(r);
     return n === 1 && r.index === 0 ? { kind: "hang" } : { text: "Answer: 1" };
   });
   const s = await runGrid(opts({ retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3, timeoutMs: 400 } }));
