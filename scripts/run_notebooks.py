@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Execute svlab notebooks headlessly with the real tslab kernel, kernel started at the project root.
+"""Execute svlab notebooks headlessly with the real svlab kernel, started the way front ends start it.
 
-tslab roots its TypeScript program at the kernel's working folder, so notebooks must run with the
-kernel at the project root (that is how `import ... from "./src/..."` resolves). nbconvert and
-`jupyter execute` start the kernel in the notebook's folder, hence this runner.
+Like Jupyter Notebook, JupyterLab, VS Code and nbconvert, this starts the kernel named in the
+notebook's metadata ("svlab") in the notebook's own folder; the kernel itself moves to the project
+root (bin/svlab-kernel.cjs), so a notebook that runs here runs in every front end.
 
 Usage: run_notebooks.py [--timeout S] NOTEBOOK...
 Writes the executed notebook next to the source as NAME.out.ipynb (git-ignored): committed
@@ -36,10 +36,9 @@ def main() -> int:
         nb = nbformat.read(path, as_version=4)
         client = NotebookClient(
             nb,
-            kernel_name="tslab",
             timeout=args.timeout,
             allow_errors=False,
-            resources={"metadata": {"path": str(ROOT)}},
+            resources={"metadata": {"path": str(path.resolve().parent)}},
         )
         try:
             client.execute()
