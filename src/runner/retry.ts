@@ -10,6 +10,7 @@
  * A transient 429 also closes the shared gate (Retry-After when given).
  */
 import { ProviderError } from "../models/types";
+import { onAbort } from "./abort";
 
 export interface RetryPolicy {
   /** Attempts in total, first one included (default 6). */
@@ -81,15 +82,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(!signal?.aborted);
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve(false);
-    };
     const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      off?.();
       resolve(true);
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    // through onAbort: every request of a run may be sleeping on the run's one signal at once
+    const off = signal
+      ? onAbort(signal, () => {
+          clearTimeout(t);
+          resolve(false);
+        })
+      : undefined;
   });
 }
 
@@ -157,11 +160,12 @@ export async function withRetries<T>(
   const outer = opts.signal;
   for (let attempt = 1; ; attempt++) {
     if (!(await gate.wait(outer))) throw new RetryFailure({ retry: false, kind: "abort", message: "aborted" }, attempt - 1);
-    // one controller per attempt, aborted by the caller's signal or our timeout (cheaper than AbortSignal.any)
+    // one controller per attempt, aborted by the caller's signal or our timeout (cheaper than
+    // AbortSignal.any). The caller's signal is shared by every request of a run, so we subscribe
+    // through onAbort (one listener on it at any concurrency) and unsubscribe when the attempt ends.
     const ctl = new AbortController();
     let timedOut = false;
-    const onOuter = () => ctl.abort(outer?.reason);
-    outer?.addEventListener("abort", onOuter, { once: true });
+    const offOuter = outer ? onAbort(outer, () => ctl.abort(outer.reason)) : undefined;
     const timer =
       policy.timeoutMs > 0
         ? setTimeout(() => {
@@ -176,11 +180,11 @@ export async function withRetries<T>(
       // never hand it on (the engine would record and cache it)
       if (signal.aborted) throw signal.reason ?? new DOMException("aborted", "AbortError");
       clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuter);
+      offOuter?.();
       return { value, attempts: attempt };
     } catch (err) {
       clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuter);
+      offOuter?.();
       if (outer?.aborted) throw new RetryFailure({ retry: false, kind: "abort", message: "aborted" }, attempt);
       let c = classifyError(err);
       // our own per-attempt timeout surfaces as an AbortError from the provider: a transient timeout
