@@ -47,9 +47,11 @@ export function sharedDir(): string {
 
 /**
  * The real WVS-7 file to use: env WVS_CSV, else ../shared/wvs-real/<known name>; null when none exists
- * (a user's fresh machine: everything then runs on the shipped aggregates).
+ * (a user's fresh machine: everything then runs on the shipped aggregates). SVLAB_NO_MICRODATA=1
+ * makes it return null even when a file exists, to see the notebooks as a fresh machine does.
  */
 export function findWvsFile(): string | null {
+  if (noMicrodata()) return null;
   const env = process.env.WVS_CSV;
   if (env) return resolve(env);
   for (const name of WVS_FILENAMES) {
@@ -57,6 +59,11 @@ export function findWvsFile(): string | null {
     if (existsSync(p)) return p;
   }
   return null;
+}
+
+/** True when SVLAB_NO_MICRODATA asks to behave as if no WVS-7 microdata existed ("1", "true", "yes"). */
+export function noMicrodata(): boolean {
+  return /^(1|true|yes)$/i.test(process.env.SVLAB_NO_MICRODATA ?? "");
 }
 
 /** The tiny real GGUF model used by tests, benches and notebook 03's fallback (SVLAB_TEST_GGUF overrides). */
