@@ -2,6 +2,7 @@
 import type { Respondents } from "./respondents";
 import { getQuestion } from "./codebook";
 import { getAttribute } from "./attributes";
+import type { Question } from "./types";
 
 export interface DistributionOptions {
   /** Attribute to break down by (e.g. "ethnicity"); absent = the whole sample. */
@@ -126,4 +127,55 @@ export function populationShares(population: Record<string, Record<string, numbe
   const labels = new Map([...q.scale, ...q.offScale].map((o) => [o.code, o.label]));
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return Object.entries(counts).map(([c, k]) => ({ code: Number(c), label: labels.get(Number(c)) ?? c, n: k, percent: (100 * k) / total }));
+}
+
+/** The column name of an answer code in a wide table: "1 Never justifiable", "2", …, "10 Always justifiable". */
+export function answerColumn(q: Pick<Question, "scale" | "offScale" | "missing">, code: number): string {
+  const label = [...q.scale, ...q.offScale, ...q.missing].find((o) => o.code === code)?.label;
+  return label === undefined || label === String(code) ? String(code) : `${code} ${label}`;
+}
+
+/**
+ * A table whose column order matters (answer codes "1" … "10" as object keys would be reordered by
+ * JavaScript): column names and one array of values per row. showTable() shows it as it is.
+ */
+export interface ColumnTable {
+  columns: string[];
+  values: (string | number)[][];
+}
+
+/**
+ * Distribution rows (one per group × code) → one row per group: the group (column `groupColumn`,
+ * e.g. "religion"), its answers (n), then the % of the group giving each answer code (`digits`
+ * decimals, default 0), in the question's scale order, then off-scale and missing codes present;
+ * codes nobody in a group gave are 0. Groups keep their first-seen order.
+ */
+export function wideShares(
+  rows: readonly Pick<DistributionRow, "group" | "code" | "n" | "percent">[],
+  question: string,
+  groupColumn: string,
+  opts: { digits?: number } = {},
+): ColumnTable {
+  const q = getQuestion(question);
+  const digits = opts.digits ?? 0;
+  const round = (x: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+  const scaleCodes = q.scale.map((o) => o.code);
+  const seen = [...new Set(rows.map((r) => r.code))].filter((c) => !scaleCodes.includes(c)).sort((a, b) => codeOrder(a) - codeOrder(b));
+  const codes = [...scaleCodes, ...seen];
+  const groups = new Map<string, { n: number; pct: Map<number, number> }>();
+  for (const r of rows) {
+    let g = groups.get(r.group);
+    if (!g) groups.set(r.group, (g = { n: 0, pct: new Map() }));
+    g.n += r.n;
+    g.pct.set(r.code, (g.pct.get(r.code) ?? 0) + r.percent);
+  }
+  return {
+    columns: [groupColumn, "n", ...codes.map((c) => answerColumn(q, c))],
+    values: [...groups].map(([group, g]) => [group, g.n, ...codes.map((c) => round(g.pct.get(c) ?? 0))]),
+  };
+}
+
+/** One question's answers by an attribute as a wide table (% of each group; see answerDistribution for the options). */
+export function answerSharesTable(resp: Respondents, question: string, opts: DistributionOptions & { by: string; digits?: number }): ColumnTable {
+  return wideShares(answerDistribution(resp, question, opts), question, opts.by, { digits: opts.digits });
 }

@@ -52,3 +52,12 @@ export function describeAttributes(r: Respondents): { attribute: string; descrip
     values: new Set((r.table.array(a) as ArrayLike<unknown>) as unknown as unknown[]).size,
   }));
 }
+
+/** A DataFrame's columns for a "what is in here" table: name, danfojs dtype, distinct values (no rows shown). */
+export function describeFrame(df: DataFrame): { column: string; dtype: string; distinct: number }[] {
+  return df.columns.map((c: string, i: number) => ({
+    column: c,
+    dtype: String(df.dtypes[i]),
+    distinct: new Set(df.column(c).values as unknown[]).size,
+  }));
+}
