@@ -1,9 +1,10 @@
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { dataDir, sharedDir } from "../../paths";
 import { buildCodebook, serialiseCodebook } from "../../wvs/codebook-build";
 import { emit } from "../output";
+import { wroteLines } from "../wrote";
 
 export function register(program: Command): void {
   program
@@ -16,7 +17,10 @@ export function register(program: Command): void {
       const source = resolve(opts.source ?? join(sharedDir(), "wvs-real"));
       const cb = buildCodebook(source);
       const out = join(resolve(opts.out ?? dataDir()), "codebook.json");
+      mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, serialiseCodebook(cb));
-      emit({ questions: Object.keys(cb.questions).length, variables: Object.keys(cb.variables).length, out }, opts.json, (v) => `wrote ${v.out} (${v.questions} questions, ${v.variables} demographic variables)`);
+      emit({ questions: Object.keys(cb.questions).length, variables: Object.keys(cb.variables).length, out }, opts.json, (v) =>
+        [`codebook: ${v.questions} questions, ${v.variables} demographic variables`, ...wroteLines([{ label: "codebook", path: v.out }])].join("\n"),
+      );
     });
 }

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
+import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { writeAggregates } from "../../benchmark/aggregates";
 import { loadBenchmark } from "../../benchmark/load";
 import { summarizeBenchmark } from "../../benchmark/summary";
 import { CliError, emit } from "../output";
+import { wroteLines } from "../wrote";
 
 export function register(program: Command): void {
   program
@@ -25,14 +27,17 @@ export function register(program: Command): void {
         tiePolicy: opts.tie as "lowest" | "highest" | undefined,
       });
       const summary: Record<string, unknown> = { ...summarizeBenchmark(b) };
-      if (opts.out) summary.wrote = writeAggregates(b, resolve(opts.out));
+      if (opts.out) {
+        mkdirSync(resolve(opts.out), { recursive: true });
+        summary.wrote = writeAggregates(b, resolve(opts.out));
+      }
       emit(summary, opts.json, (s) =>
         [
           `preset ${s.preset} (${s.source}): ${s.questions} questions`,
           `train: ${s.subgroups.train} subgroups, ${s.pairs.train} pairs`,
           `ood:   ${s.subgroups.ood} subgroups, ${s.pairs.ood} pairs`,
           `tied modes: ${s.ties} pairs (policy: ${s.options.tiePolicy})`,
-          ...(s.wrote ? [`wrote ${s.wrote}`] : []),
+          ...(s.wrote ? wroteLines([{ label: "benchmark aggregates", path: s.wrote }]) : []),
         ].join("\n"),
       );
     });

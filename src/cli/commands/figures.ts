@@ -4,6 +4,7 @@ import { createFigureContext, listFigures, loadCatalogue, writeFigures } from ".
 import { closeSharedRenderer, type ImageFormat } from "../../figures/render";
 import { resultsRoot } from "../../runner/results";
 import { CliError, emit } from "../output";
+import { figuresLabel, wroteLines } from "../wrote";
 
 export function register(program: Command): void {
   program
@@ -44,7 +45,13 @@ export function register(program: Command): void {
           },
         });
         const done = written.filter((w) => !w.skipped);
-        emit({ out: opts.out, written: done.length, skipped: written.length - done.length, seconds: Math.round((performance.now() - t0) / 100) / 10, figures: written }, opts.json, (s) => `wrote ${s.written} figures to ${s.out}/ (${s.skipped} skipped) in ${s.seconds} s`);
+        const summary = { out: opts.out, written: done.length, skipped: written.length - done.length, seconds: Math.round((performance.now() - t0) / 100) / 10, figures: written };
+        emit(summary, opts.json, (s: typeof summary) =>
+          [
+            `${s.written} figures in ${s.seconds} s${s.skipped ? `; ${s.skipped} skipped (their stage has not run: see above)` : ""}`,
+            ...(s.written ? wroteLines([{ label: figuresLabel(s.written, done.flatMap((f) => f.files)), path: resolve(s.out) }]) : ["no figures written"]),
+          ].join("\n"),
+        );
       } catch (err) {
         throw new CliError((err as Error).message);
       } finally {

@@ -3,6 +3,17 @@ import { resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import { buildSftDataset, createFineTuneJob, getFineTuneJob, writeLlamaFactoryJob, writeSftDataset, type SftTarget } from "../../finetune";
 import { CliError, emit } from "../output";
+import { wroteLines } from "../wrote";
+
+/** What each file `finetune data` writes is, for its "wrote" line. */
+const SFT_FILE_LABELS: Record<string, string> = {
+  "train.jsonl": "training set (OpenAI JSONL)",
+  "train.meta.jsonl": "training set with metadata",
+  "validation.jsonl": "validation set (OpenAI JSONL)",
+  "validation.meta.jsonl": "validation set with metadata",
+  "dataset_info.json": "LLaMA-Factory dataset info",
+  "sft.yaml": "LLaMA-Factory job",
+};
 
 export function register(program: Command): void {
   const ft = program.command("finetune").description("fine-tuning data (chat JSONL) and jobs (OpenAI, LLaMA-Factory)");
@@ -33,7 +44,10 @@ export function register(program: Command): void {
       const files = writeSftDataset(ds, dir);
       if (o.llamafactory) Object.assign(files, writeLlamaFactoryJob(dir, { baseModel: o.llamafactory, template: o.lfTemplate }, ds.validation.length > 0));
       emit({ train: ds.train.length, validation: ds.validation.length, validationSubgroups: ds.validationSubgroups, files }, o.json, (v) =>
-        `wrote ${v.train} training and ${v.validation} validation examples:\n${Object.values(v.files).map((f) => `  ${f}`).join("\n")}`,
+        [
+          `${v.train} training and ${v.validation} validation examples`,
+          ...wroteLines(Object.entries(v.files as Record<string, string>).map(([name, path]) => ({ label: SFT_FILE_LABELS[name] ?? name, path }))),
+        ].join("\n"),
       );
     });
 

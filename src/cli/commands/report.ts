@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
 import { closeSharedRenderer } from "../../figures/render";
@@ -13,6 +13,7 @@ import { DEFAULT_BASELINES } from "../../report/sources";
 import { writeReport } from "../../report/write";
 import { resultsRoot } from "../../runner/results";
 import { CliError, emit } from "../output";
+import { figuresLabel, wroteLines } from "../wrote";
 
 interface ReportCliOptions {
   results?: string;
@@ -64,10 +65,26 @@ export function register(program: Command): void {
       const out = resolve(o.out ?? join(root, `report-${o.split}`));
       try {
         const w = await writeReport(analysis, out, { images: o.images });
-        emit(
-          { dir: w.dir, report: join(w.dir, "report.md"), html: join(w.dir, "report.html"), figures: w.figures, models: analysis.models.map((m) => m.label) },
-          o.json,
-          (v) => `report for ${v.models.length} models (${v.models.join(", ")}) → ${v.report}\n${v.html}\n${v.figures.length} figures in ${join(v.dir, "figures")}`,
+        const written = {
+          dir: w.dir,
+          report: join(w.dir, "report.md"),
+          html: join(w.dir, "report.html"),
+          analysis: join(w.dir, "analysis.json"),
+          figures: w.figures,
+          models: analysis.models.map((m) => m.label),
+          files: w.files,
+        };
+        const figDir = join(w.dir, "figures");
+        emit(written, o.json, (v: typeof written) =>
+          [
+            `report on the ${o.split} split for ${v.models.length} models (${v.models.join(", ")})`,
+            ...wroteLines([
+              { label: "Markdown report", path: v.report },
+              { label: "HTML report", path: v.html },
+              { label: "analysis (JSON)", path: v.analysis },
+              ...(v.figures.length ? [{ label: figuresLabel(v.figures.length, v.files.filter((f) => dirname(f) === figDir)), path: figDir }] : []),
+            ]),
+          ].join("\n"),
         );
       } finally {
         await closeSharedRenderer();
