@@ -4,12 +4,14 @@
  * exits at once (everything answered is still in the cache, so a rerun resumes).
  */
 import type { Command } from "commander";
+import { dirname, join, resolve } from "node:path";
 import { BATCH_DISCOUNT } from "../../models/pricing";
 import type { GenerateOptions } from "../../models/types";
 import { planGrid, runGrid, type RunSummary } from "../../runner/grid";
 import { runBatchGrid } from "../../runner/batch";
 import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
+import { displayPath, shellArg, wroteLines, type WrittenFile } from "../wrote";
 
 interface RunOpts {
   model: string;
@@ -54,6 +56,30 @@ export function publicSummary(s: RunSummary): Omit<RunSummary, "result"> {
   return rest;
 }
 
+/** The files a run wrote to its results folder (none when it was not written). */
+export function runFiles(s: Pick<RunSummary, "dir" | "n" | "errors">): WrittenFile[] {
+  if (!s.dir) return [];
+  return [
+    { label: "run manifest", path: join(s.dir, "run.json") },
+    { label: `predictions (${s.n.toLocaleString("en-US")})`, path: join(s.dir, "predictions.jsonl") },
+    { label: `errors (${s.errors.toLocaleString("en-US")})`, path: join(s.dir, "errors.jsonl") },
+  ];
+}
+
+/**
+ * What to do after a completed run: the exact commands that score it and report on its split
+ * (--results only when the root is not the default ./results). Undefined when there is nothing to
+ * score yet (not written, stopped early, batch pending: the summary then says to rerun).
+ */
+export function nextStep(s: Pick<RunSummary, "dir" | "split" | "status" | "n">, env: Record<string, string | undefined> = process.env, cwd = process.cwd()): string | undefined {
+  if (!s.dir || s.status !== "completed" || s.n === 0) return undefined;
+  const split = s.split === "train" ? "train" : "ood";
+  const root = dirname(s.dir);
+  const results = env.SVLAB_RESULTS || resolve(cwd, root) !== resolve(cwd, "results") ? ` --results ${shellArg(displayPath(root, cwd))}` : "";
+  const both = s.split === "all" ? " (the run also holds the train split: --split train)" : "";
+  return `next: svlab evaluate --run ${shellArg(displayPath(s.dir, cwd))} --split ${split} && svlab report${results} --split ${split}${both}`;
+}
+
 function human(s: Omit<RunSummary, "result">): string {
   const lines = [
     `${s.status === "completed" ? "done" : s.status}: ${s.model} on ${s.split} (${s.templateIds.join(", ")}${s.samples > 1 ? `, ${s.samples} samples` : ""})`,
@@ -61,11 +87,13 @@ function human(s: Omit<RunSummary, "result">): string {
       ` (${s.cached.toLocaleString("en-US")} from the cache)`,
     `  parsed ${s.parsed}, refused ${s.refused}, unparsed ${s.unparsed}, errors ${s.errors}${s.skipped ? `, not asked ${s.skipped}` : ""}, retries ${s.retries}`,
     `  cost ${formatCost(s.cost)} (tokens in ${s.usage.inputTokens.toLocaleString("en-US")}, out ${s.usage.outputTokens.toLocaleString("en-US")})`,
-    `  results: ${s.dir ?? "(not written)"}`,
   ];
   if (s.errors) lines.push(`  ${s.errors} requests failed; rerun the same command to retry only those`);
-  if (s.status === "aborted") lines.push("  stopped early; rerun the same command to finish (answers so far are cached)");
-  if (s.status === "pending") lines.push("  the batch is still running; rerun the same command to collect it (nothing is submitted twice)");
+  lines.push(...wroteLines(runFiles(s)));
+  if (s.status === "aborted") lines.push("stopped early; rerun the same command to finish (answers so far are cached)");
+  if (s.status === "pending") lines.push("the batch is still running; rerun the same command to collect it (nothing is submitted twice)");
+  const next = nextStep(s);
+  if (next) lines.push(next);
   return lines.join("\n");
 }
 
