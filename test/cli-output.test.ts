@@ -48,7 +48,7 @@ test("nextStep: the evaluate and report commands for a completed run; none for a
   assert.equal(nextStep({ ...s, dir: null }, {}, "/p"), undefined);
   assert.deepEqual(
     runFiles({ dir: "/r/RUN", n: 1234, errors: 2 }).map((f) => `${f.label} ${f.path}`),
-    ["run manifest /r/RUN/run.json", "predictions (1,234) /r/RUN/predictions.jsonl", "errors (2) /r/RUN/errors.jsonl"],
+    ["run manifest /r/RUN/run.json", "predictions (1,234) /r/RUN/predictions.jsonl", "failed requests (2) /r/RUN/errors.jsonl"],
   );
 });
 
@@ -60,9 +60,9 @@ test("svlab run ends with a wrote line per results file, then the next command, 
   const dir = join(results, runId);
   const lines = r.stdout.trimEnd().split("\n");
   assert.deepEqual(lines.slice(-4), [
-    `wrote run manifest     ${dir}/run.json`,
-    `wrote predictions (5)  ${dir}/predictions.jsonl`,
-    `wrote errors (0)       ${dir}/errors.jsonl`,
+    `wrote run manifest         ${dir}/run.json`,
+    `wrote predictions (5)      ${dir}/predictions.jsonl`,
+    `wrote failed requests (0)  ${dir}/errors.jsonl`,
     `next: svlab evaluate --run ${dir} --split ood && svlab report --results ${results} --split ood`,
   ]);
   const [evaluate, report] = lines.at(-1)!.slice("next: ".length).split(" && ");

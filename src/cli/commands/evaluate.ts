@@ -98,7 +98,10 @@ function human(o: Record<string, any>, ci: boolean): string {
     `disparity over subgroups: accuracy norm. range ${pct(o.disparity.accuracy.normalisedRange)} CV ${pct(o.disparity.accuracy.cv)} · NMAE norm. range ${pct(o.disparity.nmae.normalisedRange)} CV ${pct(o.disparity.nmae.cv)} (population σ)`,
   ];
   if (o.distribution) lines.push(`distribution (${o.distribution.n} pairs): W1 ${pct(o.distribution.w1)}  JSD ${pct(o.distribution.jsd)}  expected NMAE ${pct(o.distribution.expectedNmae)}  valid mass ${pct(o.distribution.validMass)}`);
-  if (o.coverage.missing) lines.push(`coverage: ${o.coverage.missing} of ${o.coverage.expected} pairs have no prediction`);
+  if (o.coverage.missing) {
+    const have = o.coverage.expected - o.coverage.missing;
+    lines.push(`coverage: scored on the ${have.toLocaleString("en-US")} of ${o.coverage.expected.toLocaleString("en-US")} ${o.split} pairs that have a prediction`);
+  }
   if (o.groups) {
     lines.push("", "group | pairs | accuracy | NMAE");
     for (const g of o.groups) lines.push(`${g.group} | ${g.pairs} | ${pct(g.accuracy)} | ${pct(g.nmae)}${g.small ? "  (small)" : ""}`);

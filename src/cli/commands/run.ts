@@ -62,7 +62,7 @@ export function runFiles(s: Pick<RunSummary, "dir" | "n" | "errors">): WrittenFi
   return [
     { label: "run manifest", path: join(s.dir, "run.json") },
     { label: `predictions (${s.n.toLocaleString("en-US")})`, path: join(s.dir, "predictions.jsonl") },
-    { label: `errors (${s.errors.toLocaleString("en-US")})`, path: join(s.dir, "errors.jsonl") },
+    { label: `failed requests (${s.errors.toLocaleString("en-US")})`, path: join(s.dir, "errors.jsonl") },
   ];
 }
 
