@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readAggregates } from "../src/benchmark/aggregates";
+import { exampleSubgroups } from "../src/benchmark/examples";
 import {
   aggregateContents,
   answerCountsFrame,
@@ -141,4 +142,15 @@ test("answerColumn / wideShares / questionCaption: codebook labels, scale order,
     ["A", 4, 25, 75, 0, 0, 0],
     ["B", 1, 0, 0, 0, 0, 100],
   ]);
+});
+
+test("exampleSubgroups: the smallest subgroup of each kind, chosen by rule", () => {
+  assert.deepEqual(
+    exampleSubgroups(bench).map((s) => [s.kind, s.id, s.size, s.split]),
+    [
+      ["single attribute", "religion:Hindu", 111, "train"],
+      ["train intersection", "sex_x_religion:Female|Hindu", 54, "train"],
+      ["OOD intersection", "age_x_religion:35-44 years|Other", 31, "ood"],
+    ],
+  );
 });

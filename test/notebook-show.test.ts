@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { findWvsFile, noMicrodata, sharedDir, WVS_FILENAMES } from "../src/paths";
-import { formatCell, isNumericCell, tableHtml, tableText, toRows } from "../src/notebook/show";
+import { formatCell, isNumericCell, messagesHtml, tableHtml, tableText, toRows } from "../src/notebook/show";
 import { microdataHelp, microdataSources, microdataStatus, needsMicrodata, WVS_DOWNLOAD_PAGE } from "../src/wvs/microdata";
 
 const cellsOf = (html: string, tag: "td" | "th"): { align: string; text: string }[] =>
@@ -65,7 +65,9 @@ test("isNumericCell / formatCell", () => {
   assert.equal(formatCell(2), "2");
   assert.equal(formatCell(2 / 3, 2), "0.67");
   assert.equal(formatCell(null), "");
-  assert.equal(formatCell({ a: 1 }), '{"a":1}');
+  assert.equal(formatCell({ a: 1 }), "a: 1");
+  assert.equal(formatCell({ a: "x" }), '{"a":"x"}');
+  assert.equal(formatCell([1, 2]), "[1,2]");
 });
 
 test("tableText: aligned text outside a kernel, numbers right-aligned", () => {
@@ -107,4 +109,19 @@ test("SVLAB_NO_MICRODATA=1: findWvsFile() finds nothing, and the status says why
     if (saved.csv === undefined) delete process.env.WVS_CSV;
     else process.env.WVS_CSV = saved.csv;
   }
+});
+
+test("columns: pick, order and rename; an object of numbers reads as a distribution", () => {
+  const rows = [{ question: "Q1", code: 2, distribution: { "1": 0.25, "2": 0.75 }, extra: "x" }];
+  const html = tableHtml(rows, { columns: { question: "question", code: "answer", distribution: "answer distribution" }, digits: 2 });
+  assert.deepEqual(cellsOf(html, "th").map((c) => c.text), ["question", "answer", "answer distribution"]);
+  assert.deepEqual(cellsOf(html, "td").map((c) => c.text), ["Q1", "2", "1: 0.25, 2: 0.75"]);
+  assert.deepEqual(cellsOf(tableHtml(rows, { columns: ["code", "question"] }), "th").map((c) => c.text), ["code", "question"]);
+});
+
+test("messagesHtml: each message's role and its text, escaped and pre-wrapped", () => {
+  const html = messagesHtml([{ role: "system", content: "You are <a person>." }, { role: "user", content: "Q?\n1. Yes" }], { title: "prompt" });
+  assert.match(html, /^<div style="font-weight:bold;[^"]*">prompt<\/div>/);
+  assert.match(html, />system<\/div><div style="white-space:pre-wrap;[^"]*">You are &lt;a person&gt;\.<\/div>/);
+  assert.match(html, />user<\/div><div style="white-space:pre-wrap;[^"]*">Q\?\n1\. Yes<\/div>/);
 });

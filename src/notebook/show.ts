@@ -42,6 +42,8 @@ export interface ShowTableOptions {
   max?: number;
   /** Decimals for non-integer numbers: one for all columns, or per column name (default 3). */
   digits?: number | Record<string, number>;
+  /** Which columns, in which order: a list of names, or { name: header } to also rename them. */
+  columns?: readonly string[] | Record<string, string>;
 }
 
 /** A number, or text that reads as one ("0.512", "−0.1", "12.5%", "0.61 [0.58, 0.64]", "200 of 10177", "<0.001", "—"). */
@@ -53,11 +55,18 @@ export function isNumericCell(v: unknown): boolean {
   return typeof v === "string" && v !== "" && NUMERIC_TEXT.test(v);
 }
 
-/** A cell as text: integers as they are, other numbers with `digits` decimals, objects as JSON. */
+/**
+ * A cell as text: integers as they are, other numbers with `digits` decimals, an object of numbers
+ * (e.g. an answer distribution) as "1: 0.25, 2: 0.75", other objects as JSON.
+ */
 export function formatCell(v: unknown, digits = 3): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(digits) : String(v);
   if (v == null) return "";
-  if (typeof v === "object") return JSON.stringify(v);
+  if (typeof v === "object") {
+    const entries = Object.entries(v as object);
+    if (!Array.isArray(v) && entries.length && entries.every(([, x]) => typeof x === "number")) return entries.map(([k, x]) => `${k}: ${formatCell(x, digits)}`).join(", ");
+    return JSON.stringify(v);
+  }
   return String(v);
 }
 
@@ -81,14 +90,17 @@ function prepare(t: Tabular, opts: ShowTableOptions): Prepared {
   // Column order: a formatted table's headers, a frame's or ColumnTable's columns (JavaScript would
   // move integer-like keys such as answer codes "1", "2" to the front of an object), else first seen.
   const declared = text ? text.headers : !Array.isArray(t) && "columns" in t && Array.isArray(t.columns) ? (t.columns as string[]) : null;
-  const cols = declared ? [...declared] : [...new Set(shown.flatMap((r) => Object.keys(r)))];
+  const cols = opts.columns
+    ? Array.isArray(opts.columns) ? [...(opts.columns as readonly string[])] : Object.keys(opts.columns)
+    : declared ? [...declared] : [...new Set(shown.flatMap((r) => Object.keys(r)))];
+  const header = (c: string): string => (opts.columns && !Array.isArray(opts.columns) ? (opts.columns as Record<string, string>)[c] : c);
   const digitsOf = (c: string): number => (typeof opts.digits === "number" ? opts.digits : (opts.digits?.[c] ?? 3));
   const numeric = cols.map((c) => {
     const vs = shown.map((r) => r[c]).filter((v) => v != null && v !== "");
     return vs.length > 0 && vs.every(isNumericCell);
   });
   return {
-    cols,
+    cols: cols.map(header),
     cells: shown.map((r) => cols.map((c) => formatCell(r[c], digitsOf(c)))),
     numeric,
     more: Math.max(0, rows.length - max),
@@ -133,4 +145,21 @@ export function showTable(t: Tabular, opts: ShowTableOptions = {}): void {
 /** A short markdown note (e.g. which data a notebook is running on). */
 export function note(markdown: string): void {
   display().markdown(markdown);
+}
+
+/** Chat messages (a persona prompt) as a block of role-labelled, pre-wrapped text; plain text in a terminal. */
+export function showMessages(messages: readonly { role: string; content: string }[], opts: { title?: string } = {}): void {
+  if (!inKernel()) {
+    console.log([opts.title ?? "", ...messages.map((m) => `[${m.role}] ${m.content}`)].filter(Boolean).join("\n"));
+    return;
+  }
+  display().html(messagesHtml(messages, opts));
+}
+
+/** The HTML of showMessages(). */
+export function messagesHtml(messages: readonly { role: string; content: string }[], opts: { title?: string } = {}): string {
+  const block = (m: { role: string; content: string }): string =>
+    `<div style="margin:2px 0 6px;"><div style="font-size:85%;color:#555;text-transform:uppercase;letter-spacing:0.05em;">${esc(m.role)}</div>` +
+    `<div style="white-space:pre-wrap;font-family:monospace;font-size:90%;background:#f6f6f6;border-left:3px solid #bbb;padding:4px 8px;max-width:60em;">${esc(m.content)}</div></div>`;
+  return (opts.title ? `<div style="font-weight:bold;margin:8px 0 4px;">${esc(opts.title)}</div>` : "") + messages.map(block).join("");
 }
