@@ -16,4 +16,4 @@ token=$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))'
 echo "svlab: Jupyter Notebook on notebooks/ with the kernel \"TypeScript (svlab)\"; Ctrl-C stops it."
 echo "svlab: open  http://127.0.0.1:$port/tree?token=$token"
 exec jupyter notebook --no-browser --ip=127.0.0.1 --port="$port" --NotebookApp.port_retries=0 \
-  --NotebookApp.token="$token" --notebook-dir=notebooks "$@"
+  --NotebookApp.token="$token" --notebook-dir=notebooks $( [ "$(id -u)" = 0 ] && echo --allow-root ) "$@"
