@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { promisify } from "node:util";
 import { loadBenchmark } from "../src/benchmark/load";
 import { resultsFigures } from "../src/figures/results-figures";
+import { BASELINE_NAMES, NATIONAL_MODE } from "../src/figures/results-labels";
 import { analyseResults } from "../src/report/analysis";
 import { allTables, mainTable } from "../src/report/tables";
 import { baselinePredictions } from "../src/report/sources";
@@ -21,6 +22,7 @@ import type { Prediction } from "../src/runner/types";
 import { syntheticPredictions } from "./support/synthetic-predictions";
 
 const run = promisify(execFile);
+const NATIONAL = BASELINE_NAMES[NATIONAL_MODE];
 
 async function makeRun(root: string, model: string, runId: string, correctShare: number, seed: number): Promise<void> {
   const bench = await loadBenchmark();
@@ -50,7 +52,7 @@ test("analysis, tables, figures and report files for a run beside the baselines"
       results: root, bootstrap: 100, permutations: 200,
       compare: [{ before: "20260101T000000Z_base_ood_0001", after: "20260101T000001Z_sft_ood_0002" }],
     });
-    assert.deepEqual(a.models.map((m) => m.label), ["base", "sft", "Baseline: national mode", "Baseline: attribute product"]);
+    assert.deepEqual(a.models.map((m) => m.label), ["base", "sft", BASELINE_NAMES["baseline:population-mode"], BASELINE_NAMES["baseline:attribute-product"]]);
     assert.equal(a.primary, "base");
     assert.deepEqual(a.attributes, ["age_group", "ethnicity", "religion"]); // no OOD stratum has sex
     const base = a.models[0].evaluation;
@@ -72,7 +74,6 @@ test("analysis, tables, figures and report files for a run beside the baselines"
     assert.deepEqual(figs.map((f) => f.name), [
       "results-main", "results-attributes-accuracy", "results-attributes-nmae", "results-heatmap-age-x-religion",
       "results-heatmap-age-x-ethnicity", "results-heatmap-ethnicity-x-religion", "results-model-vs-baseline", "results-fairness",
-      "results-prompt-sensitivity",
     ]);
     for (const f of figs) {
       const layout = f.spec.layout as Record<string, any>;
@@ -86,11 +87,13 @@ test("analysis, tables, figures and report files for a run beside the baselines"
     const w = await writeReport(a, out, { images: false });
     const md = readFileSync(join(out, "report.md"), "utf8");
     assert.match(md, /### Main results \(OOD split\)/);
-    assert.match(md, /\| base \| run \| 10177 \|/);
-    assert.match(md, /national-mode baseline .* reaches accuracy 0\.823/);
+    assert.match(md, /\| base \| LLM run \| 10177 \|/);
+    assert.match(md, /The national mode baseline .* reaches accuracy 0\.823/);
     assert.ok(existsSync(join(out, "report.html")) && existsSync(join(out, "analysis.json")));
     assert.ok(existsSync(join(out, "figures", "results-main.json")));
-    assert.equal(w.figures.length, 9);
+    assert.equal(w.figures.length, 8);
+    assert.deepEqual(w.notDrawn.map((m) => m.name), ["results-prompt-sensitivity"]); // every run used one template
+    assert.match(md, /Not drawn:\n\n- \*\*results-prompt-sensitivity\*\*: needs an LLM run with two or more prompt templates/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -132,7 +135,7 @@ test("results figures are registered in the figure catalogue under stable names"
   ]);
 });
 
-test("a --limit run meets the baselines on its own pairs; a baseline run is a baseline; two runs of one model stay apart in figures; CI level in the text", async () => {
+test("a --limit run meets the baselines on its own pairs; a baseline run is its built-in baseline, shown once; two runs of one model stay apart in figures; CI level in the text", async () => {
   const root = mkdtempSync(join(tmpdir(), "svlab-report-cov-"));
   try {
     const bench = await loadBenchmark();
@@ -143,31 +146,35 @@ test("a --limit run meets the baselines on its own pairs; a baseline run is a ba
     await saveRun(root, "openai:clone", "20260101T000001Z_clone_ood_0002", clone.slice(0, 150));
     await saveRun(root, "baseline:population-mode", "20260101T000002Z_pm_ood_0003", national.slice(0, 40));
     const a = await analyseResults(bench, { results: root, bootstrap: 30, permutations: 50, level: 0.9, compare: [{ before: "20260101T000000Z_clone_ood_0001", after: "20260101T000001Z_clone_ood_0002" }] });
+    // The baseline run (40 pairs) is the built-in national mode: one model, on the whole split.
     assert.deepEqual(a.models.map((m) => [m.label, m.kind, m.builtIn, m.evaluation.n]), [
-      ["clone [20260101T000000Z]", "run", false, 200],
-      ["clone [20260101T000001Z]", "run", false, 150],
-      ["Baseline: national mode [20260101T000002Z]", "baseline", false, 40],
-      ["Baseline: national mode", "baseline", true, 10177],
-      ["Baseline: attribute product", "baseline", true, 10177],
+      ["clone (2026-01-01 00:00:00)", "run", false, 200],
+      ["clone (2026-01-01 00:00:01)", "run", false, 150],
+      [NATIONAL, "baseline", true, 10177],
+      [BASELINE_NAMES["baseline:attribute-product"], "baseline", true, 10177],
+    ]);
+    assert.deepEqual(a.notes, [
+      "Run 20260101T000002Z_pm_ood_0003 of baseline:population-mode is the same model as the built-in baseline of that spec (baselines are deterministic and use no prompt): shown once, scored on the whole ood split.",
     ]);
     // Skill of an exact copy of the national mode is 0 on its pairs (was +0.235 against the whole split).
-    const s = a.skill.find((x) => x.by === "overall" && x.model === "clone [20260101T000000Z]" && x.baseline === "Baseline: national mode")!;
+    const s = a.skill.find((x) => x.by === "overall" && x.model === "clone (2026-01-01 00:00:00)" && x.baseline === NATIONAL)!;
     assert.deepEqual(s.pairs, { shared: 200, onlyBefore: 0, onlyAfter: 9977 });
     assert.deepEqual([s.rows[0].skill.accuracy, s.rows[0].skill.nmae! + 0], [0, 0]);
-    for (const t of a.skill.filter((x) => x.model.startsWith("clone [20260101T000000Z]") && x.baseline === "Baseline: national mode")) {
+    for (const t of a.skill.filter((x) => x.model === "clone (2026-01-01 00:00:00)" && x.baseline === NATIONAL)) {
       for (const r of t.rows) assert.deepEqual([r.skill.accuracy! + 0, r.skill.nmae! + 0].map((v) => (Number.isNaN(v) ? 0 : v)), [0, 0], `${t.by} ${r.group}`);
     }
     // Small-subgroup warning judged on the whole split, not on the first (partial) run.
     assert.ok(a.warnings.includes("17 ood subgroups are small (fewer than 50 respondents or 30 pairs); their scores are noisy"), a.warnings.join("; "));
     const main = mainTable(a);
-    assert.deepEqual(main.rows[0].slice(0, 3), ["clone [20260101T000000Z]", "run", "200 of 10177"]);
+    assert.deepEqual(main.rows[0].slice(0, 3), ["clone (2026-01-01 00:00:00)", "LLM run", "200 of 10177"]);
     assert.deepEqual(main.rows[0].slice(-2), ["+0.000", "+0.000"]);
-    assert.deepEqual(main.rows[3].slice(-2), ["ref.", "ref."]);
+    assert.deepEqual(main.rows.map((r) => r[0]), ["clone (2026-01-01 00:00:00)", "clone (2026-01-01 00:00:01)", NATIONAL, BASELINE_NAMES["baseline:attribute-product"]]);
+    assert.deepEqual(main.rows[2].slice(-2), ["ref.", "ref."]);
     assert.match(main.note!, /90% bootstrap CIs/);
     assert.match(main.note!, /rescored on exactly the model's pairs/);
     const tables = allTables(a);
     assert.ok(tables.filter((t) => /CIs/.test(t.note ?? "")).every((t) => !/95%/.test(t.note!)));
-    const cmp = tables.find((t) => t.title === "clone [20260101T000000Z] → clone [20260101T000001Z]")!;
+    const cmp = tables.find((t) => t.title === "clone (2026-01-01 00:00:00) → clone (2026-01-01 00:00:01)")!;
     assert.match(cmp.note!, /^On the 150 \(question, subgroup\) pairs both runs answered \(left out: 50 only before, 0 only after\)/);
     assert.equal(a.comparisons[0].accuracy.overall.change, 0);
     assert.match(findings(a).join("\n"), /Against the national mode on the same 200 pairs \(national mode 0\.675 there\) its skill is 0\.000/);
@@ -175,11 +182,12 @@ test("a --limit run meets the baselines on its own pairs; a baseline run is a ba
     const figs = new Map(resultsFigures(a).map((f) => [f.name, f]));
     const names = (f: string) => (figs.get(f)!.spec.data as Array<Record<string, any>>).map((d) => d.name);
     const attrNames = names("results-attributes-accuracy");
-    assert.ok(attrNames.includes("clone [20260101T000000Z]") && attrNames.includes("clone [20260101T000001Z]"));
+    assert.ok(attrNames.includes("clone (2026-01-01 00:00:00)") && attrNames.includes("clone (2026-01-01 00:00:01)"));
+    // The national mode once per panel (3 panels: age group, ethnicity, religion), not twice.
+    assert.equal(attrNames.filter((n) => n === NATIONAL).length, 3);
     const colours = new Map((figs.get("results-attributes-accuracy")!.spec.data as Array<Record<string, any>>).map((d) => [d.name, d.marker.color]));
-    assert.notEqual(colours.get("clone [20260101T000000Z]"), colours.get("clone [20260101T000001Z]"));
-    const ps = (figs.get("results-prompt-sensitivity")!.spec.data as Array<Record<string, any>>)[0].x;
-    assert.deepEqual(ps.slice(0, 2), ["clone [20260101T000000Z]", "clone [20260101T000001Z]"]);
+    assert.notEqual(colours.get("clone (2026-01-01 00:00:00)"), colours.get("clone (2026-01-01 00:00:01)"));
+    assert.equal(figs.has("results-prompt-sensitivity"), false); // one template per run: no spread to show
     assert.match(figs.get("results-fairness")!.caption, /90% bootstrap CIs/);
     assert.match(String((figs.get("results-main")!.spec.layout as any).title.text), /90% bootstrap CIs/);
     // Model vs baseline figure: both on the model's 200 pairs → every point on the diagonal.

@@ -6,7 +6,7 @@
  * Builders are pure; render with src/figures/render.ts or show inline with src/figures/display.ts.
  */
 import type { AnswerShares, Landscape } from "../benchmark/landscape";
-import { stratumLabel, subgroupLabel } from "./results-labels";
+import { stratumLabel, subgroupLabel, wrapLabel } from "./results-labels";
 import type { FigureSpec } from "./spec";
 
 export const FONT = { family: "Helvetica, Arial, sans-serif", size: 13, color: "#222" };
@@ -29,7 +29,7 @@ export const PAPER_CATEGORY_MDS: Record<string, number> = {
 
 function strataNote(L: Landscape): string {
   const s = L.options.strata;
-  return s.length <= 3 ? s.map(stratumLabel).join(", ") : `${s.length} strata`;
+  return s.length <= 3 ? s.map((k) => stratumLabel(k)).join(", ") : `${s.length} strata`;
 }
 
 /** A title with a smaller grey note line under it (plotly renders the inline HTML subset). */
@@ -177,20 +177,8 @@ export function questionMdsFigure(L: Landscape, opts: { title?: string } = {}): 
   };
 }
 
-/** Wrap a long option label onto lines of ~`width` characters (plotly uses <br>). */
-export function wrapLabel(s: string, width = 14): string {
-  const words = s.split(/\s+/);
-  const lines: string[] = [];
-  let cur = "";
-  for (const w of words) {
-    if (cur && cur.length + 1 + w.length > width) {
-      lines.push(cur);
-      cur = w;
-    } else cur = cur ? `${cur} ${w}` : w;
-  }
-  if (cur) lines.push(cur);
-  return lines.join("<br>");
-}
+/** Wrap a long option label onto lines of ~`width` characters (plotly uses <br>); one helper for every figure. */
+export { wrapLabel };
 
 /**
  * Heatmap for one question: a row per subgroup (grouped by stratum, readable names), a column per

@@ -9,14 +9,14 @@
 import type { Split } from "../benchmark/types";
 import { analyseResults, type AnalysisOptions, type ResultsAnalysis } from "../report/analysis";
 import { type FigureContext, registerFigure } from "./registry";
-import { HEATMAP_STRATA, resultsFigures, type NamedFigure } from "./results-figures";
+import { HEATMAP_STRATA, RESULTS_FIGURE_SIZES, resultsFigureSet, type MissingFigure, type NamedFigure } from "./results-figures";
 import { levelPercent, slug, stratumLabel } from "./results-labels";
 
 /** The CI level the catalogue uses unless ctx.options.level says otherwise. */
 const DEFAULT_LEVEL = 0.95;
 const CI = `${levelPercent(DEFAULT_LEVEL)} by default, options.level`;
 
-export function resultsFromContext(ctx: FigureContext): Promise<{ analysis: ResultsAnalysis; figures: Map<string, NamedFigure> }> {
+export function resultsFromContext(ctx: FigureContext): Promise<{ analysis: ResultsAnalysis; figures: Map<string, NamedFigure>; missing: MissingFigure[] }> {
   const split = (ctx.options.split as Split | undefined) ?? "ood";
   const key = `results:${split}:${ctx.resultsDir}:${String(ctx.options.level ?? DEFAULT_LEVEL)}`;
   return ctx.memo(key, async () => {
@@ -28,28 +28,32 @@ export function resultsFromContext(ctx: FigureContext): Promise<{ analysis: Resu
       level: (ctx.options.level as number | undefined) ?? DEFAULT_LEVEL,
       compare: ctx.options.compare as AnalysisOptions["compare"],
     });
-    return { analysis, figures: new Map(resultsFigures(analysis).map((f) => [f.name, f])) };
+    const set = resultsFigureSet(analysis);
+    return { analysis, figures: new Map(set.figures.map((f) => [f.name, f])), missing: set.missing };
   });
 }
 
-function register(name: string, title: string, caption: string, width: number, height: number): void {
+function register(name: string, title: string, caption: string, size: { width: number; height?: number }): void {
   registerFigure({
     name,
     stage: "results",
     title,
     caption,
-    width,
-    height,
+    width: size.width,
+    // No height: the spec's layout.height (the attribute figures grow with their panels).
+    ...(size.height ? { height: size.height } : {}),
+    // null (not drawn) when the analysis lacks what the figure needs: resultsFigureSet(a).missing says what.
     build: async (ctx) => (await resultsFromContext(ctx)).figures.get(name)?.spec ?? null,
   });
 }
 
-register("results-main", "Accuracy and NMAE per model with CIs; baselines as reference lines", `Micro averages over pairs, bootstrap CIs over questions (${CI}); dashed lines: baselines.`, 1000, 520);
-register("results-attributes-accuracy", "Accuracy per attribute value, models beside the baselines", "One panel per attribute (sex, age group, ethnicity, religion); values pool the subgroups containing them.", 1100, 800);
-register("results-attributes-nmae", "NMAE per attribute value, models beside the baselines", "As results-attributes-accuracy, for NMAE.", 1100, 800);
+const S = RESULTS_FIGURE_SIZES;
+register("results-main", "Accuracy and NMAE per model with CIs; baselines as reference lines", `Bars: models with bootstrap CIs over questions (${CI}); dashed lines: the baselines. With no model run, the bars are the baselines.`, S["results-main"]);
+register("results-attributes-accuracy", "Accuracy per attribute value, models beside the baselines", "One panel per attribute the split's subgroups have (no empty panels); a value pools the subgroups containing it.", { width: S["results-attributes"].width });
+register("results-attributes-nmae", "NMAE per attribute value, models beside the baselines", "As results-attributes-accuracy, for NMAE.", { width: S["results-attributes"].width });
 for (const s of HEATMAP_STRATA) {
-  register(`results-heatmap-${slug(s)}`, `Accuracy per ${stratumLabel(s)} subgroup`, "The primary model (first LLM run; a baseline when none); blank cells = no subgroup with ≥ 30 respondents.", 900, 560);
+  register(`results-heatmap-${slug(s)}`, `Accuracy per ${stratumLabel(s)} subgroup`, "The primary model (first LLM run; the national mode when there is none) on the fixed 0–1 accuracy scale; blank cells = no subgroup large enough.", S["results-heatmap"]);
 }
-register("results-model-vs-baseline", "Model vs national-mode baseline, per subgroup", "Each subgroup's accuracy for the primary model (y) against the national mode (x), both on the model's pairs; the diagonal = no better than the baseline.", 800, 700);
-register("results-fairness", "Fairness: normalised range and CV for accuracy and NMAE, per model and run", `Population σ; bootstrap CIs (${CI}); before/after bars for compared runs.`, 1100, 760);
-register("results-prompt-sensitivity", "Prompt sensitivity: accuracy per template, per model", "Dots: one template each; bar: min–max spread.", 900, 520);
+register("results-model-vs-baseline", "Model vs the national mode, per subgroup", "Each subgroup's accuracy for the first LLM run (y) against the national mode (x), both on the run's pairs. Not drawn without an LLM run.", S["results-model-vs-baseline"]);
+register("results-fairness", "Fairness: normalised range and CV for accuracy and NMAE, per model", `One bar per model in its colour, population σ; bootstrap CIs (${CI}); compared runs as before/after.`, S["results-fairness"]);
+register("results-prompt-sensitivity", "Prompt sensitivity: accuracy per template, per LLM run", "Dots: one template each; bar: worst-to-best spread. Needs an LLM run with two or more templates (baselines use no prompt).", S["results-prompt-sensitivity"]);

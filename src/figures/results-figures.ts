@@ -1,33 +1,65 @@
 /**
  * Every results figure for one analysis, with stable file names (no dates, no run ids):
- *   results-main                      accuracy + NMAE per model, CIs, baselines as reference lines
- *   results-attributes-accuracy       per attribute value, one panel per attribute, models + baselines
+ *   results-main                      accuracy + NMAE per model, CIs, baselines as dashed lines (no run: baselines as bars)
+ *   results-attributes-accuracy       one panel per attribute present in the split, models + baselines
  *   results-attributes-nmae
- *   results-heatmap-<stratum>         primary model's accuracy per OOD intersection cell
- *   results-model-vs-baseline         primary model vs the national-mode baseline, per subgroup, on the model's pairs
- *   results-fairness                  norm. range and CV for accuracy and NMAE, per model and run
- *   results-prompt-sensitivity        accuracy per template, per model
+ *   results-heatmap-<stratum>         primary model's accuracy per cell of each two-attribute stratum of the split
+ *   results-model-vs-baseline         the first LLM run vs the national mode, per subgroup, on the run's pairs (needs a run)
+ *   results-fairness                  normalised range and CV for accuracy and NMAE, per model, before/after
+ *   results-prompt-sensitivity        accuracy per template, per LLM run (needs a run with two or more templates)
+ * A figure that needs what the analysis lacks is not drawn: `resultsFigureSet(a).missing` says why.
+ * One colour map for the whole analysis (figureColours), so a model has one colour in every figure.
  */
+import { TAN2026 } from "../benchmark/presets";
 import { skillByGroup } from "../metrics/compare";
-import { builtInBaseline, type ResultsAnalysis } from "../report/analysis";
-import { attributeFigure, groupSkillFigure, subgroupHeatmap, type AttributePanel } from "./results-groups";
+import { builtInBaseline, type ModelResult, type ResultsAnalysis } from "../report/analysis";
+import { attributeFigure, attributeFigureHeight, groupSkillFigure, subgroupHeatmap, type AttributePanel } from "./results-groups";
 import { fairnessFigure, type FairnessRow } from "./results-fairness";
 import { mainResultsFigure, promptSensitivityFigure, type ModelScore } from "./results-main";
-import { levelPercent, slug } from "./results-labels";
+import { baselineName, levelPercent, NATIONAL_MODE, seriesColours, slug, stratumLabel } from "./results-labels";
 import type { FigureSpec } from "./spec";
 
 export interface NamedFigure {
   /** Stable file stem, e.g. "results-main". */
   name: string;
-  /** One-line caption for reports. */
+  /** One-line caption for reports: says what is drawn, no more. */
   caption: string;
   spec: FigureSpec;
   width: number;
   height: number;
 }
 
-/** The OOD intersections, drawn as heatmaps (rows × columns). */
-export const HEATMAP_STRATA = ["age_x_religion", "age_x_ethnicity", "ethnicity_x_religion"];
+/** A results figure the analysis cannot draw, and what it would need. */
+export interface MissingFigure {
+  name: string;
+  reason: string;
+}
+
+/** Sizes (CSS px) of the results figures; titles and labels are wrapped to these widths. */
+export const RESULTS_FIGURE_SIZES: Record<string, { width: number; height: number }> = {
+  "results-main": { width: 1000, height: 560 },
+  "results-attributes": { width: 1100, height: 540 },
+  "results-heatmap": { width: 900, height: 560 },
+  "results-model-vs-baseline": { width: 800, height: 720 },
+  "results-fairness": { width: 1100, height: 780 },
+  "results-prompt-sensitivity": { width: 900, height: 540 },
+};
+
+/** The two-attribute strata of a list of strata (the heatmaps' strata). */
+export function crossedStrata(strata: readonly { key: string; attributes: readonly string[] }[]): string[] {
+  return strata.filter((s) => s.attributes.length === 2).map((s) => s.key);
+}
+
+/**
+ * The default preset's OOD intersections: the heatmaps the catalogue registers (names must be known
+ * before any benchmark is loaded). resultsFigures draws those of the analysed split.
+ */
+export const HEATMAP_STRATA = crossedStrata(TAN2026.strata.filter((s) => s.split === "ood"));
+
+/** One colour per series of the analysis (its models and baselines), for every figure. */
+export function figureColours(a: ResultsAnalysis): Map<string, string> {
+  return seriesColours(a.models);
+}
 
 export function mainScores(a: ResultsAnalysis): ModelScore[] {
   return a.models.map((m) => ({
@@ -38,20 +70,23 @@ export function mainScores(a: ResultsAnalysis): ModelScore[] {
   }));
 }
 
-export function attributePanels(a: ResultsAnalysis, metric: "accuracy" | "nmae", attributes = ["sex", "age_group", "ethnicity", "religion"]): AttributePanel[] {
-  return attributes.map((attr) => {
-    const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) =>
-      x.localeCompare(y, "en", { numeric: true }),
-    );
-    return {
-      attribute: attr,
-      values,
-      series: a.models.map((m) => ({ model: m.model, label: m.label, scores: { ...(m.byAttribute[attr]?.metrics[metric]?.groups ?? {}) } })),
-    };
-  });
+/** One panel per attribute of the analysis (those the split's subgroups have), values as scored. */
+export function attributePanels(a: ResultsAnalysis, metric: "accuracy" | "nmae", attributes: readonly string[] = a.attributes): AttributePanel[] {
+  return attributes
+    .map((attr) => {
+      const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) =>
+        x.localeCompare(y, "en", { numeric: true }),
+      );
+      return {
+        attribute: attr,
+        values,
+        series: a.models.map((m) => ({ model: m.model, label: m.label, scores: { ...(m.byAttribute[attr]?.metrics[metric]?.groups ?? {}) } })),
+      };
+    })
+    .filter((p) => p.values.length > 0);
 }
 
-function heatmap(a: ResultsAnalysis, stratum: string): FigureSpec | null {
+function heatmap(a: ResultsAnalysis, stratum: string, width: number): FigureSpec | null {
   const m = a.models.find((x) => x.label === a.primary);
   if (!m) return null;
   const rows = m.frame.byGroup("accuracy", "subgroup").filter((r) => r.group.startsWith(`${stratum}:`));
@@ -62,50 +97,111 @@ function heatmap(a: ResultsAnalysis, stratum: string): FigureSpec | null {
   const cv = order(1);
   const z = rv.map((x) => cv.map((y) => cells.find((c) => c.vals[0] === x && c.vals[1] === y)?.r.value ?? null));
   const n = rv.map((x) => cv.map((y) => cells.find((c) => c.vals[0] === x && c.vals[1] === y)?.r.pairs ?? null));
-  return subgroupHeatmap({ model: m.label, stratum, rows: rv, cols: cv, z, n, metric: "accuracy" });
+  const attrs = a.strata.find((s) => s.key === stratum)?.attributes;
+  return subgroupHeatmap({
+    model: m.label, stratum, rows: rv, cols: cv, z, n, metric: "accuracy", width, minSize: a.benchmark.minSubgroupSize,
+    attributes: attrs?.length === 2 ? [attrs[0], attrs[1]] : undefined,
+  });
 }
 
 export function fairnessRows(a: ResultsAnalysis): FairnessRow[] {
-  const est = (m: ResultsAnalysis["models"][number], metric: "accuracy" | "nmae", k: "normalisedRange" | "cv") => ({ ...m.bySubgroup.metrics[metric]!.disparity[k] });
+  const est = (m: ModelResult, metric: "accuracy" | "nmae", k: "normalisedRange" | "cv") => ({ ...m.bySubgroup.metrics[metric]!.disparity[k] });
+  const row = (m: ModelResult, role?: "before" | "after"): FairnessRow => ({
+    model: m.model, label: m.label, role,
+    accuracy: { normalisedRange: est(m, "accuracy", "normalisedRange"), cv: est(m, "accuracy", "cv") },
+    nmae: { normalisedRange: est(m, "nmae", "normalisedRange"), cv: est(m, "nmae", "cv") },
+  });
   const rows: FairnessRow[] = [];
   const inComparison = new Set(a.comparisons.flatMap((c) => [c.before, c.after]));
   for (const c of a.comparisons) {
-    for (const [label, run] of [[c.before, "before"], [c.after, "after"]] as const) {
-      const m = a.models.find((x) => x.label === label)!;
-      rows.push({ model: `${c.before} → ${c.after}`, run, accuracy: { normalisedRange: est(m, "accuracy", "normalisedRange"), cv: est(m, "accuracy", "cv") }, nmae: { normalisedRange: est(m, "nmae", "normalisedRange"), cv: est(m, "nmae", "cv") } });
-    }
+    rows.push(row(a.models.find((x) => x.label === c.before)!, "before"));
+    rows.push(row(a.models.find((x) => x.label === c.after)!, "after"));
   }
-  for (const m of a.models) {
-    if (inComparison.has(m.label)) continue;
-    rows.push({ model: m.label, run: m.kind === "baseline" ? "baseline" : "single run", accuracy: { normalisedRange: est(m, "accuracy", "normalisedRange"), cv: est(m, "accuracy", "cv") }, nmae: { normalisedRange: est(m, "nmae", "normalisedRange"), cv: est(m, "nmae", "cv") } });
-  }
+  for (const m of a.models) if (!inComparison.has(m.label)) rows.push(row(m));
   return rows;
 }
 
-export function resultsFigures(a: ResultsAnalysis): NamedFigure[] {
+/** Every results figure the analysis can draw, and those it cannot with the reason. */
+export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; missing: MissingFigure[] } {
   const split = a.split;
   const level = levelPercent(a.options.level);
-  const out: NamedFigure[] = [
-    { name: "results-main", caption: `Accuracy and NMAE per model on the ${split} split, ${level} bootstrap CIs (questions resampled); dashed lines: baselines.`, spec: mainResultsFigure(mainScores(a), { split, level: a.options.level }), width: 1000, height: 520 },
-    { name: "results-attributes-accuracy", caption: "Accuracy per attribute value (subgroups containing the value pooled), models beside the baselines.", spec: attributeFigure(attributePanels(a, "accuracy"), "accuracy", { split }), width: 1100, height: 800 },
-    { name: "results-attributes-nmae", caption: "NMAE per attribute value, models beside the baselines.", spec: attributeFigure(attributePanels(a, "nmae"), "nmae", { split }), width: 1100, height: 800 },
-  ];
-  for (const s of HEATMAP_STRATA) {
-    const spec = heatmap(a, s);
-    if (spec) out.push({ name: `results-heatmap-${slug(s)}`, caption: `${a.primary}: accuracy per ${s.replace(/_x_/g, " × ")} subgroup.`, spec, width: 900, height: 560 });
+  const colours = figureColours(a);
+  const runs = a.models.filter((m) => m.kind === "run");
+  const size = RESULTS_FIGURE_SIZES;
+  const out: NamedFigure[] = [];
+  const missing: MissingFigure[] = [];
+  const needRun = `needs an LLM run on the ${split} split (svlab run --model SPEC --split ${split})`;
+
+  out.push({
+    name: "results-main",
+    caption: runs.length
+      ? `Accuracy and NMAE on the ${split} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models.filter((m) => m.kind === "baseline").map((m) => m.label).join(", ")}).`
+      : `Accuracy and NMAE of the baselines on the ${split} split with ${level} bootstrap CIs (questions resampled); no model run yet, so the bars are the baselines.`,
+    spec: mainResultsFigure(mainScores(a), { split, level: a.options.level, colours, width: size["results-main"].width }),
+    ...size["results-main"],
+  });
+  const attrNames = (p: AttributePanel[]) => p.map((x) => x.attribute.replace(/_/g, " ")).join(", ");
+  for (const metric of ["accuracy", "nmae"] as const) {
+    const panels = attributePanels(a, metric);
+    out.push({
+      name: `results-attributes-${metric}`,
+      caption: `${metric === "accuracy" ? "Accuracy" : "NMAE"} per attribute value (${attrNames(panels)}; every subgroup containing a value pooled), ${runs.length ? "models beside the baselines" : "the baselines only"}, ${level} bootstrap CIs.`,
+      spec: attributeFigure(panels, metric, { split, colours, width: size["results-attributes"].width }),
+      width: size["results-attributes"].width,
+      height: attributeFigureHeight(panels.length),
+    });
   }
-  // Subject: the primary model, or (baselines only) the first model that is not the national mode.
-  const national = builtInBaseline(a);
-  const primary = [a.models.find((m) => m.label === a.primary), ...a.models].find((m) => m && m !== national);
-  if (primary && national && primary !== national) {
-    // Both on the primary model's pairs: the baseline is rescored on exactly those.
-    const rows = skillByGroup(primary.frame, national.frame, { by: "subgroup", metrics: ["accuracy"] });
+  const primary = a.models.find((m) => m.label === a.primary);
+  for (const s of crossedStrata(a.strata)) {
+    const spec = heatmap(a, s, size["results-heatmap"].width);
+    const name = `results-heatmap-${slug(s)}`;
+    const attrs = a.strata.find((x) => x.key === s)?.attributes;
+    if (spec) {
+      out.push({ name, caption: `${a.primary}${primary?.kind === "baseline" ? " (baseline; no model run yet)" : ""}: accuracy per ${stratumLabel(s, attrs).toLowerCase()} subgroup, on the fixed 0–1 scale shared by every accuracy heatmap.`, spec, ...size["results-heatmap"] });
+    } else missing.push({ name, reason: `${a.primary} has no ${stratumLabel(s, attrs).toLowerCase()} subgroup among its pairs` });
+  }
+  const national = builtInBaseline(a, NATIONAL_MODE);
+  const subject = runs.find((m) => m.label === a.primary) ?? runs[0];
+  if (subject && national) {
+    // Both on the run's pairs: the baseline is rescored on exactly those.
+    const rows = skillByGroup(subject.frame, national.frame, { by: "subgroup", metrics: ["accuracy"] });
     const points = rows.map((r) => ({ group: r.group, model: r.model.accuracy!, baseline: r.baseline.accuracy! }));
     const cover = rows.pairs.onlyAfter ? ` Both scored on the model's ${rows.pairs.shared} pairs.` : "";
-    out.push({ name: "results-model-vs-baseline", caption: `Per subgroup: ${primary.label} (y) against ${national.label} (x); the diagonal is "no better than the baseline".${cover}`, spec: groupSkillFigure(points, { model: primary.label, baseline: national.label, metric: "accuracy", by: "subgroups" }), width: 800, height: 700 });
+    out.push({
+      name: "results-model-vs-baseline",
+      caption: `Per subgroup: ${subject.label}'s accuracy (y) against the ${national.label}'s (x); the diagonal is "no better than the baseline".${cover}`,
+      spec: groupSkillFigure(points, {
+        model: subject.label, baseline: national.label, metric: "accuracy", by: "subgroup", colour: colours.get(subject.label), width: size["results-model-vs-baseline"].width,
+        note: `points above the diagonal: ${subject.label} beats the ${national.label} for that subgroup`,
+      }),
+      ...size["results-model-vs-baseline"],
+    });
+  } else missing.push({ name: "results-model-vs-baseline", reason: national ? needRun : `needs the ${baselineName(NATIONAL_MODE)} baseline in the analysis` });
+  out.push({
+    name: "results-fairness",
+    caption: `Disparity across subgroups, one bar per model in its colour${a.comparisons.length ? " (compared runs as before, hatched, and after)" : ""}: normalised range (max − min)/max and CV σ/μ (population σ), for accuracy and NMAE; ${level} bootstrap CIs.`,
+    spec: fairnessFigure(fairnessRows(a), { split, level: a.options.level, colours, width: size["results-fairness"].width }),
+    ...size["results-fairness"],
+  });
+  // Baselines use no prompt: only LLM runs have templates, and a spread needs two of them.
+  const templ = runs.flatMap((m) => m.evaluation.templates.map((t) => ({ model: m.model, label: m.label, templateId: t.templateId, accuracy: t.accuracy })));
+  if (runs.some((m) => m.evaluation.templates.length >= 2)) {
+    out.push({
+      name: "results-prompt-sensitivity",
+      caption: `Accuracy per prompt template (dots) and the spread from the worst to the best template (bar), for ${runs.filter((m) => m.evaluation.templates.length >= 2).map((m) => m.label).join(", ")} (the runs with two or more templates). Baselines use no prompt.`,
+      spec: promptSensitivityFigure(templ, { colours, width: size["results-prompt-sensitivity"].width }),
+      ...size["results-prompt-sensitivity"],
+    });
+  } else {
+    missing.push({
+      name: "results-prompt-sensitivity",
+      reason: runs.length ? `needs an LLM run with two or more prompt templates (svlab run --model SPEC --template A,B); every run here used one` : needRun,
+    });
   }
-  out.push({ name: "results-fairness", caption: `Disparity across subgroups: normalised range (max−min)/max and CV σ/μ (population σ), for accuracy and NMAE; ${level} bootstrap CIs.`, spec: fairnessFigure(fairnessRows(a), { split }), width: 1100, height: 760 });
-  const templ = a.models.flatMap((m) => m.evaluation.templates.map((t) => ({ model: m.model, label: m.label, templateId: t.templateId, accuracy: t.accuracy })));
-  out.push({ name: "results-prompt-sensitivity", caption: "Accuracy per prompt template (dots) and its spread (bar) per model.", spec: promptSensitivityFigure(templ), width: 900, height: 520 });
-  return out;
+  return { figures: out, missing };
+}
+
+/** The results figures the analysis can draw (see resultsFigureSet for those it cannot). */
+export function resultsFigures(a: ResultsAnalysis): NamedFigure[] {
+  return resultsFigureSet(a).figures;
 }

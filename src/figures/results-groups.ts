@@ -1,13 +1,14 @@
 /**
  * Results figures, part 2: per-group views.
- * - per-attribute performance: one panel per attribute (sex, age group, ethnicity, religion), the
- *   model(s) and the baselines side by side for the same attribute values;
- * - per-subgroup heatmap for an OOD intersection (e.g. age × religion), colour = accuracy;
+ * - per-attribute performance: one panel per attribute present in the data (an attribute no
+ *   subgroup of the split has gets no panel), the model(s) and the baselines side by side;
+ * - per-subgroup heatmap for an OOD intersection (e.g. age × religion), colour = the metric on the
+ *   metric's fixed scale (METRIC_RANGE), so every heatmap of one metric reads alike;
  * - model vs baseline per group: each group's model score against the same group's baseline score.
  */
 import type { FigureSpec } from "./spec";
-import { ATTRIBUTE_LABELS, METRIC_AXIS, modelLabel, seriesColours, seriesKey, stratumLabel, subgroupLabel, valueLabel } from "./results-labels";
-import type { ScoreWithCi } from "./results-main";
+import { attributeLabel, fittedTitle, isBaseline, METRIC_AXIS, METRIC_NAMES, METRIC_RANGE, modelLabel, seriesColours, seriesKey, stratumLabel, subgroupLabel, valueLabel, wrapLabel } from "./results-labels";
+import type { FigureOptions, ScoreWithCi } from "./results-main";
 
 const FONT = { family: "Helvetica, Arial, sans-serif", size: 13 };
 
@@ -25,40 +26,70 @@ export interface AttributePanel {
   series: AttributeSeries[];
 }
 
+/** Panel rows of the attribute figure: two panels a row, a last odd panel across the full width. */
+function panelRows(n: number): number {
+  return Math.max(1, Math.ceil(n / 2));
+}
+
+/** The layout height that gives each row of attribute panels room (one row: 520 px). */
+export function attributeFigureHeight(panels: number): number {
+  const rows = panelRows(panels);
+  return rows === 1 ? 520 : 160 + rows * 320;
+}
+
 /**
- * Grouped bars per attribute value, one panel per attribute (2 × 2 grid for four attributes).
- * A panel with no scored values (e.g. sex on the OOD split, whose strata have no sex) says so.
+ * Grouped bars per attribute value, one panel per attribute that has values (panels without any
+ * are dropped: no empty panel). Two panels a row; an odd last panel spans the full width.
+ * Models in their colours, baselines in their greys, grouped in the legend.
  */
-export function attributeFigure(panels: AttributePanel[], metric: "accuracy" | "nmae", opts: { split?: string } = {}): FigureSpec {
-  const cols = panels.length > 2 ? 2 : panels.length || 1;
-  const rows = Math.ceil(panels.length / cols) || 1;
+export function attributeFigure(allPanels: AttributePanel[], metric: "accuracy" | "nmae", opts: Omit<FigureOptions, "level"> = {}): FigureSpec {
+  const panels = allPanels.filter((p) => p.values.length > 0);
+  const rows = panelRows(panels.length);
+  const width = opts.width ?? 1100;
+  const height = attributeFigureHeight(panels.length);
   // Series keyed by label: two runs of one model are two series (own colour, own legend entry).
-  const colours = seriesColours(panels.flatMap((p) => p.series));
+  const all = panels.flatMap((p) => p.series);
+  const colours = opts.colours ?? seriesColours(all);
+  const hasModels = all.some((s) => !isBaseline(s.model));
+  const split = opts.split ? ` (${opts.split.toUpperCase()} split)` : "";
+  const title = fittedTitle(
+    `${METRIC_NAMES[metric]} per attribute value${split}: ${hasModels ? "models beside the baselines" : "the baselines only — no model run yet"}`,
+    width - 180,
+    "each value pools every subgroup that contains it; whiskers: bootstrap CIs over questions",
+  );
   const data: Array<Record<string, unknown>> = [];
   const layout: Record<string, unknown> = {
-    title: { y: 0.98, yanchor: "top", text: `${metric === "accuracy" ? "Accuracy" : "NMAE"} per attribute value${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: models beside the baselines` },
+    title: title.layout,
     font: FONT,
-    grid: { rows, columns: cols, pattern: "independent", ygap: 0.35, xgap: 0.12 },
     barmode: "group",
     showlegend: true,
-    legend: { title: { text: "Model" }, orientation: "h", x: 0, y: 1.08, yanchor: "bottom" },
-    annotations: [] as Array<Record<string, unknown>>,
-    margin: { t: 130, b: 60 },
+    legend: { orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top", traceorder: "grouped", tracegroupgap: 14 },
+    margin: { t: title.marginTop, b: 70, r: 20 },
+    height,
   };
+  const ygap = rows > 1 ? 0.16 : 0;
   const shown = new Set<string>();
   panels.forEach((p, i) => {
     const ax = i === 0 ? "" : String(i + 1);
-    const x = p.values.map(valueLabel);
+    const row = Math.floor(i / 2);
+    const full = i === panels.length - 1 && i % 2 === 0;
+    const xDomain = full ? [0, 1] : i % 2 === 0 ? [0, 0.46] : [0.54, 1];
+    const yTop = 1 - row / rows;
+    const yDomain = [Math.max(0, yTop - 1 / rows + ygap / 2), yTop - (row === 0 ? 0 : ygap / 2)];
+    // Wrap value labels to the room each value has (~7 px per character).
+    const room = (width - 260) * (xDomain[1] - xDomain[0]);
+    const x = p.values.map((v) => wrapLabel(valueLabel(v), Math.max(8, Math.floor(room / p.values.length / 7))));
     for (const s of p.series) {
       const key = seriesKey(s);
       const ys = p.values.map((v) => s.scores[v]);
       const hasCi = ys.some((y) => y?.lo !== undefined);
+      const baseline = isBaseline(s.model);
       data.push({
         type: "bar",
         name: key,
-        legendgroup: key,
-        // Plotly leaves empty traces out of the legend, so the first non-empty panel carries it.
-        showlegend: p.values.length > 0 && !shown.has(key),
+        legendgroup: baseline ? "baselines" : "models",
+        legendgrouptitle: { text: baseline ? "Baselines" : "Models" },
+        showlegend: !shown.has(key),
         x,
         y: ys.map((y) => y?.value ?? null),
         error_y: hasCi
@@ -69,16 +100,10 @@ export function attributeFigure(panels: AttributePanel[], metric: "accuracy" | "
         yaxis: `y${ax}`,
         hovertemplate: `${key}<br>%{x}: %{y:.3f}<extra></extra>`,
       });
-      if (p.values.length > 0) shown.add(key);
+      shown.add(key);
     }
-    layout[`xaxis${ax}`] = { title: { text: ATTRIBUTE_LABELS[p.attribute] ?? p.attribute }, automargin: true, ...(p.values.length ? {} : { showticklabels: false }) };
-    layout[`yaxis${ax}`] = { title: { text: metric === "accuracy" ? "Accuracy (0–1)" : "NMAE (0–1, lower better)" }, ...(metric === "accuracy" || p.values.length === 0 ? { range: [0, 1] } : { rangemode: "tozero" }) };
-    if (p.values.length === 0) {
-      (layout.annotations as Array<Record<string, unknown>>).push({
-        text: `no ${opts.split ? opts.split.toUpperCase() + " " : ""}subgroup has this attribute`,
-        xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.5, y: 0.5, showarrow: false, font: { color: "#888" },
-      });
-    }
+    layout[`xaxis${ax}`] = { title: { text: attributeLabel(p.attribute) }, automargin: true, tickangle: 0, domain: xDomain, anchor: `y${ax}` };
+    layout[`yaxis${ax}`] = { title: { text: METRIC_AXIS[metric] }, domain: yDomain, anchor: `x${ax}`, ...(metric === "accuracy" ? { range: [0, 1] } : { rangemode: "tozero" }) };
   });
   return { data, layout };
 }
@@ -87,6 +112,8 @@ export interface HeatmapInput {
   model: string;
   /** Stratum, e.g. "age_x_religion": rows = first attribute's values, columns = second's. */
   stratum: string;
+  /** The stratum's two attributes (rows, columns), from the benchmark; default: the stratum key split at "_x_". */
+  attributes?: [string, string];
   rows: string[];
   cols: string[];
   /** z[row][col]; NaN/null where the subgroup is too small to exist in the benchmark. */
@@ -94,12 +121,25 @@ export interface HeatmapInput {
   /** Pairs behind each cell (hover text). */
   n?: (number | null)[][];
   metric: "accuracy" | "nmae";
+  /** The benchmark's minimum subgroup size (the blank-cell note); default 30. */
+  minSize?: number;
+  /** Figure width (the title is wrapped to it); default 900. */
+  width?: number;
 }
 
-/** Heatmap of a metric over an intersection's cells; empty cells are subgroups below the size threshold. */
+/**
+ * Heatmap of a metric over an intersection's cells, on the metric's fixed scale (METRIC_RANGE):
+ * one colour means one value in every heatmap of that metric. Empty cells are subgroups below the size threshold.
+ */
 export function subgroupHeatmap(h: HeatmapInput): FigureSpec {
-  const [ra, ca] = h.stratum.split("_x_");
+  const [ra, ca] = h.attributes ?? (h.stratum.split("_x_") as [string, string]);
   const z = h.z.map((r) => r.map((v) => (v === null || Number.isNaN(v) ? null : v)));
+  const [zmin, zmax] = METRIC_RANGE[h.metric];
+  const title = fittedTitle(
+    `${METRIC_NAMES[h.metric]} of ${modelLabel(h.model)} per ${stratumLabel(h.stratum, h.attributes).toLowerCase()} subgroup`,
+    h.width ?? 900,
+    `blank cell: no such subgroup with ${h.minSize ?? 30} or more respondents`,
+  );
   return {
     data: [
       {
@@ -107,23 +147,25 @@ export function subgroupHeatmap(h: HeatmapInput): FigureSpec {
         x: h.cols.map(valueLabel),
         y: h.rows.map(valueLabel),
         z,
+        zmin,
+        zmax,
         text: z.map((r) => r.map((v) => (v === null ? "" : v.toFixed(2)))),
         texttemplate: "%{text}",
         customdata: h.n,
-        // One scale for both metrics; reversed for NMAE so bright = good in either.
+        // One scale per metric; reversed for NMAE so bright = good in either.
         colorscale: "Viridis",
         reversescale: h.metric === "nmae",
-        colorbar: { title: { text: h.metric === "accuracy" ? "Accuracy (0–1)" : "NMAE (0–1)" } },
-        hovertemplate: `%{y} × %{x}<br>${h.metric} %{z:.3f}${h.n ? "<br>%{customdata} pairs" : ""}<extra></extra>`,
+        colorbar: { title: { text: METRIC_NAMES[h.metric] } },
+        hovertemplate: `%{y} × %{x}<br>${METRIC_NAMES[h.metric]} %{z:.3f}${h.n ? "<br>%{customdata} pairs" : ""}<extra></extra>`,
         hoverongaps: false,
       },
     ],
     layout: {
-      title: { text: `${modelLabel(h.model)}: ${h.metric === "accuracy" ? "accuracy" : "NMAE"} per ${stratumLabel(h.stratum)} subgroup<br><sub>blank cell = no such subgroup with ≥ 30 respondents</sub>` },
+      title: title.layout,
       font: FONT,
-      xaxis: { title: { text: ATTRIBUTE_LABELS[ca === "age" ? "age_group" : ca] ?? ca }, automargin: true },
-      yaxis: { title: { text: ATTRIBUTE_LABELS[ra === "age" ? "age_group" : ra] ?? ra }, automargin: true },
-      margin: { l: 120 },
+      xaxis: { title: { text: attributeLabel(ca) }, automargin: true },
+      yaxis: { title: { text: attributeLabel(ra) }, automargin: true },
+      margin: { l: 120, t: title.marginTop },
     },
   };
 }
@@ -139,12 +181,16 @@ export interface GroupPoint {
  * the diagonal add nothing over the baseline; a model whose group gaps follow the baseline's
  * (points along a line parallel to the diagonal) shows gaps the data alone already explains.
  */
-export function groupSkillFigure(points: GroupPoint[], opts: { model: string; baseline: string; metric: "accuracy" | "nmae"; by?: string }): FigureSpec {
+export function groupSkillFigure(points: GroupPoint[], opts: { model: string; baseline: string; metric: "accuracy" | "nmae"; by?: string; colour?: string; width?: number; note?: string }): FigureSpec {
   const vals = points.flatMap((p) => [p.model, p.baseline]).filter((v) => Number.isFinite(v));
   const lo = Math.max(0, Math.min(...vals) - 0.05);
   const hi = Math.min(1, Math.max(...vals) + 0.05);
   const label = (g: string) => (g.includes(":") ? subgroupLabel(g) : valueLabel(g));
-  const metricName = opts.metric === "accuracy" ? "Accuracy" : "NMAE";
+  const metricName = METRIC_NAMES[opts.metric];
+  const model = modelLabel(opts.model);
+  const baseline = modelLabel(opts.baseline);
+  const by = opts.by ?? "group"; // singular: "subgroup", "attribute value"
+  const title = fittedTitle(`${metricName} per ${by}: ${model} against the ${baseline}`, opts.width ?? 800, opts.note ?? "points above the diagonal: the model beats the baseline for that group");
   return {
     data: [
       {
@@ -159,22 +205,23 @@ export function groupSkillFigure(points: GroupPoint[], opts: { model: string; ba
       {
         type: "scatter",
         mode: points.length <= 25 ? "markers+text" : "markers",
-        name: opts.by ? `Groups (${opts.by})` : "Groups",
+        name: wrapLabel(`${model}, one point per ${by}`, 40),
         x: points.map((p) => p.baseline),
         y: points.map((p) => p.model),
         text: points.map((p) => label(p.group)),
         textposition: "top center",
         textfont: { size: 10 },
-        marker: { size: 9, color: "#0072B2" },
+        marker: { size: 9, color: opts.colour ?? "#0072B2" },
         hovertemplate: "%{text}<br>baseline %{x:.3f}<br>model %{y:.3f}<extra></extra>",
       },
     ],
     layout: {
-      title: { text: `${metricName} per group: ${modelLabel(opts.model)} vs ${modelLabel(opts.baseline)}` },
+      title: title.layout,
       font: FONT,
-      xaxis: { title: { text: `${metricName} of ${modelLabel(opts.baseline)} (0–1)` }, range: [lo, hi] },
-      yaxis: { title: { text: `${metricName} of ${modelLabel(opts.model)} (0–1)` }, range: [lo, hi] },
+      xaxis: { title: { text: wrapLabel(`${metricName} of the ${baseline}`, 60) }, range: [lo, hi] },
+      yaxis: { title: { text: wrapLabel(`${metricName} of ${model}`, 50) }, range: [lo, hi], automargin: true },
       legend: { orientation: "h", y: -0.2 },
+      margin: { t: title.marginTop },
     },
   };
 }

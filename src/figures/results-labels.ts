@@ -1,14 +1,42 @@
-/** Readable names for figures and tables: attribute values, subgroups, models, metrics. */
+/**
+ * Readable names for figures, tables, reports and notebooks — the one place they live:
+ * baselines (one name each), attributes, subgroups, models and runs, metrics, colours, and the
+ * text helpers that keep labels and titles inside a figure (wrapping with plotly's <br>).
+ * Attribute names come from the benchmark's subgroups; nothing here lists a preset's attributes.
+ */
 
-export const ATTRIBUTE_LABELS: Record<string, string> = {
-  sex: "Sex",
-  age_group: "Age group",
-  ethnicity: "Ethnicity",
-  religion: "Religion",
+/** The national-mode baseline's spec (the reference every skill number is measured against). */
+export const NATIONAL_MODE = "baseline:population-mode";
+
+/**
+ * One name per baseline. Every table, figure, report sentence and notebook says these words and no
+ * others (import them rather than spelling them out).
+ */
+export const BASELINE_NAMES: Readonly<Record<string, string>> = {
+  "baseline:population-mode": "national mode",
+  "baseline:attribute-product": "attribute product",
+  "baseline:uniform": "uniform",
 };
 
-/** The four attributes of the tan2026 subgroups, in the paper's order. */
-export const RESULT_ATTRIBUTES = ["sex", "age_group", "ethnicity", "religion"] as const;
+/** Humanise an attribute key from the benchmark: "age_group" → "Age group". */
+export function attributeLabel(attribute: string): string {
+  const s = attribute.replace(/_/g, " ").trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The attribute as a word inside a sentence: "age_group" → "age group". */
+export function attributeNoun(attribute: string): string {
+  return attributeLabel(attribute).toLowerCase();
+}
+
+/** "baseline:population-mode" → "national mode"; "baseline:attribute-mode:religion" → "religion mode". */
+export function baselineName(spec: string): string {
+  if (BASELINE_NAMES[spec]) return BASELINE_NAMES[spec];
+  const rest = spec.replace(/^baseline:/, "");
+  const attrMode = /^attribute-mode:(.+)$/.exec(rest);
+  if (attrMode) return `${attributeNoun(attrMode[1])} mode`;
+  return rest.replace(/[-_]/g, " ");
+}
 
 const VALUE_LABELS: Record<string, string> = {
   "SG: Chinese": "Chinese",
@@ -34,27 +62,16 @@ export function subgroupLabel(id: string): string {
   return values.map(valueLabel).join(" × ");
 }
 
-/** "age_x_religion" → "Age × Religion". */
-export function stratumLabel(s: string): string {
-  return s
-    .split("_x_")
-    .map((a) => ATTRIBUTE_LABELS[a === "age" ? "age_group" : a] ?? a)
-    .join(" × ");
+/** "age_x_religion" → "Age × Religion"; with the stratum's attributes, "Age group × Religion". */
+export function stratumLabel(stratum: string, attributes?: readonly string[]): string {
+  return (attributes?.length ? [...attributes] : stratum.split("_x_")).map(attributeLabel).join(" × ");
 }
 
-const BASELINE_LABELS: Record<string, string> = {
-  "baseline:population-mode": "Baseline: national mode",
-  "baseline:attribute-product": "Baseline: attribute product",
-  "baseline:uniform": "Baseline: uniform",
-  "baseline:random": "Baseline: random",
-};
-
-/** "openai:gpt-4.1" → "gpt-4.1"; "llama:/x/stories260K.gguf" → "stories260K"; baselines spelled out. */
+/** "openai:gpt-4.1" → "gpt-4.1"; "llama:/x/stories260K.gguf" → "stories260K"; baselines by their one name. */
 export function modelLabel(spec: string): string {
-  if (BASELINE_LABELS[spec]) return BASELINE_LABELS[spec];
+  if (spec.startsWith("baseline:")) return baselineName(spec);
   // Already a display label (not "kind:rest" with a lowercase kind): keep it.
   if (!/^[a-z][a-z-]*:\S/.test(spec)) return spec;
-  if (spec.startsWith("baseline:")) return `Baseline: ${spec.slice(9).replace(/-/g, " ")}`;
   const colon = spec.indexOf(":");
   let name = colon > 0 ? spec.slice(colon + 1) : spec;
   if (name.includes("#")) name = name.slice(name.lastIndexOf("#") + 1);
@@ -66,25 +83,55 @@ export function isBaseline(spec: string): boolean {
   return spec.startsWith("baseline:");
 }
 
+/** "20260101T000001Z_…" → "2026-01-01 00:00:01"; undefined when the id does not start with a run timestamp. */
+export function runTime(runId: string): string | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(runId);
+  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}` : undefined;
+}
+
+/**
+ * Display labels for runs: the model's label alone, and the run's start time only when two runs of
+ * one model must be told apart — to the minute when that suffices, else to the second, else the run id.
+ */
+export function runLabels(runs: readonly { model: string; id: string }[]): string[] {
+  const base = runs.map((r) => modelLabel(r.model));
+  return runs.map((r, i) => {
+    const same = runs.filter((_, j) => base[j] === base[i]);
+    if (same.length < 2) return base[i];
+    const full = (x: { id: string }) => runTime(x.id);
+    const minute = (x: { id: string }) => full(x)?.slice(0, 16);
+    for (const f of [minute, full]) {
+      const mine = f(r);
+      if (mine && same.filter((x) => f(x) === mine).length === 1) return `${base[i]} (${mine})`;
+    }
+    return `${base[i]} (${r.id})`;
+  });
+}
+
+export const METRIC_NAMES: Record<"accuracy" | "nmae", string> = { accuracy: "Accuracy", nmae: "NMAE" };
+
+/** Axis titles for the two headline metrics. */
 export const METRIC_AXIS: Record<string, string> = {
-  accuracy: "Accuracy (share of pairs, 0–1; higher is better)",
-  nmae: "NMAE (0–1; lower is better)",
+  accuracy: "Accuracy (higher is better)",
+  nmae: "NMAE (lower is better)",
 };
+
+/**
+ * The fixed colour range of each metric: every heatmap of one metric uses the same scale, so one
+ * colour means one value in every figure.
+ */
+export const METRIC_RANGE: Record<"accuracy" | "nmae", [number, number]> = { accuracy: [0, 1], nmae: [0, 1] };
 
 /** A fixed palette so a model keeps its colour across figures (Okabe–Ito, colour-blind safe). */
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
-export const BASELINE_COLOURS = ["#7f7f7f", "#b0b0b0", "#4d4d4d", "#999999"];
 
-/** Colour per series, models first from PALETTE, baselines in greys, stable for a given list. */
-export function colourMap(specs: string[]): Map<string, string> {
-  const m = new Map<string, string>();
-  let i = 0, j = 0;
-  for (const s of specs) {
-    if (m.has(s)) continue;
-    m.set(s, isBaseline(s) ? BASELINE_COLOURS[j++ % BASELINE_COLOURS.length] : PALETTE[i++ % PALETTE.length]);
-  }
-  return m;
-}
+/** One grey per named baseline, the same in every figure; other baselines take the fallback grey. */
+export const BASELINE_COLOURS: Readonly<Record<string, string>> = {
+  "baseline:population-mode": "#4d4d4d",
+  "baseline:attribute-product": "#a3a3a3",
+  "baseline:uniform": "#7a7a7a",
+};
+const OTHER_BASELINE_COLOUR = "#c4c4c4";
 
 /** A series' key in figures: its display label (unique per run), else the spec's label. */
 export function seriesKey(s: { model: string; label?: string }): string {
@@ -92,18 +139,25 @@ export function seriesKey(s: { model: string; label?: string }): string {
 }
 
 /**
- * Colour per series keyed by seriesKey (so two runs of one model get two colours); baselines
- * (by spec) in greys, the rest from PALETTE, in list order.
+ * Colour per series keyed by seriesKey: each baseline its own fixed grey (by spec), the LLM series
+ * from PALETTE in list order. Build it once from every series of an analysis and pass it to each
+ * figure, so a model has one colour across all figures.
  */
 export function seriesColours(series: readonly { model: string; label?: string }[]): Map<string, string> {
   const m = new Map<string, string>();
-  let i = 0, j = 0;
+  let i = 0;
   for (const s of series) {
     const k = seriesKey(s);
     if (m.has(k)) continue;
-    m.set(k, isBaseline(s.model) ? BASELINE_COLOURS[j++ % BASELINE_COLOURS.length] : PALETTE[i++ % PALETTE.length]);
+    m.set(k, isBaseline(s.model) ? (BASELINE_COLOURS[s.model] ?? OTHER_BASELINE_COLOUR) : PALETTE[i++ % PALETTE.length]);
   }
   return m;
+}
+
+/** Colour per spec (one series per model), as seriesColours. */
+export function colourMap(specs: string[]): Map<string, string> {
+  const bySpec = seriesColours(specs.map((model) => ({ model, label: model })));
+  return bySpec;
 }
 
 /** "95%" for 0.95, "90%" for 0.9, "99.5%" for 0.995. */
@@ -114,4 +168,66 @@ export function levelPercent(level: number): string {
 /** File-name-safe slug: "age_x_religion" → "age-x-religion". */
 export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/** Split a word longer than `width` after "-", "_", "/" or "." where possible, else hard, into pieces of at most `width`. */
+function breakWord(w: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = w;
+  while (rest.length > width) {
+    const head = rest.slice(0, width);
+    const cut = Math.max(head.lastIndexOf("-"), head.lastIndexOf("_"), head.lastIndexOf("/"), head.lastIndexOf("."));
+    const at = cut >= Math.floor(width / 3) ? cut + 1 : width;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at);
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
+/**
+ * Wrap a label onto lines of at most ~`width` characters (plotly breaks lines at <br>): at spaces,
+ * and a word longer than a line (a model name like "qwen2.5-7b-instruct-…") after its hyphens.
+ */
+export function wrapLabel(s: string, width = 14): string {
+  const words = s.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let cur = "";
+  for (const word of words) {
+    const pieces = breakWord(word, width);
+    pieces.forEach((w, k) => {
+      // Pieces of one broken word always start a new line after the first.
+      if (cur && (k > 0 || cur.length + 1 + w.length > width)) {
+        lines.push(cur);
+        cur = w;
+      } else cur = cur ? `${cur} ${w}` : w;
+    });
+  }
+  if (cur) lines.push(cur);
+  return lines.join("<br>");
+}
+
+/** Characters of a title that fit on one line of a figure `width` px wide (title font ≈ 18 px). */
+export function titleChars(width: number, fontSize = 18): number {
+  return Math.max(20, Math.floor((width - 60) / (fontSize * 0.55)));
+}
+
+const TITLE_LINE = 24;
+
+/**
+ * A title that fits its figure: the title wrapped to the figure's width, an optional note in small
+ * grey type under it (wrapped too), its bottom `pad` px above the plot area (room for panel titles),
+ * and the top margin that holds every line — so it is never clipped. Use `layout.title = t.layout`
+ * and `margin.t = t.marginTop`. (Plotly's title automargin is not used: it relayouts, and a static
+ * export can catch the axes mid-relayout.)
+ */
+export function fittedTitle(title: string, width: number, note?: string, pad = 12): { text: string; lines: number; marginTop: number; layout: Record<string, unknown> } {
+  const head = wrapLabel(title, titleChars(width)).split("<br>");
+  const small = note ? wrapLabel(note, titleChars(width, 12)).split("<br>") : [];
+  const text = [...head, ...small.map((l) => `<span style="font-size:12px;color:#666">${l}</span>`)].join("<br>");
+  // Plotly anchors a multi-line title by its first line and sets every line at the title font's
+  // line height (~1.3 × 18 px), the small ones too: the lines after the first go into the padding.
+  const lines = head.length + small.length;
+  const below = pad + (lines - 1) * TITLE_LINE;
+  return { text, lines, marginTop: below + TITLE_LINE + 14, layout: { text, x: 0.5, xanchor: "center", yref: "paper", y: 1, yanchor: "bottom", pad: { b: below } } };
 }

@@ -1,10 +1,11 @@
 /**
  * Results figures, part 1: main results (Accuracy and NMAE per model with bootstrap CIs, the
- * baselines as dashed reference lines) and prompt sensitivity (accuracy per template, per model).
+ * baselines as dashed reference lines; with no model run, the baselines as the bars and a title
+ * that says so) and prompt sensitivity (accuracy per template, per LLM run: baselines use no prompt).
  * Builders return plain plotly specs; render them with src/figures/render.ts.
  */
 import type { FigureSpec } from "./spec";
-import { isBaseline, levelPercent, METRIC_AXIS, modelLabel, seriesColours, seriesKey } from "./results-labels";
+import { fittedTitle, isBaseline, levelPercent, METRIC_AXIS, METRIC_NAMES, seriesColours, seriesKey, wrapLabel } from "./results-labels";
 
 export interface ScoreWithCi {
   value: number;
@@ -35,21 +36,39 @@ function errorY(scores: ScoreWithCi[]): Record<string, unknown> | undefined {
   };
 }
 
-/** Accuracy and NMAE side by side; models as bars with CIs (opts.level, default 95%), baselines as horizontal reference lines. Series keyed by label. */
-export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; level?: number } = {}): FigureSpec {
+/** Options shared by the results builders. */
+export interface FigureOptions {
+  split?: string;
+  /** CI level (default 0.95). */
+  level?: number;
+  /** Colour per series key; pass one map built from every series (seriesColours) so colours agree across figures. */
+  colours?: Map<string, string>;
+  /** The width the figure is drawn at (titles and labels are wrapped to it). */
+  width?: number;
+}
+
+/** Wrap width (characters) for n category labels sharing `px` pixels (~7.5 px per character). */
+export function labelWidth(n: number, px: number): number {
+  return Math.max(10, Math.floor(px / Math.max(1, n) / 7.5));
+}
+
+/** Accuracy and NMAE side by side; models as bars with CIs (opts.level, default 95%), baselines as horizontal dashed lines. Series keyed by label. */
+export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}): FigureSpec {
   const models = scores.filter((s) => !isBaseline(s.model));
   const baselines = scores.filter((s) => isBaseline(s.model));
-  const colours = seriesColours(scores);
-  // With no LLM run yet, the baselines become the bars so the figure still says something.
+  const colours = opts.colours ?? seriesColours(scores);
+  const width = opts.width ?? 1000;
+  // With no LLM run yet, the baselines become the bars, and the title says so.
   const bars = models.length ? models : baselines;
-  const x = bars.map(seriesKey);
+  const wrap = labelWidth(bars.length, width * 0.4);
+  const x = bars.map((s) => wrapLabel(seriesKey(s), wrap));
   const data: Array<Record<string, unknown>> = [];
   const shapes: Array<Record<string, unknown>> = [];
   (["accuracy", "nmae"] as const).forEach((metric, k) => {
     const axis = k === 0 ? { xaxis: "x", yaxis: "y" } : { xaxis: "x2", yaxis: "y2" };
     data.push({
       type: "bar",
-      name: metric === "accuracy" ? "Accuracy" : "NMAE",
+      name: METRIC_NAMES[metric],
       x,
       y: bars.map((s) => s[metric].value),
       error_y: errorY(bars.map((s) => s[metric])),
@@ -58,7 +77,7 @@ export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; 
       textposition: "outside",
       cliponaxis: false,
       showlegend: false,
-      hovertemplate: `%{x}<br>${metric === "accuracy" ? "Accuracy" : "NMAE"} %{y:.3f}<extra></extra>`,
+      hovertemplate: `%{x}<br>${METRIC_NAMES[metric]} %{y:.3f}<extra></extra>`,
       ...axis,
     });
     if (models.length) {
@@ -83,19 +102,24 @@ export function mainResultsFigure(scores: ModelScore[], opts: { split?: string; 
     }
   });
   const level = levelPercent(opts.level ?? 0.95);
+  const split = opts.split ? ` (${opts.split.toUpperCase()} split)` : "";
+  const title = models.length
+    ? fittedTitle(`Main results${split}: accuracy and NMAE per model`, width, `bars: models, whiskers: ${level} bootstrap CIs over questions; dashed lines: baselines`)
+    : fittedTitle(`Main results${split}: the baselines only — no model run yet`, width, `bars: baselines, whiskers: ${level} bootstrap CIs over questions; add a model with svlab run --model SPEC`);
   return {
     data,
     layout: {
-      title: { text: `Main results${opts.split ? ` (${opts.split.toUpperCase()} split)` : ""}: accuracy and NMAE per model, ${level} bootstrap CIs over questions` },
+      title: title.layout,
       font: FONT,
-      grid: { rows: 1, columns: 2, pattern: "independent" },
-      xaxis: { title: { text: "Model" }, automargin: true },
+      grid: { rows: 1, columns: 2, pattern: "independent", xgap: 0.15 },
+      xaxis: { title: { text: models.length ? "Model" : "Baseline" }, automargin: true, tickangle: 0 },
       yaxis: { title: { text: METRIC_AXIS.accuracy }, range: [0, 1] },
-      xaxis2: { title: { text: "Model" }, automargin: true },
+      xaxis2: { title: { text: models.length ? "Model" : "Baseline" }, automargin: true, tickangle: 0 },
       yaxis2: { title: { text: METRIC_AXIS.nmae }, rangemode: "tozero" },
       shapes,
-      legend: { title: { text: "Reference (dashed)" }, orientation: "h", y: -0.3 },
-      margin: { t: 70, b: 120 },
+      showlegend: shapes.length > 0,
+      legend: { title: { text: "Baselines (dashed lines)" }, orientation: "h", x: 0, y: -0.3, yanchor: "top" },
+      margin: { t: title.marginTop, b: shapes.length ? 130 : 80 },
     },
   };
 }
@@ -108,48 +132,61 @@ export interface TemplateScore {
   accuracy: number;
 }
 
-/** Prompt sensitivity: each template's accuracy as a dot, the min–max spread as a bar, per model. */
-export function promptSensitivityFigure(rows: TemplateScore[]): FigureSpec {
-  const models = [...new Set(rows.map(seriesKey))];
-  const templates = [...new Set(rows.map((r) => r.templateId))].sort();
+/**
+ * Prompt sensitivity: each template's accuracy as a dot, the min–max spread as a bar in the model's
+ * colour, per model. Only runs with two or more templates: baselines use no prompt, and one
+ * template has no spread.
+ */
+export function promptSensitivityFigure(rows: TemplateScore[], opts: Omit<FigureOptions, "level"> = {}): FigureSpec {
+  // Baselines use no prompt; a run with one template has no spread to show.
+  const count = new Map<string, number>();
+  for (const r of rows) if (!isBaseline(r.model)) count.set(seriesKey(r), (count.get(seriesKey(r)) ?? 0) + 1);
+  const llm = rows.filter((r) => !isBaseline(r.model) && (count.get(seriesKey(r)) ?? 0) >= 2);
+  const models = [...new Set(llm.map(seriesKey))];
+  const colours = opts.colours ?? seriesColours(llm);
+  const width = opts.width ?? 900;
+  const templates = [...new Set(llm.map((r) => r.templateId))].sort();
   const data: Array<Record<string, unknown>> = [];
   const symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon"];
-  const x = models;
+  const x = models.map((m) => wrapLabel(m, labelWidth(models.length, width * 0.7)));
   const spread = models.map((m) => {
-    const v = rows.filter((r) => seriesKey(r) === m).map((r) => r.accuracy);
+    const v = llm.filter((r) => seriesKey(r) === m).map((r) => r.accuracy);
     return { min: Math.min(...v), max: Math.max(...v) };
   });
   data.push({
     type: "bar",
-    name: "Spread (max − min)",
+    name: "Spread, worst to best template",
+    showlegend: false,
     x,
     base: spread.map((s) => s.min),
     y: spread.map((s) => s.max - s.min),
-    marker: { color: "rgba(0,114,178,0.18)" },
+    marker: { color: models.map((m) => colours.get(m)), opacity: 0.35 },
     width: 0.5,
     hovertemplate: "%{x}: spread %{y:.3f}<extra></extra>",
   });
   templates.forEach((t, i) => {
-    const pts = models.map((m) => rows.find((r) => seriesKey(r) === m && r.templateId === t)?.accuracy ?? null);
+    const pts = models.map((m) => llm.find((r) => seriesKey(r) === m && r.templateId === t)?.accuracy ?? null);
     data.push({
       type: "scatter",
       mode: "markers",
       name: t,
       x,
       y: pts,
-      marker: { size: 11, symbol: symbols[i % symbols.length] },
+      marker: { size: 11, symbol: symbols[i % symbols.length], color: "#333" },
       hovertemplate: `${t}: %{y:.3f}<extra></extra>`,
     });
   });
+  const title = fittedTitle("Prompt sensitivity: accuracy per prompt template, per model", width, "dots: one template each; bar: spread from the worst to the best template; runs with two or more templates");
   return {
     data,
     layout: {
-      title: { text: "Prompt sensitivity: accuracy per template variant, per model" },
+      title: title.layout,
       font: FONT,
-      xaxis: { title: { text: "Model" }, automargin: true },
+      xaxis: { title: { text: "Model" }, automargin: true, tickangle: 0 },
       yaxis: { title: { text: METRIC_AXIS.accuracy } },
       legend: { title: { text: "Template" } },
       barmode: "overlay",
+      margin: { t: title.marginTop },
     },
   };
 }

@@ -8,7 +8,13 @@
  * over its pairs; every model-vs-baseline number (skill, per-group skill, the model-vs-baseline
  * figure) rescores the built-in baselines on exactly the model's pairs, and before/after
  * comparisons use the pairs both runs share. The built-in baselines are always computed on the
- * whole split, also when results/ holds a baseline run (that run is listed as a baseline of its own).
+ * whole split. A baseline run in results/ (`svlab run --model baseline:population-mode`) is the same
+ * model as the built-in baseline of its spec — baselines are deterministic functions of the
+ * benchmark and use no prompt — so it is shown once: its spec joins the built-in baselines, its run
+ * id names that model (e.g. in `compare`), and `notes` says so.
+ *
+ * Labels: a model's label alone; a run's start time is added only when two runs of one model must
+ * be told apart (runLabels). Attributes and strata come from the benchmark's subgroups of the split.
  *
  * Largest attribute gap: a max − min permutation test (group labels permuted within each question,
  * the range recomputed), not best-vs-worst pairwise — choosing the pair from the data would inflate
@@ -16,7 +22,7 @@
  */
 import type { Benchmark, Split } from "../benchmark/types";
 import { compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
-import { modelLabel, RESULT_ATTRIBUTES } from "../figures/results-labels";
+import { NATIONAL_MODE, runLabels } from "../figures/results-labels";
 import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, type PredictionSource } from "./sources";
 
 export interface AnalysisOptions {
@@ -74,7 +80,7 @@ export interface ComparisonResult {
 
 export interface ResultsAnalysis {
   split: Split;
-  benchmark: { preset: string; source: unknown; tiePolicy: string; pairs: number; subgroups: number; questions: number };
+  benchmark: { preset: string; source: unknown; tiePolicy: string; minSubgroupSize: number; pairs: number; subgroups: number; questions: number };
   createdAt: string;
   options: { bootstrap: number; seed: number; level: number; baselines: string[] };
   models: ModelResult[];
@@ -83,8 +89,13 @@ export interface ResultsAnalysis {
   comparisons: ComparisonResult[];
   /** The model the per-model figures show (first LLM run; the first baseline when there is none). */
   primary: string;
+  /** Attributes of the split's subgroups, in the benchmark's order (e.g. no sex on tan2026's OOD split). */
   attributes: string[];
+  /** The split's strata with their attributes, in the benchmark's order. */
+  strata: Array<{ key: string; attributes: string[] }>;
   warnings: string[];
+  /** What the analysis did that a reader should know (e.g. a baseline run shown as its built-in baseline). */
+  notes: string[];
 }
 
 export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {}): Promise<ResultsAnalysis> {
@@ -93,24 +104,38 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
   const seed = opts.seed ?? 1;
   const level = opts.level ?? 0.95;
   const baselines = opts.baselines ?? DEFAULT_BASELINES;
-  const sources: PredictionSource[] = [...(opts.sources ?? [])];
-  if (opts.results !== null) sources.push(...(await runSources(opts.results, { split })));
-  // The built-in baselines are always scored on the whole split (a baseline run in results/ does not replace them).
-  for (const b of [...new Set(baselines)]) sources.push(await baselineSource(b, bench, split));
+  const given: PredictionSource[] = [...(opts.sources ?? [])];
+  if (opts.results !== null) given.push(...(await runSources(opts.results, { split })));
+  // A baseline run is its built-in baseline (same deterministic answers, no prompt): one model, shown once.
+  const notes: string[] = [];
+  const aliases = new Map<string, string>();
+  const builtInSpecs = [...new Set(baselines)];
+  const sources: PredictionSource[] = [];
+  for (const s of given) {
+    if (s.kind !== "baseline" || s.builtIn) {
+      sources.push(s);
+      continue;
+    }
+    if (!builtInSpecs.includes(s.model)) builtInSpecs.push(s.model);
+    aliases.set(s.id, s.model);
+    notes.push(`Run ${s.id} of ${s.model} is the same model as the built-in baseline of that spec (baselines are deterministic and use no prompt): shown once, scored on the whole ${split} split.`);
+  }
+  for (const b of builtInSpecs) sources.push(await baselineSource(b, bench, split));
 
   const splitSubgroups = bench.subgroups.filter((s) => s.split === split);
-  const attributes = RESULT_ATTRIBUTES.filter((a) => splitSubgroups.some((s) => a in s.attributes));
-  const labels = new Map<string, number>();
-  for (const s of sources) labels.set(modelLabel(s.model), (labels.get(modelLabel(s.model)) ?? 0) + 1);
+  // Attribute order: first appearance over the whole benchmark (the preset's order), kept if the split has it.
+  const attributeOrder = [...new Set(bench.subgroups.flatMap((s) => Object.keys(s.attributes)))];
+  const attributes = attributeOrder.filter((a) => splitSubgroups.some((s) => a in s.attributes));
+  const strata: ResultsAnalysis["strata"] = [];
+  for (const s of splitSubgroups) if (!strata.some((x) => x.key === s.stratum)) strata.push({ key: s.stratum, attributes: Object.keys(s.attributes) });
+  const labelOf = runLabels(sources.map((s) => ({ model: s.model, id: s.id })));
 
   const models: ModelResult[] = [];
   const warnings: string[] = [];
-  for (const src of sources) {
+  for (const [i, src] of sources.entries()) {
     const ev = evaluatePredictions(bench, src.predictions, { split, bootstrap: B, seed, level });
     const frame = ev.frame;
-    const base = modelLabel(src.model);
-    // Built-in baselines keep the plain label; runs sharing a label get their run id.
-    const label = (labels.get(base) ?? 0) > 1 && !src.builtIn ? `${base} [${src.id.slice(0, 16)}]` : base;
+    const label = labelOf[i];
     if (ev.coverage.missing > 0) warnings.push(`${label}: ${ev.coverage.missing} of ${ev.coverage.expected} ${split} pairs have no prediction (scores cover the rest)`);
     const byAttribute: Record<string, BootstrapResult> = {};
     for (const a of attributes) byAttribute[a] = frame.bootstrap({ by: `attribute:${a}`, n: B, seed, level });
@@ -139,12 +164,15 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
       for (const a of attributes) skill.push(table(m, b, `attribute:${a}`));
     }
   }
-  const find = (key: string) => models.find((m) => m.id === key) ?? models.find((m) => m.model === key) ?? models.find((m) => m.label === key);
+  const find = (key: string) => {
+    const k = aliases.get(key) ?? key;
+    return models.find((m) => m.id === k) ?? models.find((m) => m.model === k) ?? models.find((m) => m.label === k);
+  };
   const comparisons: ComparisonResult[] = [];
   for (const c of opts.compare ?? []) {
     const a = find(c.before);
     const b = find(c.after);
-    if (!a || !b) throw new Error(`compare: no run or model "${!a ? c.before : c.after}" among ${models.map((m) => m.id).join(", ")}`);
+    if (!a || !b) throw new Error(`compare: no run or model "${!a ? c.before : c.after}" among ${[...models.map((m) => m.id), ...aliases.keys()].join(", ")}`);
     comparisons.push({
       before: a.label, after: b.label,
       accuracy: compareRuns(a.frame, b.frame, "accuracy", { bootstrap: B, seed, level }),
@@ -159,17 +187,17 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
   return {
     split,
     benchmark: {
-      preset: bench.options.preset, source: bench.provenance.source ?? bench.provenance, tiePolicy: bench.options.tiePolicy,
+      preset: bench.options.preset, source: bench.provenance.source ?? bench.provenance, tiePolicy: bench.options.tiePolicy, minSubgroupSize: bench.options.minSubgroupSize,
       pairs: bench.pairs.filter((p) => p.split === split).length, subgroups: splitSubgroups.length, questions: bench.questions.length,
     },
     createdAt: new Date().toISOString(),
     options: { bootstrap: B, seed, level, baselines },
-    models, skill, comparisons, primary, attributes, warnings,
+    models, skill, comparisons, primary, attributes, strata, warnings, notes,
   };
 }
 
 /** The built-in (whole-split) baseline of a spec, e.g. the national mode; undefined when not in the analysis. */
-export function builtInBaseline(a: ResultsAnalysis, spec = "baseline:population-mode"): ModelResult | undefined {
+export function builtInBaseline(a: ResultsAnalysis, spec = NATIONAL_MODE): ModelResult | undefined {
   return a.models.find((m) => m.builtIn && m.model === spec);
 }
 

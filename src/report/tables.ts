@@ -3,7 +3,7 @@
  * HTML renderers both consume these, and notebooks can show them as they are.
  */
 import type { Estimate } from "../metrics/index";
-import { ATTRIBUTE_LABELS, levelPercent, subgroupLabel, valueLabel } from "../figures/results-labels";
+import { attributeLabel, levelPercent, subgroupLabel, valueLabel } from "../figures/results-labels";
 import { builtInBaseline, overallSkill, type ResultsAnalysis } from "./analysis";
 
 export interface Table {
@@ -35,13 +35,13 @@ export function mainTable(a: ResultsAnalysis): Table {
       `Micro averages over (question, subgroup) pairs with ${levelText(a)} bootstrap CIs (${a.options.bootstrap} resamples of questions, seed ${a.options.seed}); ` +
       "macro = mean over subgroups. Unparseable or refused answers count as wrong (NMAE error 1). " +
       (partial ? "Pairs \"n of N\": the run covers n of the split's N pairs and its scores are over those n. " : "") +
-      (national ? "Skill = (model − national mode) / (perfect − national mode), with the national mode rescored on exactly the model's pairs." : ""),
+      (national ? `Skill = (model − ${national.label}) / (perfect − ${national.label}), with the ${national.label} rescored on exactly the model's pairs.` : ""),
     headers: ["Model", "Kind", "Pairs", "Accuracy ↑", "NMAE ↓", "Macro acc.", "Macro NMAE", "Parsed", "Refused", ...(national ? ["Skill acc.", "Skill NMAE"] : [])],
     rows: a.models.map((m) => {
       const e = m.evaluation;
       const s = national && m !== national ? overallSkill(a, m.label, national.label)?.rows[0] : undefined;
       return [
-        m.label, m.builtIn ? "baseline (whole split)" : m.kind, coverageText(e.n, e.coverage.expected), withCi(e.ci?.accuracy, e.accuracy), withCi(e.ci?.nmae, e.nmae),
+        m.label, m.kind === "baseline" ? "baseline" : "LLM run", coverageText(e.n, e.coverage.expected), withCi(e.ci?.accuracy, e.accuracy), withCi(e.ci?.nmae, e.nmae),
         f3(e.macro.accuracy), f3(e.macro.nmae), f3(e.parsed), f3(e.refused),
         ...(national ? (m === national ? ["ref.", "ref."] : [signed(s?.skill.accuracy ?? NaN), signed(s?.skill.nmae ?? NaN)]) : []),
       ];
@@ -57,9 +57,9 @@ export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae")
     const full = a.models.find((m) => m.builtIn) ?? a.models[0];
     const pairs = full?.frame.byGroup(metric, `attribute:${attr}`) ?? [];
     return {
-      title: `${metric === "accuracy" ? "Accuracy" : "NMAE"} by ${ATTRIBUTE_LABELS[attr] ?? attr}`,
+      title: `${metric === "accuracy" ? "Accuracy" : "NMAE"} by ${attributeLabel(attr)}`,
       note: `Each value pools every subgroup of the split that contains it; ${levelText(a)} bootstrap CIs over questions. Subgroups and pairs: the whole split; a run covering fewer pairs is scored on its own pairs (main table).`,
-      headers: [ATTRIBUTE_LABELS[attr] ?? attr, "Subgroups", "Pairs (split)", ...a.models.map((m) => m.label)],
+      headers: [attributeLabel(attr), "Subgroups", "Pairs (split)", ...a.models.map((m) => m.label)],
       rows: values.map((v) => {
         const r = pairs.find((p) => p.group === v);
         return [valueLabel(v), String(r?.subgroups ?? ""), String(r?.pairs ?? ""), ...a.models.map((m) => withCi(m.byAttribute[attr]?.metrics[metric]?.groups[v]))];
@@ -89,7 +89,7 @@ export function gapTestTable(a: ResultsAnalysis): Table {
       "Accuracy. Statistic: best − worst value (max − min). p: seeded permutation test that shuffles the values' per-question scores within each question and recomputes max − min, " +
       "so picking the best and worst from the data is accounted for. Baselines show the gap the data alone produces.",
     headers: ["Model", "Attribute", "Values", "Best", "Worst", "Best − worst", "p (max − min)"],
-    rows: a.models.flatMap((m) => m.gapTests.map((t) => [m.label, ATTRIBUTE_LABELS[t.by.replace("attribute:", "")] ?? t.by, String(t.groups), `${valueLabel(t.best)} (${f3(t.valueBest)})`, `${valueLabel(t.worst)} (${f3(t.valueWorst)})`, signed(t.valueBest - t.valueWorst), pv(t.p)])),
+    rows: a.models.flatMap((m) => m.gapTests.map((t) => [m.label, attributeLabel(t.by.replace("attribute:", "")), String(t.groups), `${valueLabel(t.best)} (${f3(t.valueBest)})`, `${valueLabel(t.worst)} (${f3(t.valueWorst)})`, signed(t.valueBest - t.valueWorst), pv(t.p)])),
   };
 }
 
@@ -98,7 +98,7 @@ export function skillTables(a: ResultsAnalysis): Table[] {
   return a.skill
     .filter((s) => s.by.startsWith("attribute:"))
     .map((s) => ({
-      title: `${s.model} vs ${s.baseline}, by ${ATTRIBUTE_LABELS[s.by.slice(10)] ?? s.by}`,
+      title: `${s.model} vs the ${s.baseline}, by ${attributeLabel(s.by.slice(10)).toLowerCase()}`,
       note:
         `Skill = (model − baseline)/(perfect − baseline): > 0 adds to what the baseline gets from the data alone. A group gap the baseline shows too is explained by the data. ` +
         `Both scored on the model's ${s.pairs.shared} pairs` + (s.pairs.onlyAfter ? ` (the baseline rescored on them; ${s.pairs.onlyAfter} split pairs the model did not answer are left out).` : "."),
@@ -126,11 +126,13 @@ export function comparisonTables(a: ResultsAnalysis): Table[] {
   }));
 }
 
+/** Accuracy and NMAE per prompt template of each LLM run; baselines use no prompt, so they have no row. */
 export function templateTable(a: ResultsAnalysis): Table {
   return {
     title: "Prompt sensitivity",
+    note: "LLM runs only: baselines use no prompt.",
     headers: ["Model", "Template", "Pairs", "Accuracy", "NMAE"],
-    rows: a.models.flatMap((m) => m.evaluation.templates.map((t) => [m.label, t.templateId, String(t.n), f3(t.accuracy), f3(t.nmae)])),
+    rows: a.models.filter((m) => m.kind === "run").flatMap((m) => m.evaluation.templates.map((t) => [m.label, t.templateId, String(t.n), f3(t.accuracy), f3(t.nmae)])),
   };
 }
 
@@ -143,6 +145,7 @@ export function allTables(a: ResultsAnalysis): Table[] {
     fairnessTable(a),
     gapTestTable(a),
     ...comparisonTables(a),
-    templateTable(a),
+    // Only when some LLM run has a template to show.
+    ...(a.models.some((m) => m.kind === "run") ? [templateTable(a)] : []),
   ];
 }

@@ -7,9 +7,9 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { resultsFigures, type NamedFigure } from "../figures/results-figures";
+import { resultsFigureSet, type MissingFigure, type NamedFigure } from "../figures/results-figures";
 import { sharedRenderer } from "../figures/render";
-import { subgroupLabel } from "../figures/results-labels";
+import { attributeNoun, subgroupLabel, valueLabel } from "../figures/results-labels";
 import { builtInBaseline, overallSkill, type ResultsAnalysis } from "./analysis";
 import { allTables, f3, type Table } from "./tables";
 
@@ -23,6 +23,8 @@ export interface WrittenReport {
   dir: string;
   files: string[];
   figures: string[];
+  /** Results figures not drawn, and why (e.g. no LLM run yet). */
+  notDrawn: MissingFigure[];
 }
 
 /** The analysis without frames and per-pair scores: what analysis.json holds. */
@@ -59,13 +61,19 @@ export function findings(a: ResultsAnalysis): string[] {
   const out: string[] = [];
   const pm = builtInBaseline(a);
   if (pm) {
-    const eth = pm.frame.values("accuracy", "attribute:ethnicity");
-    const age = pm.frame.byGroup("accuracy", "attribute:age_group");
-    const worstAge = age.length ? age.reduce((x, y) => (y.value < x.value ? y : x)) : undefined;
+    // Per attribute of the split: the values the national mode fits best and worst (no model involved).
+    const extremes = a.attributes
+      .map((attr) => {
+        const rows = pm.frame.byGroup("accuracy", `attribute:${attr}`);
+        if (rows.length < 2) return undefined;
+        const best = rows.reduce((x, y) => (y.value > x.value ? y : x));
+        const worst = rows.reduce((x, y) => (y.value < x.value ? y : x));
+        return `${attributeNoun(attr)}: ${valueLabel(best.group)} ${f3(best.value)}, ${valueLabel(worst.group)} ${f3(worst.value)}`;
+      })
+      .filter((x): x is string => x !== undefined);
     out.push(
-      `The national-mode baseline (every persona gets the whole sample's modal answer) already reaches accuracy ${f3(pm.evaluation.accuracy)} and NMAE ${f3(pm.evaluation.nmae)} on the ${a.split} split.` +
-        (eth.size ? ` It fits Chinese personas (${f3(eth.get("SG: Chinese"))}) better than Malay (${f3(eth.get("SG: Malay"))}) or Indian (${f3(eth.get("SG: South Asian Indian, Pakistan, etc."))}) ones` : "") +
-        (worstAge ? `, and is worst for ages ${worstAge.group} (${f3(worstAge.value)}): minorities and the young differ more from the national majority.` : "."),
+      `The ${pm.label} baseline (every persona gets the whole sample's modal answer) already reaches accuracy ${f3(pm.evaluation.accuracy)} and NMAE ${f3(pm.evaluation.nmae)} on the ${a.split} split.` +
+        (extremes.length ? ` It fits some personas better than others — best and worst value per attribute: ${extremes.join("; ")}. These gaps come from the data alone: groups that differ more from the national majority score lower.` : ""),
     );
   }
   for (const m of a.models.filter((x) => x.kind === "run")) {
@@ -75,7 +83,7 @@ export function findings(a: ResultsAnalysis): string[] {
     if (sk) {
       // skill() on the model's own pairs: the national mode is rescored on exactly those.
       const r = sk.rows[0];
-      s += ` Against the national mode on the same ${sk.pairs.shared} pairs (national mode ${f3(r?.baseline.accuracy)} there) its skill is ${f3(r?.skill.accuracy)} (accuracy).`;
+      s += ` Against the ${pm.label} on the same ${sk.pairs.shared} pairs (${pm.label} ${f3(r?.baseline.accuracy)} there) its skill is ${f3(r?.skill.accuracy)} (accuracy).`;
     }
     s += ` Worst subgroup: ${subgroupLabel(e.disparity.accuracy.worstGroup)} (${f3(e.disparity.accuracy.worst)}).`;
     out.push(s);
@@ -89,7 +97,7 @@ export async function writeReport(a: ResultsAnalysis, outDir: string, opts: Writ
   const figDir = join(dir, "figures");
   await mkdir(figDir, { recursive: true });
   const files: string[] = [];
-  const figures = resultsFigures(a);
+  const { figures, missing } = resultsFigureSet(a);
   const svgs = new Map<string, string>();
   for (const f of figures) {
     const stem = join(figDir, f.name);
@@ -113,8 +121,10 @@ export async function writeReport(a: ResultsAnalysis, outDir: string, opts: Writ
   const meta = `Benchmark ${a.benchmark.preset} (${String((a.benchmark.source as string) ?? "")}), ${a.benchmark.pairs} ${a.split} pairs, ${a.benchmark.subgroups} subgroups, ${a.benchmark.questions} questions; tie policy "${a.benchmark.tiePolicy}". Generated ${a.createdAt}.`;
   const md: string[] = [`# ${title}`, "", meta, "", "## Findings", "", ...findings(a).map((s) => `- ${s}`), ""];
   if (a.warnings.length) md.push("## Warnings", "", ...a.warnings.map((w) => `- ${w}`), "");
+  if (a.notes.length) md.push("## Notes", "", ...a.notes.map((w) => `- ${w}`), "");
   md.push("## Figures", "");
   for (const f of figures) md.push(`**${f.name}.** ${f.caption}`, "", opts.images !== false ? `![${f.name}](figures/${f.name}.svg)` : `(spec: figures/${f.name}.json)`, "");
+  if (missing.length) md.push("Not drawn:", "", ...missing.map((m) => `- **${m.name}**: ${m.reason}.`), "");
   md.push("## Tables", "");
   for (const t of tables) md.push(tableMarkdown(t), "");
   md.push("## Definitions", "", ...DEFINITIONS.map((d) => `- ${d}`), "");
@@ -129,8 +139,10 @@ export async function writeReport(a: ResultsAnalysis, outDir: string, opts: Writ
     `<h1>${esc(title)}</h1><p>${esc(meta)}</p>`,
     "<h2>Findings</h2><ul>", ...findings(a).map((s) => `<li>${esc(s)}</li>`), "</ul>",
     a.warnings.length ? `<h2>Warnings</h2><ul>${a.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>` : "",
+    a.notes.length ? `<h2>Notes</h2><ul>${a.notes.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>` : "",
     "<h2>Figures</h2>",
     ...figures.map((f) => `<figure id="${f.name}">${svgs.get(f.name) ?? `<p>(figure spec: figures/${f.name}.json)</p>`}<figcaption><b>${f.name}.</b> ${esc(f.caption)}</figcaption></figure>`),
+    missing.length ? `<p>Not drawn:</p><ul>${missing.map((m) => `<li><b>${m.name}</b>: ${esc(m.reason)}.</li>`).join("")}</ul>` : "",
     "<h2>Tables</h2>", ...tables.map(tableHtml),
     "<h2>Definitions</h2><ul>", ...DEFINITIONS.map((d) => `<li>${esc(d)}</li>`), "</ul>",
     "</body></html>",
@@ -139,7 +151,7 @@ export async function writeReport(a: ResultsAnalysis, outDir: string, opts: Writ
   files.push(join(dir, "report.html"));
   await writeFile(join(dir, "analysis.json"), `${JSON.stringify(analysisJson(a), null, 1)}\n`);
   files.push(join(dir, "analysis.json"));
-  return { dir, files, figures: figures.map((f) => f.name) };
+  return { dir, files, figures: figures.map((f) => f.name), notDrawn: missing };
 }
 
 export async function renderFigure(f: NamedFigure): Promise<{ svg?: string; png?: Buffer }> {
