@@ -36,6 +36,10 @@ export interface ShowOptions extends Omit<RenderOptions, "formats"> {
   file?: string;
 }
 
+// In a kernel, start Chromium (for the static images) while the cells before the first figure run:
+// its ~3–5 s start-up then overlaps other work instead of delaying the first figure.
+if (inKernel() && process.env.SVLAB_FIGURE_STATIC !== "none") void sharedRenderer().catch(() => {});
+
 /** True inside a running tslab kernel. */
 export function inNotebook(): boolean {
   return inKernel();
