@@ -99,7 +99,7 @@ function heatmap(a: ResultsAnalysis, stratum: string, width: number): FigureSpec
   const n = rv.map((x) => cv.map((y) => cells.find((c) => c.vals[0] === x && c.vals[1] === y)?.r.pairs ?? null));
   const attrs = a.strata.find((s) => s.key === stratum)?.attributes;
   return subgroupHeatmap({
-    model: m.label, stratum, rows: rv, cols: cv, z, n, metric: "accuracy", width, minSize: a.benchmark.minSubgroupSize,
+    model: m.label, baseline: m.kind === "baseline", stratum, rows: rv, cols: cv, z, n, metric: "accuracy", width, minSize: a.benchmark.minSubgroupSize,
     attributes: attrs?.length === 2 ? [attrs[0], attrs[1]] : undefined,
   });
 }
@@ -157,7 +157,7 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
     const name = `results-heatmap-${slug(s)}`;
     const attrs = a.strata.find((x) => x.key === s)?.attributes;
     if (spec) {
-      out.push({ name, caption: `${a.primary}${primary?.kind === "baseline" ? " (baseline; no model run yet)" : ""}: accuracy per ${stratumLabel(s, attrs).toLowerCase()} subgroup, on the fixed 0–1 scale shared by every accuracy heatmap.`, spec, ...size["results-heatmap"] });
+      out.push({ name, caption: `${primary?.kind === "baseline" ? `The ${a.primary} (a baseline; no model run yet)` : a.primary}: accuracy per ${stratumLabel(s, attrs).toLowerCase()} subgroup, on the fixed 0–1 scale shared by every accuracy heatmap.`, spec, ...size["results-heatmap"] });
     } else missing.push({ name, reason: `${a.primary} has no ${stratumLabel(s, attrs).toLowerCase()} subgroup among its pairs` });
   }
   const national = builtInBaseline(a, NATIONAL_MODE);

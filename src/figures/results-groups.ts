@@ -125,6 +125,8 @@ export interface HeatmapInput {
   minSize?: number;
   /** Figure width (the title is wrapped to it); default 900. */
   width?: number;
+  /** The model is a baseline ("of the national mode"). */
+  baseline?: boolean;
 }
 
 /**
@@ -136,7 +138,7 @@ export function subgroupHeatmap(h: HeatmapInput): FigureSpec {
   const z = h.z.map((r) => r.map((v) => (v === null || Number.isNaN(v) ? null : v)));
   const [zmin, zmax] = METRIC_RANGE[h.metric];
   const title = fittedTitle(
-    `${METRIC_NAMES[h.metric]} of ${modelLabel(h.model)} per ${stratumLabel(h.stratum, h.attributes).toLowerCase()} subgroup`,
+    `${METRIC_NAMES[h.metric]} of ${h.baseline ? "the " : ""}${modelLabel(h.model)} per ${stratumLabel(h.stratum, h.attributes).toLowerCase()} subgroup`,
     h.width ?? 900,
     `blank cell: no such subgroup with ${h.minSize ?? 30} or more respondents`,
   );
