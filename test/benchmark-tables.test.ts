@@ -13,6 +13,8 @@ import {
   attributeValues,
   benchmarkAttributes,
   populationTable,
+  splitAttributes,
+  splitAttributesNote,
   questionCaption,
   strataTable,
   subgroupShares,
@@ -153,4 +155,14 @@ test("exampleSubgroups: the smallest subgroup of each kind, chosen by rule", () 
       ["OOD intersection", "age_x_religion:35-44 years|Other", 31, "ood"],
     ],
   );
+});
+
+test("splitAttributes: OOD subgroups carry age group, ethnicity and religion, not sex", () => {
+  assert.deepEqual(splitAttributes(bench, "ood"), { carried: ["age_group", "ethnicity", "religion"], absent: ["sex"] });
+  assert.deepEqual(splitAttributes(bench, "train"), { carried: ["sex", "age_group", "ethnicity", "religion"], absent: [] });
+});
+
+test("splitAttributesNote: the same as a sentence", () => {
+  assert.equal(splitAttributesNote(bench, "ood"), "The OOD subgroups carry `age_group`, `ethnicity` and `religion`; `sex` appears only in other splits: no OOD score exists for it.");
+  assert.equal(splitAttributesNote(bench, "train"), "The train subgroups carry `sex`, `age_group`, `ethnicity` and `religion`.");
 });

@@ -21,7 +21,7 @@ test("tableHtml: a caption above, numeric columns right-aligned, text left, HTML
     ],
     { title: "Two groups", digits: 2, note: "n: respondents" },
   );
-  assert.match(html, /^<div style="font-weight:bold;[^"]*">Two groups<\/div><table /);
+  assert.match(html, /^<div style="font-weight:bold;[^"]*">Two groups<\/div><div style="overflow-x:auto;max-width:100%;"><table /);
   assert.deepEqual(cellsOf(html, "th"), [
     { align: "left", text: "group" },
     { align: "right", text: "n" },

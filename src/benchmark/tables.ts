@@ -114,6 +114,30 @@ export function benchmarkAttributes(b: Benchmark): string[] {
   return [...new Set(b.subgroups.flatMap((s) => Object.keys(s.attributes)))];
 }
 
+/**
+ * Which persona attributes a split's subgroups carry, and which of the benchmark's attributes they
+ * do not (e.g. no OOD stratum of tan2026 crosses sex), both in preset order.
+ */
+export function splitAttributes(b: Benchmark, split: Split): { carried: string[]; absent: string[] } {
+  const carried = new Set(b.subgroups.filter((s) => s.split === split).flatMap((s) => Object.keys(s.attributes)));
+  const all = benchmarkAttributes(b);
+  return { carried: all.filter((a) => carried.has(a)), absent: all.filter((a) => !carried.has(a)) };
+}
+
+/** The same as a sentence: "The OOD subgroups carry `age_group`, `ethnicity` and `religion`; `sex` appears only in other splits: no OOD score exists for it." */
+export function splitAttributesNote(b: Benchmark, split: Split): string {
+  const { carried, absent } = splitAttributes(b, split);
+  const list = (xs: string[]): string => {
+    const q = xs.map((x) => `\`${x}\``);
+    return q.length < 2 ? q.join("") : `${q.slice(0, -1).join(", ")} and ${q[q.length - 1]}`;
+  };
+  const name = split === "ood" ? "OOD" : split;
+  return (
+    `The ${name} subgroups carry ${list(carried)}` +
+    (absent.length ? `; ${list(absent)} ${absent.length === 1 ? "appears" : "appear"} only in other splits: no ${name} score exists for ${absent.length === 1 ? "it" : "them"}.` : ".")
+  );
+}
+
 /** "Q1 · Important in life: Family" (from the codebook), for table captions. */
 export function questionCaption(question: string): string {
   return `${question} · ${getQuestion(question).label}`;

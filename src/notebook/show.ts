@@ -120,10 +120,11 @@ export function tableHtml(t: Tabular, opts: ShowTableOptions = {}): string {
   // The caption is a block above the table rather than <caption>, which would wrap to a narrow table's width.
   return (
     (p.title ? `<div style="font-weight:bold;margin:8px 0 4px;max-width:60em;">${esc(p.title)}</div>` : "") +
-    `<table style="border-collapse:collapse;font-variant-numeric:tabular-nums;margin:0 0 4px;">` +
+    // A wide table scrolls inside the output area instead of overflowing it.
+    `<div style="overflow-x:auto;max-width:100%;"><table style="border-collapse:collapse;font-variant-numeric:tabular-nums;margin:0 0 4px;">` +
     head +
     body +
-    `</table>` +
+    `</table></div>` +
     (foot ? `<div style="font-size:90%;color:#555;margin:2px 0 8px;max-width:60em;">${foot}</div>` : "")
   );
 }
