@@ -11,6 +11,11 @@ import type { Benchmark, BenchmarkOptions } from "./types";
 export interface LoadBenchmarkOptions extends Partial<BenchmarkOptions> {
   /** Path to a WVS-7 file; `true` = find one (WVS_CSV or ../shared/wvs-real); absent = shipped aggregates. */
   wvs?: string | true;
+  /**
+   * Let answer codes the codebook does not know through as missing (counted in
+   * provenance.unknownCodesAsMissing) instead of refusing the file. Only with microdata.
+   */
+  unknownCodesAsMissing?: boolean;
 }
 
 const memo = new Map<string, Promise<Benchmark>>();
@@ -27,7 +32,7 @@ export function loadBenchmark(opts: LoadBenchmarkOptions = {}): Promise<Benchmar
 }
 
 async function load(opts: LoadBenchmarkOptions): Promise<Benchmark> {
-  const { wvs, ...options } = opts;
+  const { wvs, unknownCodesAsMissing, ...options } = opts;
   const preset = options.preset ?? "tan2026";
   const needsMicrodata = options.weighted || options.minSubgroupSize !== undefined || options.minValidAnswers !== undefined;
   if (wvs === undefined && !needsMicrodata) return readAggregates(preset, { tiePolicy: options.tiePolicy });
@@ -37,7 +42,10 @@ async function load(opts: LoadBenchmarkOptions): Promise<Benchmark> {
       "these benchmark options need the WVS-7 microdata (weights or thresholds differ from the shipped aggregates); set WVS_CSV or pass the file",
     );
   }
-  return buildBenchmark(await loadRespondents(file), { ...options, preset });
+  const resp = await loadRespondents(file, unknownCodesAsMissing ? { unknownCodes: "missing" } : {});
+  const b = buildBenchmark(resp, { ...options, preset });
+  if (resp.unknownCodes.total > 0) b.provenance.unknownCodesAsMissing = resp.unknownCodes;
+  return b;
 }
 
 /** Which data a notebook is running on, in one sentence. */

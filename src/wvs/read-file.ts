@@ -134,6 +134,18 @@ function parseNumber(s: string, a: number, b: number): number {
   return neg ? -v : v;
 }
 
+/** NUL or other control bytes (or many replacement characters): a binary file read as UTF-8. */
+function looksBinary(line: string): boolean {
+  const sample = line.slice(0, 4096);
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0) return true;
+    if ((c < 32 && c !== 9) || c === 0xfffd) bad++;
+  }
+  return bad > 0 && bad >= sample.length * 0.01;
+}
+
 interface HeaderInfo {
   format: WvsFormat;
   delim: string;
@@ -146,6 +158,9 @@ function parseHeader(file: string, first: string): HeaderInfo {
   const commas = splitLine(line, ",").length;
   const semis = splitLine(line, ";").length;
   const tabs = line.split("\t").length;
+  if (looksBinary(line)) {
+    throw new WvsFileError(file, 1, "not a text file (binary bytes in the first line); expected a WVS-7 CSV file (a .sav, .dta, .xlsx or .zip must be exported or unpacked to CSV first)");
+  }
   if (commas < 2 && semis < 2) {
     const hint = tabs > 1 ? " (it looks tab-separated)" : "";
     throw new WvsFileError(file, 1, `expected a comma- or semicolon-separated WVS header${hint}; found one column`);
@@ -163,6 +178,16 @@ function parseHeader(file: string, first: string): HeaderInfo {
     }
     return c;
   });
+  // A second column of the same name would be silently ignored (only the first is read): refuse it.
+  const firstAt = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) {
+    if (names[i] === "") continue;
+    const j = firstAt.get(names[i]);
+    if (j !== undefined) {
+      throw new WvsFileError(file, 1, `column ${names[i]} appears twice in the header (columns ${j + 1} and ${i + 1}); each WVS variable must be one column`);
+    }
+    firstAt.set(names[i], i);
+  }
   const format: WvsFormat = labelled > cells.length / 2 ? "excel-export" : delim === ";" ? "single-country" : "cross-national";
   if (!names.some((n) => /^Q\d+/.test(n)) || !names.includes("B_COUNTRY")) {
     throw new WvsFileError(
@@ -176,11 +201,16 @@ function parseHeader(file: string, first: string): HeaderInfo {
 
 /** Read a WVS-7 CSV file (any of the three formats) into typed columns. */
 export async function readWvsFile(file: string, options: ReadOptions = {}): Promise<WvsColumns> {
+  let isDir: boolean;
   try {
-    statSync(file);
-  } catch {
+    isDir = statSync(file).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") throw new WvsFileError(file, null, `cannot read ${file}: permission denied`);
+    if (code === "ENOTDIR") throw new WvsFileError(file, null, `${file}: a part of this path is a file, not a folder`);
     throw new WvsFileError(file, null, `file not found (${file}). Set WVS_CSV or pass --wvs to the WVS-7 CSV file`);
   }
+  if (isDir) throw new WvsFileError(file, null, `${file} is a folder; expected the WVS-7 CSV file inside it`);
   const textSet = new Set(options.textColumns ?? DEFAULT_TEXT);
   let header: HeaderInfo | null = null;
   /** Kept columns in file order, each with its storage (numbers, or text once a value is not a number). */
@@ -299,15 +329,23 @@ export async function readWvsFile(file: string, options: ReadOptions = {}): Prom
 
   const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
   let rest = "";
-  for await (const chunk of stream as AsyncIterable<string>) {
-    const text = rest + chunk;
-    let start = 0;
-    let nl: number;
-    while ((nl = text.indexOf("\n", start)) >= 0) {
-      handle(text.slice(start, nl));
-      start = nl + 1;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let start = 0;
+      let nl: number;
+      while ((nl = text.indexOf("\n", start)) >= 0) {
+        handle(text.slice(start, nl));
+        start = nl + 1;
+      }
+      rest = text.slice(start);
     }
-    rest = text.slice(start);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") throw new WvsFileError(file, null, `cannot read ${file}: permission denied`);
+    if (code === "EISDIR") throw new WvsFileError(file, null, `${file} is a folder; expected the WVS-7 CSV file inside it`);
+    if (code && /^E[A-Z]+$/.test(code)) throw new WvsFileError(file, null, `cannot read ${file} (${code})`);
+    throw err;
   }
   // A last line without a newline is fine if complete; a short one means a cut-off file.
   if (rest.length) handle(rest);

@@ -9,6 +9,7 @@ import { ATTRIBUTES, ATTRIBUTE_NAMES } from "./attributes";
 import { loadCodebook, type Codebook } from "./codebook";
 import { readWvsFile, WvsFileError, type WvsFormat } from "./read-file";
 import type { AttributeName } from "./types";
+import { validateRespondentColumns, type UnknownCodes } from "./validate";
 
 export type Table = ReturnType<typeof aq.table>;
 
@@ -22,12 +23,19 @@ export interface Respondents {
   questions: string[];
   /** Attributes that could be derived from the file's columns. */
   attributes: AttributeName[];
+  /** Unknown codes let through as missing (only with unknownCodes: "missing"; total 0 otherwise). */
+  unknownCodes: UnknownCodes;
 }
 
 export interface LoadRespondentsOptions {
   /** Country code to keep (default 702, Singapore). */
   country?: number;
   codebook?: Codebook;
+  /**
+   * Answer codes the codebook does not know: "error" (default) refuses the file, naming file, line,
+   * column and value; "missing" loads them as missing (-5) and counts them in `unknownCodes`.
+   */
+  unknownCodes?: "error" | "missing";
 }
 
 /** Columns the loader needs at the least to be a usable WVS-7 file. */
@@ -57,6 +65,8 @@ export async function loadRespondents(file?: string, options: LoadRespondentsOpt
   if (raw.rows === 0) {
     throw new WvsFileError(path, null, `no respondents with B_COUNTRY = ${country} among ${raw.rowsRead} rows`);
   }
+  // codes, weights and ids against the codebook before any of them becomes a number
+  const unknownCodes = validateRespondentColumns(raw, codebook, { unknownCodes: options.unknownCodes });
   const questions = questionIds.filter((q) => raw.numeric[q]);
   const cols: Record<string, ArrayLike<unknown>> = {
     id: raw.numeric.D_INTERVIEW,
@@ -84,5 +94,5 @@ export async function loadRespondents(file?: string, options: LoadRespondentsOpt
     }
     cols[q] = codes;
   }
-  return { table: aq.table(cols as Record<string, any>), file: path, format: raw.format, rows: raw.rows, questions, attributes };
+  return { table: aq.table(cols as Record<string, any>), file: path, format: raw.format, rows: raw.rows, questions, attributes, unknownCodes };
 }

@@ -6,9 +6,10 @@ import { loadBenchmark } from "../../benchmark/load";
 import { summarizeBenchmark } from "../../benchmark/summary";
 import { CliError, emit } from "../output";
 import { wroteLines } from "../wrote";
+import { noteBenchmarkUnknownCodes, unknownCodesOption } from "../wvs-options";
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("dataset")
     .description("build the subgroup benchmark (from --wvs FILE, else the shipped aggregates) and print its size")
     .option("--wvs <file>", "WVS-7 CSV file (cross-national, single-country or Excel-export format)")
@@ -16,8 +17,9 @@ export function register(program: Command): void {
     .option("--weighted", "label with W_WEIGHT-weighted modes (needs --wvs)")
     .option("--tie <policy>", "tie policy for the modal label: lowest | highest")
     .option("--out <dir>", "write the aggregates (answer counts per question and subgroup) to DIR")
-    .option("--json", "print JSON")
-    .action(async (opts: { wvs?: string; preset: string; weighted?: boolean; tie?: string; out?: string; json?: boolean }) => {
+    .option("--json", "print JSON");
+  unknownCodesOption(cmd).action(
+    async (opts: { wvs?: string; preset: string; weighted?: boolean; tie?: string; out?: string; json?: boolean; unknownCodesAsMissing?: boolean }) => {
       if (opts.tie && opts.tie !== "lowest" && opts.tie !== "highest") throw new CliError(`--tie: expected lowest or highest, got "${opts.tie}"`);
       if (opts.out && !opts.wvs) throw new CliError("--out needs --wvs: aggregates are built from the WVS file");
       const b = await loadBenchmark({
@@ -25,7 +27,9 @@ export function register(program: Command): void {
         preset: opts.preset,
         weighted: opts.weighted || undefined,
         tiePolicy: opts.tie as "lowest" | "highest" | undefined,
+        ...(opts.unknownCodesAsMissing ? { unknownCodesAsMissing: true } : {}),
       });
+      noteBenchmarkUnknownCodes(b);
       const summary: Record<string, unknown> = { ...summarizeBenchmark(b) };
       if (opts.out) {
         mkdirSync(resolve(opts.out), { recursive: true });
@@ -40,5 +44,6 @@ export function register(program: Command): void {
           ...(s.wrote ? wroteLines([{ label: "benchmark aggregates", path: s.wrote }]) : []),
         ].join("\n"),
       );
-    });
+    },
+  );
 }

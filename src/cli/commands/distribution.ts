@@ -4,6 +4,7 @@ import { loadCodebook } from "../../wvs/codebook";
 import { answerDistribution } from "../../wvs/distribution";
 import { loadRespondents } from "../../wvs/respondents";
 import { emit } from "../output";
+import { noteUnknownCodes, UNKNOWN_CODES_FLAG } from "../wvs-options";
 
 export function register(program: Command): void {
   program
@@ -15,8 +16,10 @@ export function register(program: Command): void {
     .option("--weighted", "weight by W_WEIGHT")
     .option("--valid-only", "drop missing codes (-1 … -5) from the denominator")
     .option("--json", "print JSON: {question: {code: percent}} or {question: {group: {code: percent}}} with --by")
-    .action(async (opts: { wvs?: string; question?: string; by?: string; weighted?: boolean; validOnly?: boolean; json?: boolean }) => {
-      const resp = await loadRespondents(opts.wvs ? resolve(opts.wvs) : undefined);
+    .option(UNKNOWN_CODES_FLAG, "load answer codes the codebook does not know as missing, and print how many; default: refuse the file")
+    .action(async (opts: { wvs?: string; question?: string; by?: string; weighted?: boolean; validOnly?: boolean; json?: boolean; unknownCodesAsMissing?: boolean }) => {
+      const resp = await loadRespondents(opts.wvs ? resolve(opts.wvs) : undefined, opts.unknownCodesAsMissing ? { unknownCodes: "missing" } : {});
+      noteUnknownCodes(resp.unknownCodes);
       const questions = opts.question ? [opts.question] : Object.keys(loadCodebook().questions).filter((q) => resp.questions.includes(q));
       const out: Record<string, Record<string, unknown>> = {};
       for (const q of questions) {

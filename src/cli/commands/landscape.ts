@@ -4,6 +4,7 @@ import { computeLandscape, type Landscape, type LandscapeOptions } from "../../b
 import { describeSource, loadBenchmark } from "../../benchmark/load";
 import { PAPER_CATEGORY_MDS } from "../../figures/landscape";
 import { CliError, emit } from "../output";
+import { noteBenchmarkUnknownCodes, UNKNOWN_CODES_FLAG } from "../wvs-options";
 
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
 
@@ -14,11 +15,13 @@ export function register(program: Command): void {
     .option("--wvs <file>", "WVS-7 CSV file (default: the shipped aggregates)")
     .option("--strata <set>", "strata averaged over: all | train | ood | comma-separated stratum keys", "all")
     .option("--json", "print JSON (full precision, per category, per question and per stratum)")
-    .action(async (opts: { wvs?: string; strata: string; json?: boolean }) => {
+    .option(UNKNOWN_CODES_FLAG, "with --wvs: load answer codes the codebook does not know as missing, and print how many")
+    .action(async (opts: { wvs?: string; strata: string; json?: boolean; unknownCodesAsMissing?: boolean }) => {
       const strata: LandscapeOptions["strata"] =
         opts.strata === "all" || opts.strata === "train" || opts.strata === "ood" ? opts.strata : opts.strata.split(",").map((s) => s.trim()).filter(Boolean);
       if (Array.isArray(strata) && !strata.length) throw new CliError(`--strata: expected all, train, ood or stratum keys, got "${opts.strata}"`);
-      const b = await loadBenchmark({ wvs: opts.wvs ? resolve(opts.wvs) : undefined });
+      const b = await loadBenchmark({ wvs: opts.wvs ? resolve(opts.wvs) : undefined, ...(opts.unknownCodesAsMissing ? { unknownCodesAsMissing: true } : {}) });
+      noteBenchmarkUnknownCodes(b);
       let L: Landscape;
       try {
         L = computeLandscape(b, { strata });
