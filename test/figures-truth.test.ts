@@ -97,7 +97,7 @@ test("attribute panels: one per attribute the split's subgroups have, none empty
 test("without an LLM run: no model-vs-baseline, no prompt sensitivity, and the reasons say what is missing", async () => {
   const { figures, missing } = resultsFigureSet(noRun);
   assert.deepEqual(missing.map((m) => m.name), ["results-model-vs-baseline", "results-prompt-sensitivity"]);
-  for (const m of missing) assert.match(m.reason, /needs an LLM run on the ood split \(svlab run --model SPEC --split ood\)/);
+  for (const m of missing) assert.match(m.reason, /needs an LLM run on the OOD split \(svlab run --model SPEC --split ood\)/);
   assert.deepEqual(figures.map((f) => f.name), [
     "results-main", "results-attributes-accuracy", "results-attributes-nmae", "results-heatmap-age-x-religion",
     "results-heatmap-age-x-ethnicity", "results-heatmap-ethnicity-x-religion", "results-fairness",
@@ -123,7 +123,7 @@ test("a baseline run is its built-in baseline: one model, shown once in tables a
     const baselines = a.models.filter((m) => m.kind === "baseline");
     assert.deepEqual(baselines.map((m) => [m.label, m.builtIn, m.evaluation.n]), DEFAULT_BASELINES.map((s) => [BASELINE_NAMES[s], true, 10177]));
     assert.equal(a.notes.length, 1);
-    assert.match(a.notes[0], /^Run 20260101T000009Z_pm_ood_0009 of baseline:population-mode is the same model as the built-in baseline/);
+    assert.equal(a.notes[0], `Run 20260101T000009Z_pm_ood_0009 (${NATIONAL_MODE}) is the ${BASELINE_NAMES[NATIONAL_MODE]} baseline, which the analysis scores on the whole OOD split anyway (baselines are deterministic and use no prompt): shown once, as the ${BASELINE_NAMES[NATIONAL_MODE]}.`);
   }
   const { figures } = resultsFigureSet(noRun);
   const main = figures.find((f) => f.name === "results-main")!;

@@ -154,7 +154,7 @@ test("a --limit run meets the baselines on its own pairs; a baseline run is its 
       [BASELINE_NAMES["baseline:attribute-product"], "baseline", true, 10177],
     ]);
     assert.deepEqual(a.notes, [
-      "Run 20260101T000002Z_pm_ood_0003 of baseline:population-mode is the same model as the built-in baseline of that spec (baselines are deterministic and use no prompt): shown once, scored on the whole ood split.",
+      `Run 20260101T000002Z_pm_ood_0003 (${NATIONAL_MODE}) is the ${NATIONAL} baseline, which the analysis scores on the whole OOD split anyway (baselines are deterministic and use no prompt): shown once, as the ${NATIONAL}.`,
     ]);
     // Skill of an exact copy of the national mode is 0 on its pairs (was +0.235 against the whole split).
     const s = a.skill.find((x) => x.by === "overall" && x.model === "clone (2026-01-01 00:00:00)" && x.baseline === NATIONAL)!;

@@ -130,13 +130,14 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
   const size = RESULTS_FIGURE_SIZES;
   const out: NamedFigure[] = [];
   const missing: MissingFigure[] = [];
-  const needRun = `needs an LLM run on the ${split} split (svlab run --model SPEC --split ${split})`;
+  const SPLIT = split.toUpperCase();
+  const needRun = `needs an LLM run on the ${SPLIT} split (svlab run --model SPEC --split ${split})`;
 
   out.push({
     name: "results-main",
     caption: runs.length
-      ? `Accuracy and NMAE on the ${split} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models.filter((m) => m.kind === "baseline").map((m) => m.label).join(", ")}).`
-      : `Accuracy and NMAE of the baselines on the ${split} split with ${level} bootstrap CIs (questions resampled); no model run yet, so the bars are the baselines.`,
+      ? `Accuracy and NMAE on the ${SPLIT} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models.filter((m) => m.kind === "baseline").map((m) => m.label).join(", ")}).`
+      : `Accuracy and NMAE of the baselines on the ${SPLIT} split with ${level} bootstrap CIs (questions resampled); no model run yet, so the bars are the baselines.`,
     spec: mainResultsFigure(mainScores(a), { split, level: a.options.level, colours, width: size["results-main"].width }),
     ...size["results-main"],
   });

@@ -22,7 +22,7 @@
  */
 import type { Benchmark, Split } from "../benchmark/types";
 import { compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
-import { NATIONAL_MODE, runLabels } from "../figures/results-labels";
+import { modelLabel, NATIONAL_MODE, runLabels } from "../figures/results-labels";
 import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, type PredictionSource } from "./sources";
 
 export interface AnalysisOptions {
@@ -118,7 +118,7 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     }
     if (!builtInSpecs.includes(s.model)) builtInSpecs.push(s.model);
     aliases.set(s.id, s.model);
-    notes.push(`Run ${s.id} of ${s.model} is the same model as the built-in baseline of that spec (baselines are deterministic and use no prompt): shown once, scored on the whole ${split} split.`);
+    notes.push(`Run ${s.id} (${s.model}) is the ${modelLabel(s.model)} baseline, which the analysis scores on the whole ${split.toUpperCase()} split anyway (baselines are deterministic and use no prompt): shown once, as the ${modelLabel(s.model)}.`);
   }
   for (const b of builtInSpecs) sources.push(await baselineSource(b, bench, split));
 

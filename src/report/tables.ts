@@ -57,7 +57,7 @@ export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae")
     const full = a.models.find((m) => m.builtIn) ?? a.models[0];
     const pairs = full?.frame.byGroup(metric, `attribute:${attr}`) ?? [];
     return {
-      title: `${metric === "accuracy" ? "Accuracy" : "NMAE"} by ${attributeLabel(attr)}`,
+      title: `${metric === "accuracy" ? "Accuracy" : "NMAE"} by ${attributeLabel(attr).toLowerCase()}`,
       note: `Each value pools every subgroup of the split that contains it; ${levelText(a)} bootstrap CIs over questions. Subgroups and pairs: the whole split; a run covering fewer pairs is scored on its own pairs (main table).`,
       headers: [attributeLabel(attr), "Subgroups", "Pairs (split)", ...a.models.map((m) => m.label)],
       rows: values.map((v) => {

@@ -72,7 +72,7 @@ export function findings(a: ResultsAnalysis): string[] {
       })
       .filter((x): x is string => x !== undefined);
     out.push(
-      `The ${pm.label} baseline (every persona gets the whole sample's modal answer) already reaches accuracy ${f3(pm.evaluation.accuracy)} and NMAE ${f3(pm.evaluation.nmae)} on the ${a.split} split.` +
+      `The ${pm.label} baseline (every persona gets the whole sample's modal answer) already reaches accuracy ${f3(pm.evaluation.accuracy)} and NMAE ${f3(pm.evaluation.nmae)} on the ${a.split.toUpperCase()} split.` +
         (extremes.length ? ` It fits some personas better than others — best and worst value per attribute: ${extremes.join("; ")}. These gaps come from the data alone: groups that differ more from the national majority score lower.` : ""),
     );
   }
