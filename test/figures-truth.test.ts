@@ -16,7 +16,7 @@ import { createFigureContext, getFigure } from "../src/figures/registry";
 import { resultsFigureSet, type NamedFigure } from "../src/figures/results-figures";
 import { promptSensitivityFigure } from "../src/figures/results-main";
 import {
-  attributeLabel, BASELINE_COLOURS, BASELINE_NAMES, baselineName, fittedTitle, METRIC_RANGE, modelLabel, NATIONAL_MODE, runLabels, titleChars, wrapLabel,
+  attributeLabel, BASELINE_COLOURS, BASELINE_NAMES, baselineName, fittedTitle, METRIC_RANGE, modelLabel, NATIONAL_MODE, runLabels, TITLE_SAFE_WIDTH, titleChars, wrapLabel,
 } from "../src/figures/results-labels";
 import { analyseResults, type ResultsAnalysis } from "../src/report/analysis";
 import { baselinePredictions, DEFAULT_BASELINES } from "../src/report/sources";
@@ -116,6 +116,9 @@ test("without an LLM run: no model-vs-baseline, no prompt sensitivity, and the r
   assert.equal(await getFigure("results-prompt-sensitivity").build(ctx), null);
   assert.equal(await getFigure("results-model-vs-baseline").build(ctx), null);
   assert.ok(await getFigure("results-main").build(ctx));
+  const { resultsSkipReason } = await import("../src/figures/results-catalogue");
+  assert.equal(await resultsSkipReason(ctx, "results-model-vs-baseline"), "needs an LLM run on the OOD split (svlab run --model SPEC --split ood)");
+  assert.equal(await resultsSkipReason(ctx, "results-main"), undefined);
 });
 
 test("a baseline run is its built-in baseline: one model, shown once in tables and figures", () => {
@@ -155,7 +158,7 @@ test("long labels wrap; titles fit their figure's width", () => {
     for (const f of figures) {
       const lines = (layoutOf(f).title.text as string).split("<br>").map(plain);
       const heads = lines.filter((_, i) => !/font-size:12px/.test((layoutOf(f).title.text as string).split("<br>")[i]));
-      for (const l of heads) assert.ok(l.length <= titleChars(f.width), `${f.name}: title line "${l}" fits ${f.width} px`);
+      for (const l of heads) assert.ok(l.length <= titleChars(Math.min(f.width, TITLE_SAFE_WIDTH)), `${f.name}: title line "${l}" fits ${TITLE_SAFE_WIDTH} px`);
       assert.ok(layoutOf(f).margin.t >= 14 + 24 * lines.length, `${f.name}: the top margin holds ${lines.length} title lines`);
       // category labels: no line longer than 24 characters
       for (const tr of traces(f)) {

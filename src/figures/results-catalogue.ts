@@ -57,3 +57,13 @@ for (const s of HEATMAP_STRATA) {
 register("results-model-vs-baseline", "Model vs the national mode, per subgroup", "Each subgroup's accuracy for the first LLM run (y) against the national mode (x), both on the run's pairs. Not drawn without an LLM run.", S["results-model-vs-baseline"]);
 register("results-fairness", "Fairness: normalised range and CV for accuracy and NMAE, per model", `One bar per model in its colour, population σ; bootstrap CIs (${CI}); compared runs as before/after.`, S["results-fairness"]);
 register("results-prompt-sensitivity", "Prompt sensitivity: accuracy per template, per LLM run", "Dots: one template each; bar: worst-to-best spread. Needs an LLM run with two or more templates (baselines use no prompt).", S["results-prompt-sensitivity"]);
+
+/**
+ * Why a results figure is not drawn for this context (undefined when it is), e.g. "needs an LLM run
+ * on the OOD split (svlab run --model SPEC --split ood)" — for callers that report skipped figures.
+ */
+export async function resultsSkipReason(ctx: FigureContext, name: string): Promise<string | undefined> {
+  const r = await resultsFromContext(ctx);
+  if (r.figures.has(name)) return undefined;
+  return r.missing.find((m) => m.name === name)?.reason ?? `not drawn for the ${r.analysis.split.toUpperCase()} split`;
+}

@@ -213,6 +213,8 @@ export function titleChars(width: number, fontSize = 18): number {
 }
 
 const TITLE_LINE = 24;
+/** Titles are wrapped for this width at most (Jupyter's output area is ~978 px; VS Code's can be narrower). */
+export const TITLE_SAFE_WIDTH = 860;
 
 /**
  * A title that fits its figure: the title wrapped to the figure's width, an optional note in small
@@ -222,8 +224,11 @@ const TITLE_LINE = 24;
  * export can catch the axes mid-relayout.)
  */
 export function fittedTitle(title: string, width: number, note?: string, pad = 12): { text: string; lines: number; marginTop: number; layout: Record<string, unknown> } {
-  const head = wrapLabel(title, titleChars(width)).split("<br>");
-  const small = note ? wrapLabel(note, titleChars(width, 12)).split("<br>") : [];
+  // Wrapped for at most TITLE_SAFE_WIDTH px: a figure drawn narrower than its size (a notebook's
+  // output area) still shows every title line whole.
+  const w = Math.min(width, TITLE_SAFE_WIDTH);
+  const head = wrapLabel(title, titleChars(w)).split("<br>");
+  const small = note ? wrapLabel(note, titleChars(w, 12)).split("<br>") : [];
   const text = [...head, ...small.map((l) => `<span style="font-size:12px;color:#666">${l}</span>`)].join("<br>");
   // Plotly anchors a multi-line title by its first line and sets every line at the title font's
   // line height (~1.3 × 18 px), the small ones too: the lines after the first go into the padding.
