@@ -20,9 +20,10 @@ import type { Answer, GenerateOptions, Prompt, Provider } from "../models/types"
 import { ProviderError } from "../models/types";
 import { AnswerCache } from "./cache";
 import { jobKey, runJobs, sampleOptions, type EngineResult, type Job, type ProgressState } from "./engine";
-import { prepareGrid, svlabVersion, type GridOptions, type RunSummary } from "./grid";
+import { pairsSha256, prepareGrid, svlabVersion, type GridOptions, type RunSummary } from "./grid";
 import { autoProgress, silentProgress } from "./progress";
-import { makeRunId, markRunFailed, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest, type RunStatus } from "./results";
+import { checkRunId, claimRunFolder, makeRunId, markRunFailed, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest, type RunStatus } from "./results";
+import { benchmarkSha256 } from "../benchmark/fingerprint";
 import { sleep } from "./retry";
 
 /** OpenAI's per-batch request cap. */
@@ -212,9 +213,17 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
   const { samples, templates, benchmark, jobs } = await prepareGrid(opts);
   const generate = opts.generate ?? {};
   const split: RunManifest["split"] = opts.pairs ? "pairs" : (opts.split ?? "ood");
+  const runId = opts.runId !== undefined ? checkRunId(opts.runId) : makeRunId(providerId, split);
+  const benchSha = benchmarkSha256(benchmark);
+  const pairsSha = pairsSha256(opts.pairs);
+  // a reused run id resumes (same options: answers come back from the cache, batches are not resubmitted) or is refused
+  const claim = (opts.write ?? true)
+    ? await claimRunFolder(resultsRoot(opts.resultsRoot), runId, {
+        model: providerId, split, templateIds: templates, samples, generate, mode: "batch", limit: opts.limit, pairsSha256: pairsSha, benchmarkSha256: benchSha,
+      })
+    : null;
+  const dir = claim?.dir ?? null;
   const cache = AnswerCache.open(opts.cacheDir);
-  const runId = opts.runId ?? makeRunId(providerId, split);
-  const dir = (opts.write ?? true) ? join(resultsRoot(opts.resultsRoot), runId) : null;
   const display = opts.progress === "none" ? silentProgress : opts.progress && opts.progress !== "auto" ? opts.progress : autoProgress(`${providerId} [batch] `);
   const t0 = performance.now();
   const manifest: RunManifest = {
@@ -223,7 +232,8 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
     mode: "batch",
     counts: { requests: jobs.length, answered: 0, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
     usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0,
-    startedAt: new Date().toISOString(), status: "running", svlabVersion: svlabVersion(), benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance },
+    ...(pairsSha ? { pairsSha256: pairsSha } : {}),
+    startedAt: claim?.resumed?.manifest.startedAt ?? new Date().toISOString(), status: "running", svlabVersion: svlabVersion(), benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance, sha256: benchSha },
     ...(target.kind === "openai" && target.baseURL ? { extra: { endpoint: target.baseURL } } : {}),
   };
   if (dir) await writeManifest(dir, manifest);
@@ -357,5 +367,6 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
     throw err;
   } finally {
     cache.close();
+    claim?.release();
   }
 }

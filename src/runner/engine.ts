@@ -60,6 +60,8 @@ export interface EngineOptions {
   price?: (usage: Usage) => number | undefined;
   /** Called for each answer as it arrives (in completion order). */
   onAnswer?: (job: Job, answer: Answer, index: number) => void;
+  /** Answers already known (a resumed run's predictions), served like cache hits before the cache is asked. */
+  known?: (job: Job) => Answer | undefined;
 }
 
 export interface EngineResult {
@@ -231,7 +233,7 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
   for (let i = 0; i < jobs.length; i++) {
     const key = jobKey(provider, jobs[i], generate);
     keys[i] = key;
-    const raw = cache?.get(key);
+    const raw = opts.known?.(jobs[i]) ?? cache?.get(key);
     if (raw) {
       const hit = reparseCached(raw, jobs[i].prompt);
       record(i, hit);

@@ -16,7 +16,24 @@ import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
 import { AnswerCache } from "./cache";
 import { runJobs, jobKey, effectiveConcurrency, type EngineResult, type Job, type ProgressState } from "./engine";
 import { autoProgress, silentProgress, type ProgressDisplay } from "./progress";
-import { makeRunId, markRunFailed, resultsRoot, writeErrors, writeManifest, writePredictions, type RunCounts, type RunManifest, type RunStatus } from "./results";
+import { benchmarkSha256 } from "../benchmark/fingerprint";
+import type { Answer } from "../models/types";
+import {
+  checkRunId,
+  claimRunFolder,
+  makeRunId,
+  markRunFailed,
+  resultsRoot,
+  writeErrors,
+  writeManifest,
+  writePredictions,
+  type ClaimedRun,
+  type RunCounts,
+  type RunIdentity,
+  type RunManifest,
+  type RunStatus,
+} from "./results";
+import type { Prediction } from "./types";
 import type { RetryPolicy } from "./retry";
 import { httpFetch } from "./http-fetch";
 import { cacheIdentity, resolveProvider, priceFor } from "./provider";
@@ -154,6 +171,29 @@ export async function prepareGrid(opts: Pick<GridOptions, "samples" | "templates
   return { samples, templates, benchmark, pairs, jobs: buildJobs(benchmark, pairs, templates, samples) };
 }
 
+/** sha256 of an explicit pair list (order-free), recorded so a reused run id can compare pairs. */
+export function pairsSha256(pairs: PairRef[] | undefined): string | undefined {
+  if (!pairs) return undefined;
+  const keys = pairs.map((p) => `${p.question}::${p.subgroup}`).sort();
+  return createHash("sha256").update(keys.join("\n")).digest("hex");
+}
+
+/** A prediction as the Answer it came from (a resumed run serves its earlier answers like cache hits). */
+export function answerOfPrediction(p: Prediction): Answer {
+  const a: Answer = { text: p.text ?? "", code: p.code, refused: p.refused, latencyMs: p.latencyMs ?? 0, cached: true };
+  if (p.reason !== undefined) a.reason = p.reason;
+  if (p.distribution !== undefined) a.distribution = p.distribution;
+  if (p.validMass !== undefined) a.validMass = p.validMass;
+  if (p.usage !== undefined) a.usage = p.usage;
+  if (p.cost !== undefined) a.cost = p.cost;
+  return a;
+}
+
+/** (template, question, subgroup, sample): one request of a run. */
+export function requestKey(p: Pick<Prediction, "templateId" | "question" | "subgroup" | "sample">): string {
+  return `${p.templateId}\u0000${p.question}\u0000${p.subgroup}\u0000${p.sample}`;
+}
+
 /** Run a grid for one model and write its results folder. */
 export async function runGrid(opts: GridOptions): Promise<RunSummary> {
   const { samples, templates, benchmark, jobs } = await prepareGrid(opts);
@@ -163,9 +203,31 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
   const timeoutMs = opts.retry?.timeoutMs;
   const provider = await resolveProvider(opts.model, { benchmark, fetch: httpFetch, ...(timeoutMs ? { timeoutMs } : {}), ...opts.providerContext });
   const ownsProvider = typeof opts.model === "string";
-  const runId = opts.runId ?? makeRunId(provider.id, split);
+  const runId = opts.runId !== undefined ? checkRunId(opts.runId) : makeRunId(provider.id, split);
   const write = opts.write ?? true;
-  const dir = write ? join(resultsRoot(opts.resultsRoot), runId) : null;
+  const benchSha = benchmarkSha256(benchmark);
+  const identity: RunIdentity = {
+    model: provider.id,
+    split,
+    templateIds: templates,
+    samples,
+    generate,
+    mode: "api",
+    limit: opts.limit,
+    pairsSha256: pairsSha256(opts.pairs),
+    benchmarkSha256: benchSha,
+  };
+  // a reused run id resumes its run (same options) or is refused (other options): never overwritten
+  let claim: ClaimedRun | null = null;
+  try {
+    claim = write ? await claimRunFolder(resultsRoot(opts.resultsRoot), runId, identity) : null;
+  } catch (err) {
+    if (ownsProvider) await provider.close?.();
+    throw err;
+  }
+  const dir = claim?.dir ?? null;
+  const earlier = new Map<string, Prediction>();
+  for (const p of claim?.resumed?.predictions ?? []) earlier.set(requestKey(p), p);
   // baselines answer instantly from the benchmark: caching them would only grow the cache
   const cache = opts.cacheDir === null || provider.id.startsWith("baseline:") ? null : AnswerCache.open(opts.cacheDir);
   const display = opts.progress === "none" ? silentProgress : opts.progress && opts.progress !== "auto" ? opts.progress : autoProgress(`${provider.id} `);
@@ -185,11 +247,13 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     usage: { inputTokens: 0, outputTokens: 0 },
     cost: 0,
     costIfUncached: 0,
-    startedAt: new Date().toISOString(),
+    ...(identity.pairsSha256 ? { pairsSha256: identity.pairsSha256 } : {}),
+    startedAt: claim?.resumed?.manifest.startedAt ?? new Date().toISOString(),
     status: "running",
     svlabVersion: svlabVersion(),
-    benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance },
+    benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance, sha256: benchSha },
     extra: {
+      ...(claim?.resumed ? { resumed: [...((claim.resumed.manifest.extra?.resumed as string[] | undefined) ?? []), new Date().toISOString()] } : {}),
       capabilities: provider.capabilities,
       cacheDir: cache?.dir ?? null,
       concurrency: effectiveConcurrency(provider, opts.concurrency),
@@ -210,6 +274,14 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
       retry: opts.retry,
       signal: opts.signal,
       price: priceFor(provider.id),
+      ...(earlier.size
+        ? {
+            known: (job: Job) => {
+              const p = earlier.get(requestKey({ templateId: job.prompt.templateId, question: job.prompt.question, subgroup: job.prompt.subgroup, sample: job.sample }));
+              return p ? answerOfPrediction(p) : undefined;
+            },
+          }
+        : {}),
       onProgress: (p) => {
         display.update(p);
         opts.onProgress?.(p);
@@ -218,6 +290,7 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     status = result.aborted ? "aborted" : "completed";
   } catch (err) {
     await markRunFailed(dir, manifest, err);
+    claim?.release();
     throw err;
   } finally {
     display.stop();
@@ -235,9 +308,13 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
   });
   manifest.extra = { ...manifest.extra, rateLimitPauses: result.rateLimitPauses, elapsedMs: Math.round(result.elapsedMs) };
   if (dir) {
-    await writePredictions(dir, result.predictions);
-    await writeErrors(dir, result.errors);
-    await writeManifest(dir, manifest);
+    try {
+      await writePredictions(dir, result.predictions);
+      await writeErrors(dir, result.errors);
+      await writeManifest(dir, manifest);
+    } finally {
+      claim?.release();
+    }
   }
   return {
     ...result.counts,

@@ -13,7 +13,7 @@
  * A run killed mid-way leaves run.json with status "running" and possibly no predictions; its answers are
  * in the cache, so rerunning the same command recreates the predictions without asking again.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Split } from "../benchmark/types";
@@ -83,7 +83,9 @@ export interface RunManifest {
   status: RunStatus;
   svlabVersion: string;
   /** Benchmark preset and options, so metrics can rebuild the same labels. */
-  benchmark: { preset: string; options?: unknown; provenance?: Record<string, unknown> };
+  benchmark: { preset: string; options?: unknown; provenance?: Record<string, unknown>; sha256?: string };
+  /** sha256 of the explicit pair list (split "pairs" only), so a reused run id can tell whether it asks the same pairs. */
+  pairsSha256?: string;
   /** Free-form extras (provider capabilities, batch ids, …). Never secrets. */
   extra?: Record<string, unknown>;
 }
@@ -122,6 +124,134 @@ export function makeRunId(model: string, split: string, now = new Date()): strin
     .slice(0, 48);
   const rand = Math.random().toString(16).slice(2, 6).padEnd(4, "0");
   return `${ts}_${slug}_${split}_${rand}`;
+}
+
+/** What a run id may be: a plain folder name (letters, digits, ".", "_", "-"), never a path. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Check a run id before it names a folder: no separators, no "..", nothing that escapes the results root. */
+export function checkRunId(id: string): string {
+  if (typeof id !== "string" || !RUN_ID.test(id) || id.includes("..")) {
+    throw new Error(
+      `run id ${JSON.stringify(id)}: expected a plain name of letters, digits, ".", "_" and "-" (no "/", "\\" or "..", at most 128 characters), e.g. gpt41-ood-1`,
+    );
+  }
+  return id;
+}
+
+/** What must match for a reused run id to resume its run (anything else is refused). */
+export type RunIdentity = Pick<RunManifest, "model" | "split" | "templateIds" | "samples" | "generate" | "mode" | "limit" | "pairsSha256"> & {
+  benchmarkSha256?: string;
+};
+
+export function runIdentity(m: RunManifest): RunIdentity {
+  return {
+    model: m.model,
+    split: m.split,
+    templateIds: m.templateIds,
+    samples: m.samples,
+    generate: m.generate,
+    mode: m.mode,
+    limit: m.limit,
+    pairsSha256: m.pairsSha256,
+    benchmarkSha256: m.benchmark?.sha256,
+  };
+}
+
+const canon = (v: unknown): string =>
+  v === undefined ? "none" : JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+
+/** The options two runs differ in, as "option: earlier → now" (empty when they match). */
+export function identityDifferences(earlier: RunIdentity, now: RunIdentity): string[] {
+  const out: string[] = [];
+  const names: Array<[keyof RunIdentity, string]> = [
+    ["model", "model"],
+    ["split", "split"],
+    ["templateIds", "templates"],
+    ["samples", "samples"],
+    ["generate", "generation options"],
+    ["mode", "mode (api/batch)"],
+    ["limit", "limit"],
+    ["pairsSha256", "explicit pairs"],
+    ["benchmarkSha256", "benchmark (labels)"],
+  ];
+  for (const [k, label] of names) {
+    // runs written before the benchmark hash was recorded: nothing to compare
+    if (k === "benchmarkSha256" && earlier[k] === undefined) continue;
+    const a = canon(k === "templateIds" ? [...(earlier[k] as string[])].sort() : earlier[k]);
+    const b = canon(k === "templateIds" ? [...(now[k] as string[])].sort() : now[k]);
+    if (a !== b) out.push(`${label}: ${a} → ${b}`);
+  }
+  return out;
+}
+
+/** A run folder claimed by this process: the earlier run to resume (or null) and the lock to release. */
+export interface ClaimedRun {
+  dir: string;
+  /** The earlier run with the same id and identity, whose answers this run keeps; null for a new folder. */
+  resumed: RunResults | null;
+  release(): void;
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Claim `<root>/<runId>` for a run: a new folder, or an earlier run of the same id that asked exactly
+ * the same (model, split, templates, samples, generation options, mode, limit, pairs, benchmark) —
+ * which is then resumed, keeping its answers. An earlier run that differs is refused with a message
+ * naming the differing options; a folder another live svlab process is writing is refused; a folder
+ * that is not a run is refused. Never overwrites.
+ */
+export async function claimRunFolder(root: string, runId: string, identity: RunIdentity): Promise<ClaimedRun> {
+  checkRunId(runId);
+  const dir = join(root, runId);
+  await mkdir(dir, { recursive: true });
+  const lock = join(dir, ".lock");
+  for (let tries = 0; ; tries++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || tries > 0) throw err;
+      const pid = Number(readFileSync(lock, "utf8").trim());
+      if (pidAlive(pid)) throw new Error(`run id ${runId}: another svlab process (pid ${pid}) is writing ${dir}; wait for it or choose another --run-id`);
+      unlinkSync(lock); // left by a killed run
+    }
+  }
+  const release = (): void => {
+    try {
+      if (readFileSync(lock, "utf8").trim() === String(process.pid)) unlinkSync(lock);
+    } catch {
+      /* already gone */
+    }
+  };
+  try {
+    if (!existsSync(join(dir, "run.json"))) {
+      const other = readdirSync(dir).filter((f) => f !== ".lock");
+      if (other.length) throw new Error(`run id ${runId}: ${dir} exists and is not a results folder (no run.json; holds ${other.slice(0, 3).join(", ")}); choose another --run-id`);
+      return { dir, resumed: null, release };
+    }
+    const earlier = await readResults(dir);
+    const diff = identityDifferences(runIdentity(earlier.manifest), identity);
+    if (diff.length) {
+      throw new Error(
+        `run id ${runId} already holds a run (${earlier.manifest.status}, started ${earlier.manifest.startedAt}) that differs in ${diff.join("; ")}. ` +
+          "A run id is resumed only with the same options; choose another --run-id (or none, for a new one)",
+      );
+    }
+    return { dir, resumed: earlier, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 /** Write a file so a reader never sees half of it (tmp + rename). */
