@@ -23,21 +23,14 @@ export interface NotebookBench {
 
 /** Run code in the page's kernel (no cell) and return what it printed. */
 function kernelExec(page: Page, code: string): Promise<string> {
-  return page.evaluate(
-    (code) =>
-      new Promise<string>((resolve) => {
-        let out = "";
-        (window as any).Jupyter.notebook.kernel.execute(code, {
-          iopub: {
-            output: (msg: any) => {
-              if (msg.header.msg_type === "stream") out += msg.content.text;
-            },
-          },
-          shell: { reply: () => setTimeout(() => resolve(out), 200) },
-        });
-      }),
-    code,
-  );
+  // A string, not a function: tsx's keepNames helpers (__name) do not exist in the page.
+  return page.evaluate(`new Promise((resolve) => {
+    let out = "";
+    window.Jupyter.notebook.kernel.execute(${JSON.stringify(code)}, {
+      iopub: { output: function (msg) { if (msg.header.msg_type === "stream") out += msg.content.text; } },
+      shell: { reply: function () { setTimeout(function () { resolve(out); }, 200); } },
+    });
+  })`) as Promise<string>;
 }
 
 const TIMING = `
