@@ -85,6 +85,9 @@ test("microdataHelp names the WVS page, every file findWvsFile() looks for, the 
   assert.ok(help.includes(`${join(sharedDir(), "wvs-real")}/`));
   assert.match(help, /`WVS_CSV`/);
   assert.deepEqual(microdataSources().map((s) => s.path), WVS_FILENAMES.map((n) => join(sharedDir(), "wvs-real", n)));
+  // files the WVS website offers come first; the Singapore cut of the cross-national file is made from one
+  assert.deepEqual(microdataSources().filter((s) => !s.download).map((s) => s.name), ["WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv"]);
+  assert.ok(help.indexOf("`WVS_Cross-National_Wave_7_csv_v6_0.csv`") < help.indexOf("or `WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv`"));
   assert.match(needsMicrodata("weighting"), /^\*Skipped: weighting reads the respondents themselves and needs the WVS-7 microdata/);
 });
 

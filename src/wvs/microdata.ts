@@ -10,13 +10,17 @@ import { noMicrodata, sharedDir, WVS_FILENAMES } from "../paths";
 /** The WVS page with the wave 7 (2017–2022) data files and their documentation. */
 export const WVS_DOWNLOAD_PAGE = "https://www.worldvaluessurvey.org/WVSDocumentationWV7.jsp";
 
-/** How each known file name is obtained (names not listed here are described generically). */
-const HOW_TO_GET: Record<string, string> = {
-  "WVS_Cross-National_Wave_7_csv_v6_0.csv":
-    "the cross-national data file (all countries, CSV, v6.0) — svlab keeps Singapore's rows (B_COUNTRY 702)",
-  "WVS_Wave_7_Singapore_Csv_v5.1.csv": "Singapore's single-country file, CSV format (choose Singapore in the page's country list)",
-  "WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv":
-    "the cross-national file cut to Singapore's 2,012 rows (B_COUNTRY 702), if you filter it yourself to save space",
+/** How each known file name is obtained; `download`: a file the WVS website offers (the others are made from one). */
+const HOW_TO_GET: Record<string, { download: boolean; text: string }> = {
+  "WVS_Cross-National_Wave_7_csv_v6_0.csv": {
+    download: true,
+    text: "the cross-national data file (all countries, CSV, v6.0); svlab keeps Singapore's rows (B_COUNTRY 702)",
+  },
+  "WVS_Wave_7_Singapore_Csv_v5.1.csv": { download: true, text: "Singapore's single-country file, CSV format (choose Singapore in the page's country list)" },
+  "WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv": {
+    download: false,
+    text: "the cross-national file cut to Singapore's rows (B_COUNTRY 702), if you filter it yourself to save space",
+  },
 };
 
 export interface MicrodataSource {
@@ -24,6 +28,8 @@ export interface MicrodataSource {
   name: string;
   /** Where that name is looked for. */
   path: string;
+  /** A file the WVS website offers for download (false: one you make from such a file). */
+  download: boolean;
   /** What it is and where it comes from. */
   howToGet: string;
 }
@@ -34,7 +40,8 @@ export function microdataSources(): MicrodataSource[] {
   return WVS_FILENAMES.map((name) => ({
     name,
     path: join(dir, name),
-    howToGet: HOW_TO_GET[name] ?? "a WVS-7 CSV file in one of the three official formats",
+    download: HOW_TO_GET[name]?.download ?? true,
+    howToGet: HOW_TO_GET[name]?.text ?? "a WVS-7 CSV file in one of the three official formats",
   }));
 }
 
@@ -47,7 +54,8 @@ export function microdataHelp(): string {
     "",
     `1. Open the WVS wave 7 page, ${WVS_DOWNLOAD_PAGE}, register and accept the conditions of use.`,
     "2. Download one of these files (unzip it if it comes zipped):",
-    ...sources.map((s) => `   - \`${s.name}\`: ${s.howToGet};`),
+    ...sources.filter((s) => s.download).map((s) => `   - \`${s.name}\`: ${s.howToGet};`),
+    ...sources.filter((s) => !s.download).map((s) => `   - or \`${s.name}\`: ${s.howToGet};`),
     `3. Put it in \`${dir}/\` (the folder \`../shared/wvs-real/\` beside the project) under that name — ` +
       "or anywhere, with the environment variable `WVS_CSV` pointing at it (any name; the Excel export's CSV works too): " +
       "`WVS_CSV=/path/to/file.csv npm run notebook`.",
