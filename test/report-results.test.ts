@@ -164,7 +164,7 @@ test("a --limit run meets the baselines on its own pairs; a baseline run is its 
       for (const r of t.rows) assert.deepEqual([r.skill.accuracy! + 0, r.skill.nmae! + 0].map((v) => (Number.isNaN(v) ? 0 : v)), [0, 0], `${t.by} ${r.group}`);
     }
     // Small-subgroup warning judged on the whole split, not on the first (partial) run.
-    assert.ok(a.warnings.includes("17 ood subgroups are small (fewer than 50 respondents or 30 pairs); their scores are noisy"), a.warnings.join("; "));
+    assert.ok(a.warnings.includes("17 OOD subgroups are small (fewer than 50 respondents or 30 pairs); their scores are noisy"), a.warnings.join("; "));
     const main = mainTable(a);
     assert.deepEqual(main.rows[0].slice(0, 3), ["clone (2026-01-01 00:00:00)", "LLM run", "200 of 10177"]);
     assert.deepEqual(main.rows[0].slice(-2), ["+0.000", "+0.000"]);

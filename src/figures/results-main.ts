@@ -47,9 +47,9 @@ export interface FigureOptions {
   width?: number;
 }
 
-/** Wrap width (characters) for n category labels sharing `px` pixels (~7.5 px per character), 10–24. */
+/** Wrap width (characters) for n category labels sharing `px` pixels (~8 px per character), 10–24. */
 export function labelWidth(n: number, px: number): number {
-  return Math.min(24, Math.max(10, Math.floor(px / Math.max(1, n) / 7.5)));
+  return Math.min(24, Math.max(10, Math.floor(px / Math.max(1, n) / 8)));
 }
 
 /** Accuracy and NMAE side by side; models as bars with CIs (opts.level, default 95%), baselines as horizontal dashed lines. Series keyed by label. */

@@ -136,7 +136,7 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     const ev = evaluatePredictions(bench, src.predictions, { split, bootstrap: B, seed, level });
     const frame = ev.frame;
     const label = labelOf[i];
-    if (ev.coverage.missing > 0) warnings.push(`${label}: ${ev.coverage.missing} of ${ev.coverage.expected} ${split} pairs have no prediction (scores cover the rest)`);
+    if (ev.coverage.missing > 0) warnings.push(`${label}: ${ev.coverage.missing} of ${ev.coverage.expected} ${split.toUpperCase()} pairs have no prediction (scores cover the rest)`);
     const byAttribute: Record<string, BootstrapResult> = {};
     for (const a of attributes) byAttribute[a] = frame.bootstrap({ by: `attribute:${a}`, n: B, seed, level });
     const gapTests: RangeTestResult[] = [];
@@ -183,7 +183,7 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
   // Small subgroups of the split, judged on a whole-split model (a --limit run has few pairs per subgroup anyway).
   const ref = models.find((m) => m.builtIn) ?? models[0];
   const small = ref?.frame.warnings("subgroup") ?? [];
-  if (small.length) warnings.push(`${small.length} ${split} subgroups are small (fewer than ${ref.frame.minSize} respondents or ${ref.frame.minPairs} pairs); their scores are noisy`);
+  if (small.length) warnings.push(`${small.length} ${split.toUpperCase()} subgroups are small (fewer than ${ref.frame.minSize} respondents or ${ref.frame.minPairs} pairs); their scores are noisy`);
   return {
     split,
     benchmark: {
