@@ -13,7 +13,8 @@ port=$(node -e '
     s.listen(p, "127.0.0.1", () => s.close(() => console.log(p))); };
   tryPort(Number(process.env.SVLAB_NOTEBOOK_PORT || 8888));')
 token=$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')
-echo "svlab: Jupyter Notebook on notebooks/ with the kernel \"TypeScript (svlab)\"; Ctrl-C stops it."
+dir=${SVLAB_NOTEBOOKS:-notebooks}   # the folder to serve (tests serve a copy)
+echo "svlab: Jupyter Notebook on $dir/ with the kernel \"TypeScript (svlab)\"; Ctrl-C stops it."
 echo "svlab: open  http://127.0.0.1:$port/tree?token=$token"
 exec jupyter notebook --no-browser --ip=127.0.0.1 --port="$port" --NotebookApp.port_retries=0 \
-  --NotebookApp.token="$token" --notebook-dir=notebooks $( [ "$(id -u)" = 0 ] && echo --allow-root ) "$@"
+  --NotebookApp.token="$token" --notebook-dir="$dir" $( [ "$(id -u)" = 0 ] && echo --allow-root ) "$@"

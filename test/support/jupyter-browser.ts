@@ -6,7 +6,6 @@
  * outputs into the committed notebooks.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,7 +15,7 @@ import { chromium } from "playwright-core";
 import { projectRoot } from "../../src/paths";
 import { CHROMIUM_ARGS, resolveChromium } from "../../src/figures/render";
 
-export const JUPYTER_NOTEBOOK = "/usr/bin/jupyter-notebook";
+export const JUPYTER_NOTEBOOK = "/usr/bin/jupyter-notebook"; // what scripts/notebook.sh runs
 export const JUPYTER_NBCONVERT = "/usr/bin/jupyter-nbconvert";
 
 export interface NotebookServer {
@@ -61,20 +60,21 @@ export function copyNotebooks(): { scratch: string; dir: string; notebooks: stri
   return { scratch, dir, notebooks };
 }
 
-/** Start Jupyter Notebook on 127.0.0.1 on a copy of notebooks/; resolves once it answers. */
+/**
+ * Start Jupyter Notebook the way a user does, `npm run notebook` (scripts/notebook.sh), but on a
+ * copy of notebooks/; resolves with the URL the script prints once the server answers.
+ */
 export async function startNotebookServer(): Promise<NotebookServer> {
   const { scratch, dir } = copyNotebooks();
-  const port = await freePort();
-  const token = randomBytes(16).toString("hex");
+  const root = projectRoot();
   let output = "";
-  const child: ChildProcess = spawn(
-    JUPYTER_NOTEBOOK,
-    ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--NotebookApp.port_retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${dir}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
-    { cwd: dir, env: jupyterEnv(scratch), stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child: ChildProcess = spawn("bash", [join(root, "scripts", "notebook.sh")], {
+    cwd: root,
+    env: { ...jupyterEnv(scratch), SVLAB_NOTEBOOKS: dir, SVLAB_NOTEBOOK_PORT: String(await freePort()) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout!.on("data", (b) => (output += b));
   child.stderr!.on("data", (b) => (output += b));
-  const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {
       child.kill("SIGTERM");
@@ -82,18 +82,21 @@ export async function startNotebookServer(): Promise<NotebookServer> {
     }
     rmSync(scratch, { recursive: true, force: true });
   };
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`jupyter notebook exited (${child.exitCode}):\n${output}`);
-    try {
-      const r = await fetch(`${url}/api/status?token=${token}`);
-      if (r.ok) return { url, token, dir, log: () => output, stop };
-    } catch {
-      /* not listening yet */
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`npm run notebook exited (${child.exitCode}):\n${output}`);
+    const m = /svlab: open +(http:\/\/127\.0\.0\.1:\d+)\/tree\?token=([0-9a-f]+)/.exec(output);
+    if (m) {
+      try {
+        const r = await fetch(`${m[1]}/api/status?token=${m[2]}`);
+        if (r.ok) return { url: m[1], token: m[2], dir, log: () => output, stop };
+      } catch {
+        /* not listening yet */
+      }
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`jupyter notebook did not answer within 30 s:\n${output}`);
+  throw new Error(`npm run notebook did not answer within 60 s:\n${output}`);
 }
 
 export function launchChromium(): Promise<Browser> {
