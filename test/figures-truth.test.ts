@@ -109,6 +109,7 @@ test("without an LLM run: no model-vs-baseline, no prompt sensitivity, and the r
   assert.match(main.caption, /no model run yet, so the bars are the baselines/);
   // Baselines use no prompt: no template table, no template anywhere in the figures.
   assert.ok(!allTables(noRun).some((t) => t.title === "Prompt sensitivity"));
+  assert.deepEqual(noRun.models.map((m) => [m.evaluation.templateId, m.evaluation.templates.length]), [["", 0], ["", 0]]);
   assert.doesNotMatch(JSON.stringify(figures.map((f) => f.spec)), /system-persona/);
   // The catalogue does not draw them either (build → null).
   await import("../src/figures/results-catalogue");

@@ -51,6 +51,7 @@ export interface ModelResult {
   id: string;
   /** Display label, unique within the analysis. */
   label: string;
+  /** For baselines templateId is "" and templates is empty: they use no prompt. */
   evaluation: Evaluation;
   frame: MetricFrame;
   /** Bootstrap by subgroup (overall, per subgroup, every disparity number), accuracy and NMAE. */
@@ -146,7 +147,8 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     }
     models.push({
       model: src.model, kind: kindOf(src.model), builtIn: src.builtIn === true, id: src.id, label,
-      evaluation: evaluationJson(ev), frame,
+      // Baselines use no prompt: no template to show (the provider API only needed one to be asked).
+      evaluation: kindOf(src.model) === "baseline" ? { ...evaluationJson(ev), templateId: "", templates: [] } : evaluationJson(ev), frame,
       bySubgroup: frame.bootstrap({ by: "subgroup", n: B, seed, level }),
       byAttribute, gapTests,
     });
