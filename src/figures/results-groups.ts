@@ -26,6 +26,8 @@ export interface AttributePanel {
   series: AttributeSeries[];
 }
 
+const XGAP = 0.08;
+
 /** Panel rows of the attribute figure: two panels a row, a last odd panel across the full width. */
 function panelRows(n: number): number {
   return Math.max(1, Math.ceil(n / 2));
@@ -39,7 +41,8 @@ export function attributeFigureHeight(panels: number): number {
 
 /**
  * Grouped bars per attribute value, one panel per attribute that has values (panels without any
- * are dropped: no empty panel). Two panels a row; an odd last panel spans the full width.
+ * are dropped: no empty panel). Two panels a row, each as wide as its share of the row's values;
+ * an odd last panel spans the full width.
  * Models in their colours, baselines in their greys, grouped in the legend.
  */
 export function attributeFigure(allPanels: AttributePanel[], metric: "accuracy" | "nmae", opts: Omit<FigureOptions, "level"> = {}): FigureSpec {
@@ -72,13 +75,17 @@ export function attributeFigure(allPanels: AttributePanel[], metric: "accuracy" 
   panels.forEach((p, i) => {
     const ax = i === 0 ? "" : String(i + 1);
     const row = Math.floor(i / 2);
-    const full = i === panels.length - 1 && i % 2 === 0;
-    const xDomain = full ? [0, 1] : i % 2 === 0 ? [0, 0.46] : [0.54, 1];
+    // Two panels a row, each as wide as its share of the row's values (an odd last panel: the whole row).
+    const mates = panels.slice(row * 2, row * 2 + 2);
+    const total = mates.reduce((n, m) => n + Math.max(2, m.values.length), 0);
+    const usable = 1 - XGAP * (mates.length - 1);
+    const x0 = i % 2 === 0 ? 0 : usable * (Math.max(2, mates[0].values.length) / total) + XGAP;
+    const xDomain = [x0, Math.min(1, x0 + usable * (Math.max(2, p.values.length) / total))];
     const yTop = 1 - row / rows;
     const yDomain = [Math.max(0, yTop - 1 / rows + ygap / 2), yTop - (row === 0 ? 0 : ygap / 2)];
     // Wrap value labels to the room each value has (~7 px per character).
     const room = (width - 260) * (xDomain[1] - xDomain[0]);
-    const x = p.values.map((v) => wrapLabel(valueLabel(v), Math.max(8, Math.floor(room / p.values.length / 7))));
+    const x = p.values.map((v) => wrapLabel(valueLabel(v), Math.max(10, Math.floor(room / p.values.length / 7))));
     for (const s of p.series) {
       const key = seriesKey(s);
       const ys = p.values.map((v) => s.scores[v]);

@@ -170,16 +170,23 @@ export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
 }
 
-/** Split a word longer than `width` after "-", "_", "/" or "." where possible, else hard, into pieces of at most `width`. */
+/** Split a word longer than `width` after "-", "_", "/" or "." (never inside a plain word), pieces of at most `width` where possible. */
 function breakWord(w: string, width: number): string[] {
   const out: string[] = [];
   let rest = w;
   while (rest.length > width) {
     const head = rest.slice(0, width);
     const cut = Math.max(head.lastIndexOf("-"), head.lastIndexOf("_"), head.lastIndexOf("/"), head.lastIndexOf("."));
-    const at = cut >= Math.floor(width / 3) ? cut + 1 : width;
-    out.push(rest.slice(0, at));
-    rest = rest.slice(at);
+    if (cut < 1) {
+      // No separator within the line: take the word up to its next separator (or whole).
+      const next = rest.slice(width).search(/[-_/.]/);
+      const at = next < 0 ? rest.length : width + next + 1;
+      out.push(rest.slice(0, at));
+      rest = rest.slice(at);
+      continue;
+    }
+    out.push(rest.slice(0, cut + 1));
+    rest = rest.slice(cut + 1);
   }
   if (rest) out.push(rest);
   return out;
@@ -213,6 +220,17 @@ export function titleChars(width: number, fontSize = 18): number {
 }
 
 const TITLE_LINE = 24;
+
+/** Wrap to at most `max` characters a line, in as few lines as that takes, of even length (no one-word last line). */
+function balancedWrap(s: string, max: number): string[] {
+  const lines = wrapLabel(s, max).split("<br>");
+  if (lines.length < 2) return lines;
+  for (let w = Math.ceil(s.length / lines.length); w < max; w++) {
+    const even = wrapLabel(s, w).split("<br>");
+    if (even.length === lines.length) return even;
+  }
+  return lines;
+}
 /** Titles are wrapped for this width at most (Jupyter's output area is ~978 px; VS Code's can be narrower). */
 export const TITLE_SAFE_WIDTH = 860;
 
@@ -227,8 +245,8 @@ export function fittedTitle(title: string, width: number, note?: string, pad = 1
   // Wrapped for at most TITLE_SAFE_WIDTH px: a figure drawn narrower than its size (a notebook's
   // output area) still shows every title line whole.
   const w = Math.min(width, TITLE_SAFE_WIDTH);
-  const head = wrapLabel(title, titleChars(w)).split("<br>");
-  const small = note ? wrapLabel(note, titleChars(w, 12)).split("<br>") : [];
+  const head = balancedWrap(title, titleChars(w));
+  const small = note ? balancedWrap(note, titleChars(w, 12)) : [];
   const text = [...head, ...small.map((l) => `<span style="font-size:12px;color:#666">${l}</span>`)].join("<br>");
   // Plotly anchors a multi-line title by its first line and sets every line at the title font's
   // line height (~1.3 × 18 px), the small ones too: the lines after the first go into the padding.
