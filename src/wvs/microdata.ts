@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { noMicrodata, sharedDir, WVS_FILENAMES } from "../paths";
+import { COUNTRY } from "./codebook-build";
 
 /** The WVS page with the wave 7 (2017–2022) data files and their documentation. */
 export const WVS_DOWNLOAD_PAGE = "https://www.worldvaluessurvey.org/WVSDocumentationWV7.jsp";
@@ -14,12 +15,12 @@ export const WVS_DOWNLOAD_PAGE = "https://www.worldvaluessurvey.org/WVSDocumenta
 const HOW_TO_GET: Record<string, { download: boolean; text: string }> = {
   "WVS_Cross-National_Wave_7_csv_v6_0.csv": {
     download: true,
-    text: "the cross-national data file (all countries, CSV, v6.0); svlab keeps Singapore's rows (B_COUNTRY 702)",
+    text: `the cross-national data file (all countries, CSV, v6.0); svlab reads only ${COUNTRY.name}'s rows`,
   },
-  "WVS_Wave_7_Singapore_Csv_v5.1.csv": { download: true, text: "Singapore's single-country file, CSV format (choose Singapore in the page's country list)" },
+  [`WVS_Wave_7_${COUNTRY.name}_Csv_v5.1.csv`]: { download: true, text: `${COUNTRY.name}'s single-country file, CSV format (choose ${COUNTRY.name} in the page's country list)` },
   "WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv": {
     download: false,
-    text: "the cross-national file cut to Singapore's rows (B_COUNTRY 702), if you filter it yourself to save space",
+    text: `the cross-national file cut to ${COUNTRY.name}'s rows, if you filter it yourself to save space`,
   },
 };
 
