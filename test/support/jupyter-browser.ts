@@ -203,10 +203,16 @@ export async function figureReport(page: Page): Promise<FigureReport> {
     const overflowing: string[] = [];
     for (const area of document.querySelectorAll<HTMLElement>(".output_subarea")) {
       const w = area.clientWidth;
+      const a = area.getBoundingClientRect();
+      // Inside a scroll box that fits (a wide table scrolling sideways, as pandas does) is not overflow.
+      // (Loops, not helper functions: tsx's __name helper does not exist in the page.)
       for (const el of area.querySelectorAll<HTMLElement>(".svlab-figure, .main-svg, img, table")) {
         const r = el.getBoundingClientRect();
-        const a = area.getBoundingClientRect();
-        if (r.width > 0 && r.right > a.right + 1) overflowing.push(`${el.tagName}.${el.className} ${Math.round(r.width)} px in a ${w} px output area`);
+        let inScrollBox = false;
+        for (let p = el.parentElement; p && p !== area && !inScrollBox; p = p.parentElement) {
+          inScrollBox = /auto|scroll/.test(getComputedStyle(p).overflowX) && p.getBoundingClientRect().right <= a.right + 1;
+        }
+        if (r.width > 0 && r.right > a.right + 1 && !inScrollBox) overflowing.push(`${el.tagName}.${el.className} ${Math.round(r.width)} px in a ${w} px output area`);
       }
     }
     return { figures: figs.length, live: live.length, overflowing };
