@@ -227,8 +227,9 @@ export function groupSkillFigure(points: GroupPoint[], opts: { model: string; ba
     layout: {
       title: title.layout,
       font: FONT,
-      xaxis: { title: { text: wrapLabel(`${metricName} of the ${baseline}`, 60) }, range: [lo, hi] },
-      yaxis: { title: { text: wrapLabel(`${metricName} of ${model}`, 50) }, range: [lo, hi], automargin: true },
+      xaxis: { title: { text: wrapLabel(`${metricName} of the ${baseline}`, 60) }, range: [lo, hi], constrain: "domain" },
+      // One unit is as long on both axes, so the diagonal is at 45° and distances read alike.
+      yaxis: { title: { text: wrapLabel(`${metricName} of ${model}`, 50) }, range: [lo, hi], automargin: true, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
       legend: { orientation: "h", y: -0.2 },
       margin: { t: title.marginTop },
     },
