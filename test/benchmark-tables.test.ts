@@ -144,6 +144,12 @@ test("answerColumn / wideShares / questionCaption: codebook labels, scale order,
     ["A", 4, 25, 75, 0, 0, 0],
     ["B", 1, 0, 0, 0, 0, 100],
   ]);
+  const rows = [
+    { group: "A", code: 2, n: 3, percent: 75 },
+    { group: "A", code: 1, n: 1, percent: 25 },
+    { group: "B", code: -1, n: 1, percent: 100 },
+  ];
+  assert.deepEqual(wideShares(rows, "Q1", "group", { minN: 2 }).values, [["A", 4, 25, 75, 0, 0, 0]]);
 });
 
 test("exampleSubgroups: the smallest subgroup of each kind, chosen by rule", () => {

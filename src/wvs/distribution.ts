@@ -148,13 +148,14 @@ export interface ColumnTable {
  * Distribution rows (one per group × code) → one row per group: the group (column `groupColumn`,
  * e.g. "religion"), its answers (n), then the % of the group giving each answer code (`digits`
  * decimals, default 0), in the question's scale order, then off-scale and missing codes present;
- * codes nobody in a group gave are 0. Groups keep their first-seen order.
+ * codes nobody in a group gave are 0. Groups keep their first-seen order. `minN` leaves out groups
+ * with fewer answers (a tiny group's shares come close to showing individual respondents' answers).
  */
 export function wideShares(
   rows: readonly Pick<DistributionRow, "group" | "code" | "n" | "percent">[],
   question: string,
   groupColumn: string,
-  opts: { digits?: number } = {},
+  opts: { digits?: number; minN?: number } = {},
 ): ColumnTable {
   const q = getQuestion(question);
   const digits = opts.digits ?? 0;
@@ -171,11 +172,11 @@ export function wideShares(
   }
   return {
     columns: [groupColumn, "n", ...codes.map((c) => answerColumn(q, c))],
-    values: [...groups].map(([group, g]) => [group, g.n, ...codes.map((c) => round(g.pct.get(c) ?? 0))]),
+    values: [...groups].filter(([, g]) => g.n >= (opts.minN ?? 0)).map(([group, g]) => [group, g.n, ...codes.map((c) => round(g.pct.get(c) ?? 0))]),
   };
 }
 
 /** One question's answers by an attribute as a wide table (% of each group; see answerDistribution for the options). */
-export function answerSharesTable(resp: Respondents, question: string, opts: DistributionOptions & { by: string; digits?: number }): ColumnTable {
-  return wideShares(answerDistribution(resp, question, opts), question, opts.by, { digits: opts.digits });
+export function answerSharesTable(resp: Respondents, question: string, opts: DistributionOptions & { by: string; digits?: number; minN?: number }): ColumnTable {
+  return wideShares(answerDistribution(resp, question, opts), question, opts.by, { digits: opts.digits, minN: opts.minN });
 }
