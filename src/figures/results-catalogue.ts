@@ -9,8 +9,10 @@
 import type { Split } from "../benchmark/types";
 import { analyseResults, type AnalysisOptions, type ResultsAnalysis } from "../report/analysis";
 import { type FigureContext, registerFigure } from "./registry";
-import { HEATMAP_STRATA, RESULTS_FIGURE_SIZES, resultsFigureSet, type MissingFigure, type NamedFigure } from "./results-figures";
-import { levelPercent, slug, stratumLabel } from "./results-labels";
+import { HEATMAP_STRATA, presetStratumAttributes, RESULTS_FIGURE_SIZES, resultsFigureSet, type MissingFigure, type NamedFigure } from "./results-figures";
+import { BASELINE_NAMES, levelPercent, NATIONAL_MODE, slug, stratumLabel } from "./results-labels";
+
+const NATIONAL = BASELINE_NAMES[NATIONAL_MODE];
 
 /** The CI level the catalogue uses unless ctx.options.level says otherwise. */
 const DEFAULT_LEVEL = 0.95;
@@ -52,9 +54,9 @@ register("results-main", "Accuracy and NMAE per model with CIs; baselines as ref
 register("results-attributes-accuracy", "Accuracy per attribute value, models beside the baselines", "One panel per attribute the split's subgroups have (no empty panels); a value pools the subgroups containing it.", { width: S["results-attributes"].width });
 register("results-attributes-nmae", "NMAE per attribute value, models beside the baselines", "As results-attributes-accuracy, for NMAE.", { width: S["results-attributes"].width });
 for (const s of HEATMAP_STRATA) {
-  register(`results-heatmap-${slug(s)}`, `Accuracy per ${stratumLabel(s)} subgroup`, "The primary model (first LLM run; the national mode when there is none) on the fixed 0–1 accuracy scale; blank cells = no subgroup large enough.", S["results-heatmap"]);
+  register(`results-heatmap-${slug(s)}`, `Accuracy per ${stratumLabel(s, presetStratumAttributes(s)).toLowerCase()} subgroup`, `The primary model (first LLM run; the ${NATIONAL} when there is none) on the fixed 0–1 accuracy scale; blank cells = no subgroup large enough.`, S["results-heatmap"]);
 }
-register("results-model-vs-baseline", "Model vs the national mode, per subgroup", "Each subgroup's accuracy for the first LLM run (y) against the national mode (x), both on the run's pairs. Not drawn without an LLM run.", S["results-model-vs-baseline"]);
+register("results-model-vs-baseline", `Model vs the ${NATIONAL}, per subgroup`, `Each subgroup's accuracy for the first LLM run (y) against the ${NATIONAL} (x), both on the run's pairs. Not drawn without an LLM run.`, S["results-model-vs-baseline"]);
 register("results-fairness", "Fairness: normalised range and CV for accuracy and NMAE, per model", `One bar per model in its colour, population σ; bootstrap CIs (${CI}); compared runs as before/after.`, S["results-fairness"]);
 register("results-prompt-sensitivity", "Prompt sensitivity: accuracy per template, per LLM run", "Dots: one template each; bar: worst-to-best spread. Needs an LLM run with two or more templates (baselines use no prompt).", S["results-prompt-sensitivity"]);
 

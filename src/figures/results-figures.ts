@@ -56,6 +56,11 @@ export function crossedStrata(strata: readonly { key: string; attributes: readon
  */
 export const HEATMAP_STRATA = crossedStrata(TAN2026.strata.filter((s) => s.split === "ood"));
 
+/** The attributes of a stratum of the default preset (rows, columns of its heatmap). */
+export function presetStratumAttributes(key: string): string[] | undefined {
+  return TAN2026.strata.find((s) => s.key === key)?.attributes;
+}
+
 /** One colour per series of the analysis (its models and baselines), for every figure. */
 export function figureColours(a: ResultsAnalysis): Map<string, string> {
   return seriesColours(a.models);
