@@ -94,6 +94,7 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
   return {
     id,
     ...(endpoint !== undefined ? { endpoint } : {}),
+    url: baseURL,
     capabilities: { distribution: true, seed: true, batch: o.kind === "openai" },
     async answer(prompt: Prompt, opts: GenerateOptions & { signal?: AbortSignal }): Promise<Answer> {
       const started = performance.now();
@@ -255,6 +256,18 @@ export function retryAfterSeconds(headers: Headers | undefined): number | undefi
   return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
 }
 
+/** Error codes (anywhere in the cause chain) that mean the endpoint cannot be reached at all. */
+const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|CERT_[A-Z_]+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_[A-Z_]+|ERR_SSL_[A-Z_]+|EPROTO)\b/;
+
+/** Connection refused, unknown host, TLS failure: nothing is listening where we send (not a reset mid-way). */
+export function isUnreachable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string" && UNREACHABLE.test(e.code)) return true;
+    if (typeof e.message === "string" && UNREACHABLE.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** Map anything the SDK throws to a ProviderError the runner can act on. */
 export function toProviderError(err: unknown, id: string, timeoutMs: number, signal?: AbortSignal): unknown {
   if (signal?.aborted) return signal.reason ?? err; // the caller stopped us: not a provider failure
@@ -262,7 +275,7 @@ export function toProviderError(err: unknown, id: string, timeoutMs: number, sig
   if (err instanceof OpenAI.APIUserAbortError) return err;
   if (err instanceof OpenAI.APIConnectionError) {
     const cause = (err as { cause?: Error }).cause?.message;
-    return new ProviderError(`${id}: connection error${cause ? ` (${cause})` : ""}`, undefined, undefined, true);
+    return new ProviderError(`${id}: connection error${cause ? ` (${cause})` : ""}`, undefined, undefined, true, isUnreachable(err));
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;

@@ -82,6 +82,8 @@ export interface Provider {
    * or a gateway): part of the cache key. Never carries credentials.
    */
   endpoint?: string;
+  /** Where requests go (a base URL), for messages such as "cannot reach …". Never carries credentials. */
+  url?: string;
   answer(prompt: Prompt, options: GenerateOptions & { signal?: AbortSignal }): Promise<Answer>;
   /** Release resources (llama contexts, HTTP agents). */
   close?(): Promise<void>;
@@ -97,6 +99,12 @@ export class ProviderError extends Error {
     readonly retryAfterSeconds?: number,
     /** Whether retrying can help (429, 5xx, timeouts, connection resets, malformed bodies). */
     readonly transient: boolean = false,
+    /**
+     * The endpoint could not be reached at all: connection refused, host not found, TLS failure
+     * (not a reset or a timeout of a server that answered before). The runner stops a run whose first
+     * attempts all fail this way.
+     */
+    readonly unreachable: boolean = false,
   ) {
     super(message);
     this.name = "ProviderError";

@@ -346,7 +346,10 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
       result.errors = result.errors.filter((e) => !waiting.includes(e));
     }
     // stopped by the caller → "aborted"; maxWaitMs reached while batches still run → "pending" (not "completed")
-    const status: RunStatus = stopped === "aborted" ? "aborted" : stopped === "max-wait" ? "pending" : "completed";
+    // every request failed (no answer at all) → "failed", never a "completed" run that hides older good ones
+    const allFailed = !stopped && result.counts.errors > 0 && result.counts.answered === 0;
+    const status: RunStatus = stopped === "aborted" ? "aborted" : stopped === "max-wait" ? "pending" : allFailed ? "failed" : "completed";
+    if (allFailed) manifest.extra = { ...manifest.extra, failure: `every request failed (${result.counts.errors}); the first: ${result.errors[0]?.error ?? "unknown"}` };
     Object.assign(manifest, { counts: result.counts, usage: result.usage, cost: result.cost, costIfUncached: result.costIfUncached, finishedAt: new Date().toISOString(), status });
     if (stopped) {
       const why = stopped === "aborted" ? "stopped by the caller" : `maxWaitMs (${opts.maxWaitMs} ms) reached`;

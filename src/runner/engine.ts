@@ -10,7 +10,8 @@ import { parseAnswer } from "../models/parse-answer";
 import type { AnswerCache } from "./cache";
 import { cacheKey } from "./cache";
 import type { RunCounts, RunError } from "./results";
-import { BackoffGate, RetryFailure, withRetries, type RetryPolicy } from "./retry";
+import { onAbort } from "./abort";
+import { BackoffGate, RetryFailure, withRetries, type Classified, type RetryPolicy } from "./retry";
 import type { Prediction } from "./types";
 
 /** One request: a prompt, its split and sample index. */
@@ -77,6 +78,53 @@ export interface EngineResult {
   aborted: boolean;
   /** Times the backoff gate paused every request (429s). */
   rateLimitPauses: number;
+  /**
+   * Why the engine stopped the run itself (fail fast): the endpoint is unreachable from the start,
+   * or it refused the credentials. Undefined when it did not.
+   */
+  fatal?: string;
+}
+
+/** Where a provider's requests go, for messages: its base URL, else its endpoint, else its id. */
+export function endpointOf(provider: Pick<Provider, "id" | "endpoint" | "url">): string {
+  return provider.url ?? provider.endpoint ?? provider.id;
+}
+
+/**
+ * Fail fast: the run stops when, before any request succeeded, a request's attempts have failed
+ * twice as unreachable (connection refused, unknown host, TLS) — the first attempts all failing
+ * this way — or as soon as the endpoint refuses the credentials (401/403). Returns the message.
+ */
+export class EndpointWatch {
+  private succeeded = false;
+  private unreachable = 0;
+  fatal: string | undefined;
+  constructor(
+    private readonly where: string,
+    private readonly id = "",
+  ) {}
+  private why(c: Classified): string {
+    return this.id && c.message.startsWith(`${this.id}: `) ? c.message.slice(this.id.length + 2) : c.message;
+  }
+  success(): void {
+    this.succeeded = true;
+  }
+  /** A failed attempt; true when the run must stop now. */
+  failure(c: Classified, attempt: number): boolean {
+    if (this.fatal) return true;
+    if (c.auth) {
+      this.fatal = `${this.where} refused the credentials (${this.why(c)}); check the API key (OPENAI_API_KEY for openai:, SVLAB_API_KEY for openai-compatible:). Stopped without sending more`;
+      return true;
+    }
+    if (c.unreachable && !this.succeeded) {
+      this.unreachable++;
+      if (attempt >= 2) {
+        this.fatal = `cannot reach ${this.where}: the first ${this.unreachable} attempts all failed (${this.why(c)}). Is the server running and the URL right? Stopped without sending more`;
+        return true;
+      }
+    }
+    return false;
+  }
 }
 
 /**
@@ -153,7 +201,12 @@ export function effectiveConcurrency(provider: Pick<Provider, "capabilities">, a
 
 /** Run every job; never throws for request failures (they become `errors`). */
 export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
-  const { provider, jobs, signal } = opts;
+  const { provider, jobs } = opts;
+  // the run's own stop signal: the caller's (Ctrl-C), or ours when the endpoint watch gives up
+  const stop = new AbortController();
+  const offCaller = opts.signal ? onAbort(opts.signal, () => stop.abort(opts.signal!.reason)) : undefined;
+  const signal = stop.signal;
+  const watch = new EndpointWatch(endpointOf(provider), provider.id);
   const generate = opts.generate ?? {};
   const cache = opts.cache ?? null;
   const gate = new BackoffGate();
@@ -260,7 +313,11 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
           counts.retries++;
           progress();
         },
+        onAttemptError: (c, attempt) => {
+          if (watch.failure(c, attempt) && !stop.signal.aborted) stop.abort(new DOMException(watch.fatal!, "AbortError"));
+        },
       });
+      watch.success();
       const a: Answer = { ...value, cached: false };
       // cache first, so a crash right after still keeps the answer
       cache?.put(keys[i], a);
@@ -285,6 +342,7 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
     }
   };
   await Promise.all(todo.map((i) => limit(() => one(i))));
+  offCaller?.();
   progress(true);
   cache?.flush();
 
@@ -304,7 +362,8 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
     cost,
     costIfUncached,
     elapsedMs: performance.now() - t0,
-    aborted: signal?.aborted === true,
+    aborted: opts.signal?.aborted === true,
     rateLimitPauses: gate.pauses,
+    ...(watch.fatal ? { fatal: watch.fatal } : {}),
   };
 }

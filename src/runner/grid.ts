@@ -93,6 +93,8 @@ export interface RunSummary extends RunCounts {
   usage: Usage;
   elapsedMs: number;
   status: RunStatus;
+  /** Why the run failed (status "failed"): the endpoint could not be reached, refused the key, or every request failed. */
+  failure?: string;
   /** Times every request was paused by a 429. */
   rateLimitPauses: number;
   /** The engine result (predictions and errors in memory), for notebooks. */
@@ -287,7 +289,7 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
         opts.onProgress?.(p);
       },
     });
-    status = result.aborted ? "aborted" : "completed";
+    status = runStatusOf(result);
   } catch (err) {
     await markRunFailed(dir, manifest, err);
     claim?.release();
@@ -307,6 +309,8 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     status,
   });
   manifest.extra = { ...manifest.extra, rateLimitPauses: result.rateLimitPauses, elapsedMs: Math.round(result.elapsedMs) };
+  const failure = failureOf(result);
+  if (failure) manifest.extra.failure = failure;
   if (dir) {
     try {
       await writePredictions(dir, result.predictions);
@@ -331,9 +335,31 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     usage: result.usage,
     elapsedMs: result.elapsedMs,
     status,
+    ...(failure ? { failure } : {}),
     rateLimitPauses: result.rateLimitPauses,
     result,
   };
+}
+
+/**
+ * A run's status from what its requests did: "aborted" when the caller stopped it; "failed" when the
+ * engine stopped it (unreachable endpoint, refused key) or when it asked something and every request
+ * failed; else "completed" (some failed requests make it partial: see runOutcome).
+ */
+export function runStatusOf(r: Pick<EngineResult, "aborted" | "fatal" | "counts">): RunStatus {
+  if (r.fatal) return "failed";
+  if (r.aborted) return "aborted";
+  if (r.counts.errors > 0 && r.counts.answered === 0) return "failed";
+  return "completed";
+}
+
+/** Why a run failed, for manifest.extra.failure and the summary (undefined when it did not). */
+export function failureOf(r: Pick<EngineResult, "aborted" | "fatal" | "counts" | "errors">): string | undefined {
+  if (r.fatal) return r.fatal;
+  if (!r.aborted && r.counts.errors > 0 && r.counts.answered === 0) {
+    return `every request failed (${r.counts.errors}); the first: ${r.errors[0]?.error ?? "unknown"}`;
+  }
+  return undefined;
 }
 
 /** What a grid would send, before sending anything. */

@@ -53,7 +53,13 @@ export interface Classified {
   /** Short label for counts and error rows. */
   kind: "rate-limit" | "server" | "timeout" | "network" | "malformed" | "client" | "abort" | "other";
   message: string;
+  /** Nothing reachable where the request was sent: connection refused, unknown host, TLS failure. */
+  unreachable?: boolean;
+  /** The endpoint refused the credentials (HTTP 401 or 403). */
+  auth?: boolean;
 }
+
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 
 /** Decide whether an error is worth another attempt. */
 export function classifyError(err: unknown): Classified {
@@ -65,14 +71,16 @@ export function classifyError(err: unknown): Classified {
     const retryAfterMs = pe.retryAfterSeconds !== undefined ? pe.retryAfterSeconds * 1000 : undefined;
     // the provider decides what is transient (one source of truth): a 429 for an exhausted quota is not
     if (status === 429) return { retry: pe.transient, status, retryAfterMs, kind: "rate-limit", message };
+    if (status === 401 || status === 403) return { retry: pe.transient, status, retryAfterMs, kind: "client", message, auth: true };
     if (status !== undefined && status >= 400 && status < 500) return { retry: pe.transient, status, retryAfterMs, kind: "client", message };
+    if (pe.unreachable) return { retry: pe.transient, kind: "network", message, unreachable: true };
     const kind = status !== undefined && status >= 500 ? "server" : /timed? ?out/i.test(message) ? "timeout" : "malformed";
     return { retry: pe.transient, status, retryAfterMs, kind, message };
   }
   if (e?.name === "AbortError") return { retry: false, kind: "abort", message };
   if (e?.name === "TimeoutError") return { retry: true, kind: "timeout", message };
   const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
-  if (code && NETWORK_CODES.has(code)) return { retry: true, kind: "network", message: `${code}: ${message}` };
+  if (code && NETWORK_CODES.has(code)) return { retry: true, kind: "network", message: `${code}: ${message}`, ...(UNREACHABLE_CODES.has(code) ? { unreachable: true } : {}) };
   if (e?.name === "SyntaxError") return { retry: true, kind: "malformed", message };
   return { retry: false, kind: "other", message };
 }
@@ -153,7 +161,14 @@ export class RetryFailure extends Error {
  */
 export async function withRetries<T>(
   fn: (signal: AbortSignal) => Promise<T>,
-  opts: { policy?: Partial<RetryPolicy>; gate?: BackoffGate; signal?: AbortSignal; onRetry?: (e: RetryEvent) => void },
+  opts: {
+    policy?: Partial<RetryPolicy>;
+    gate?: BackoffGate;
+    signal?: AbortSignal;
+    onRetry?: (e: RetryEvent) => void;
+    /** Every failed attempt, classified, before the decision to retry (the engine's fail-fast watch). */
+    onAttemptError?: (error: Classified, attempt: number) => void;
+  },
 ): Promise<{ value: T; attempts: number }> {
   const policy = { ...DEFAULT_RETRY, ...opts.policy };
   const gate = opts.gate ?? new BackoffGate();
@@ -189,6 +204,9 @@ export async function withRetries<T>(
       let c = classifyError(err);
       // our own per-attempt timeout surfaces as an AbortError from the provider: a transient timeout
       if (timedOut && (c.kind === "abort" || c.kind === "other")) c = { retry: true, kind: "timeout", message: `no answer within ${policy.timeoutMs} ms` };
+      opts.onAttemptError?.(c, attempt);
+      // the watcher may have stopped the run (fail fast): do not sleep towards another attempt
+      if (outer?.aborted) throw new RetryFailure(c, attempt);
       if (!c.retry || attempt >= policy.maxAttempts) throw new RetryFailure(c, attempt);
       let delayMs = backoffDelay(attempt, policy);
       if (c.kind === "rate-limit") {

@@ -82,13 +82,20 @@ export function nextStep(s: Pick<RunSummary, "dir" | "split" | "status" | "n">, 
 
 function human(s: Omit<RunSummary, "result">): string {
   const lines = [
-    `${s.status === "completed" ? "done" : s.status}: ${s.model} on ${s.split} (${s.templateIds.join(", ")}${s.samples > 1 ? `, ${s.samples} samples` : ""})`,
+    `${s.status === "completed" ? (s.errors > 0 ? "partial" : "done") : s.status}: ${s.model} on ${s.split} (${s.templateIds.join(", ")}${s.samples > 1 ? `, ${s.samples} samples` : ""})`,
     `  ${s.n.toLocaleString("en-US")} answers for ${s.pairs.toLocaleString("en-US")} pairs of ${s.requests.toLocaleString("en-US")} requests in ${formatDuration(s.elapsedMs)}` +
       ` (${s.cached.toLocaleString("en-US")} from the cache)`,
     `  parsed ${s.parsed}, refused ${s.refused}, unparsed ${s.unparsed}, errors ${s.errors}${s.skipped ? `, not asked ${s.skipped}` : ""}, retries ${s.retries}`,
     `  cost ${formatCost(s.cost)} (tokens in ${s.usage.inputTokens.toLocaleString("en-US")}, out ${s.usage.outputTokens.toLocaleString("en-US")})`,
   ];
-  if (s.errors) lines.push(`  ${s.errors} requests failed; rerun the same command to retry only those`);
+  if (s.failure) lines.push(`  ${s.failure}`);
+  if (s.errors) {
+    lines.push(
+      s.status === "completed"
+        ? `  partial: ${s.errors} of ${s.requests} requests failed (scored wrong by evaluate unless --exclude-failed); rerun the same command to retry only those`
+        : `  ${s.errors} requests failed; rerun the same command to retry only those`,
+    );
+  }
   lines.push(...wroteLines(runFiles(s)));
   if (s.status === "aborted") lines.push("stopped early; rerun the same command to finish (answers so far are cached)");
   if (s.status === "pending") lines.push("the batch is still running; rerun the same command to collect it (nothing is submitted twice)");
@@ -178,6 +185,11 @@ export function register(program: Command): void {
           : await runGrid({ ...common, model: opts.model, concurrency: int("concurrency", opts.concurrency, 1), retry, signal: controller.signal });
         emit(publicSummary(summary), opts.json, human);
         if (summary.status === "aborted") process.exitCode = 130;
+        if (summary.status === "failed") {
+          // the summary (what was kept, where) is on stdout; the reason also as one line on stderr
+          process.stderr.write(`svlab: run failed: ${summary.failure ?? "see run.json"}\n`);
+          process.exitCode = 1;
+        }
       } finally {
         process.off("SIGINT", onSigint);
         process.off("SIGTERM", onSigint);
