@@ -34,6 +34,9 @@ try {
   process.exit(1);
 }
 
+// Editing src/ while the kernel runs must not break tslab's compiler (see tslab-timer-fix.cjs).
+require("./tslab-timer-fix.cjs").installTslabTimerFix(path.join(path.dirname(tslabMain), "converter.js"));
+
 // Remember the front-end session of each execute request (see above).
 const jupyter = require(path.join(path.dirname(tslabMain), "jupyter.js"));
 const handleExecute = jupyter.ZmqServer.prototype.handleExecute;
