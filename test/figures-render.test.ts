@@ -60,13 +60,15 @@ test("missing Chromium: the error says how to install it", () => {
 test("writeFigures: every landscape figure to <name>.svg/.png with stable names; null builds are skipped", async () => {
   await loadCatalogue();
   registerFigure({ name: "test-absent", stage: "test-stage", title: "needs inputs that are absent", build: () => null });
+  registerFigure({ name: "test-told", stage: "test-stage", title: "says why", build: () => null, skipReason: async () => "needs an LLM run" });
   const dir = mkdtempSync(join(tmpdir(), "svlab-fig-"));
-  const out = await writeFigures(dir, { only: ["landscape", "test-absent"], renderer: r, context: createFigureContext() });
+  const out = await writeFigures(dir, { only: ["landscape", "test-absent", "test-told"], renderer: r, context: createFigureContext() });
   assert.deepEqual(out.map((f) => [f.name, f.skipped ?? "written"]), [
     ["landscape-answer-heatmap", "written"],
     ["landscape-mds-by-category", "written"],
     ["landscape-question-mds", "written"],
     ["test-absent", 'no inputs for stage "test-stage" yet'],
+    ["test-told", "needs an LLM run"],
   ]);
   assert.deepEqual(readdirSync(dir).sort(), [
     "landscape-answer-heatmap.png", "landscape-answer-heatmap.svg",

@@ -48,6 +48,8 @@ export interface FigureDef {
   width?: number;
   height?: number;
   build(ctx: FigureContext): FigureSpec | null | Promise<FigureSpec | null>;
+  /** Why build() gave null, in words a user acts on (default: the stage's inputs are absent). */
+  skipReason?(ctx: FigureContext): string | undefined | Promise<string | undefined>;
 }
 
 const NAME_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -184,7 +186,7 @@ export async function writeFigures(outDir = "figures", opts: WriteFiguresOptions
     }
     const rec: WrittenFigure = { name: def.name, stage: def.stage, title: def.title, files: [], ms: 0 };
     if (!spec) {
-      rec.skipped = `no inputs for stage "${def.stage}" yet`;
+      rec.skipped = (await def.skipReason?.(ctx)) ?? `no inputs for stage "${def.stage}" yet`;
     } else {
       renderer ??= await sharedRenderer();
       const img = await renderer.render(spec, { width: def.width, height: def.height, formats });

@@ -46,6 +46,7 @@ function register(name: string, title: string, caption: string, size: { width: n
     ...(size.height ? { height: size.height } : {}),
     // null (not drawn) when the analysis lacks what the figure needs: resultsFigureSet(a).missing says what.
     build: async (ctx) => (await resultsFromContext(ctx)).figures.get(name)?.spec ?? null,
+    skipReason: (ctx) => resultsSkipReason(ctx, name),
   });
 }
 

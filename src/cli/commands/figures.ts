@@ -48,7 +48,7 @@ export function register(program: Command): void {
         const summary = { out: opts.out, written: done.length, skipped: written.length - done.length, seconds: Math.round((performance.now() - t0) / 100) / 10, figures: written };
         emit(summary, opts.json, (s: typeof summary) =>
           [
-            `${s.written} figures in ${s.seconds} s${s.skipped ? `; ${s.skipped} skipped (their stage has not run: see above)` : ""}`,
+            `${s.written} figures in ${s.seconds} s${s.skipped ? `; ${s.skipped} skipped (why: see above)` : ""}`,
             ...(s.written ? wroteLines([{ label: figuresLabel(s.written, done.flatMap((f) => f.files)), path: resolve(s.out) }]) : ["no figures written"]),
           ].join("\n"),
         );
