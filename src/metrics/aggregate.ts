@@ -129,6 +129,8 @@ export interface Summary {
   /** Pairs with no parsed code (counted wrong in accuracy and as error 1 in NMAE). */
   unparsedPairs: number;
   refusedPairs: number;
+  /** Pairs whose request failed (no answer after retries): scored wrong unless excluded; not counted in unparsedPairs. */
+  failedPairs: number;
   /** Macro averages (over subgroups). */
   macro: { accuracy: number; nmae: number };
   /** Distribution metrics, micro; present only when some prediction had a distribution. */
@@ -147,8 +149,9 @@ export function summarise(scores: readonly PairScore[]): Summary {
     refused: micro(scores, "refused"),
     invalid: micro(scores, "invalid"),
     // A pair counts as unparsed/refused in proportion to its samples that were (1 with one sample).
-    unparsedPairs: round9(scores.reduce((a, s) => a + (1 - s.parsed), 0)),
+    unparsedPairs: round9(scores.reduce((a, s) => a + (1 - s.parsed - (s.failed ?? 0)), 0)),
     refusedPairs: round9(scores.reduce((a, s) => a + s.refused, 0)),
+    failedPairs: round9(scores.reduce((a, s) => a + (s.failed ?? 0), 0)),
     macro: { accuracy: macro(scores, "accuracy"), nmae: macro(scores, "nmae") },
   };
   if (withDist.length) {

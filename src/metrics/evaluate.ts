@@ -19,6 +19,11 @@ export interface EvaluateOptions {
   bootstrap?: number;
   seed?: number;
   level?: number;
+  /**
+   * Leave failed requests (predictions with `failed: true`) out of the scores instead of scoring them
+   * wrong (the default). The evaluation says so in `failed.policy`; their pairs count as missing in coverage.
+   */
+  excludeFailed?: boolean;
 }
 
 export interface Evaluation extends Summary {
@@ -44,6 +49,12 @@ export interface Evaluation extends Summary {
   coverage: Coverage;
   /** Small-subgroup warnings. */
   warnings: string[];
+  /**
+   * Failed requests (no answer after retries) of the evaluated template: how many, and what was done
+   * with them — "scored wrong" (default: accuracy 0, error 1) or "excluded" (excludeFailed; their
+   * pairs are then missing from the scores).
+   */
+  failed: { requests: number; pairs: number; policy: "scored wrong" | "excluded" };
 }
 
 /** Which template to evaluate when none is named: the benchmark-default one if present, else the first sorted. */
@@ -54,7 +65,9 @@ export function pickTemplate(templates: string[], preferred?: string): string {
 }
 
 export function evaluatePredictions(bench: Benchmark, predictions: Prediction[], opts: EvaluateOptions = {}): Evaluation & { scores: PairScore[]; frame: MetricFrame } {
-  const all = scorePredictions(bench, predictions, { split: opts.split, ties: opts.ties });
+  const failedAll = predictions.filter((p) => p.failed);
+  const scored = opts.excludeFailed && failedAll.length ? predictions.filter((p) => !p.failed) : predictions;
+  const all = scorePredictions(bench, scored, { split: opts.split, ties: opts.ties });
   const templateId = pickTemplate(all.coverage.templates, opts.templateId);
   if (opts.templateId && !all.coverage.templates.includes(opts.templateId)) {
     throw new Error(`no predictions for template "${opts.templateId}"; templates present: ${all.coverage.templates.join(", ") || "none"}`);
@@ -68,6 +81,13 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
     return { templateId: t, n: sm.n, accuracy: sm.accuracy, nmae: sm.nmae };
   });
   const splits = new Set(scores.map((s) => s.split));
+  const inSplit = new Set(bench.pairs.filter((p) => !opts.split || p.split === opts.split).map((p) => `${p.question}::${p.subgroup}`));
+  const failedHere = failedAll.filter((p) => p.templateId === templateId && inSplit.has(`${p.question}::${p.subgroup}`));
+  const failed: Evaluation["failed"] = {
+    requests: failedHere.length,
+    pairs: new Set(failedHere.map((p) => `${p.question}::${p.subgroup}`)).size,
+    policy: opts.excludeFailed ? "excluded" : "scored wrong",
+  };
   const coverage: Coverage = {
     ...all.coverage,
     scored: scores.length,
@@ -84,6 +104,7 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
     disparity: { accuracy: frame.disparity("accuracy"), nmae: frame.disparity("nmae") },
     coverage,
     warnings: frame.warnings("subgroup"),
+    failed,
     scores,
     frame,
   };

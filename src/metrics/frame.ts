@@ -207,6 +207,11 @@ export class MetricFrame {
       default: {
         if (!by.startsWith("attribute:")) throw new Error(`unknown grouping "${by}"; expected subgroup, stratum, template, split, question or attribute:<name>`);
         const attr = by.slice("attribute:".length);
+        const known = new Set<string>();
+        for (const m of this.meta.values()) for (const a of Object.keys(m.attributes)) known.add(a);
+        if (known.size && !known.has(attr)) {
+          throw new Error(`unknown grouping "${by}": the subgroups' attributes are ${[...known].sort().join(", ")} (e.g. attribute:${[...known].sort()[0]})`);
+        }
         return (s) => this.meta.get(s.subgroup)?.attributes[attr];
       }
     }

@@ -7,3 +7,4 @@ export * from "./frame";
 export * from "./compare";
 export { seededRandom, populationSd, quantile, pearson, spearman } from "./stats";
 export * from "./evaluate";
+export * from "./outcomes";

@@ -6,6 +6,11 @@
  *   `ties: "any"`, a prediction equal to ANY tied modal code counts as correct and its error is
  *   the distance to the nearest tied mode — more lenient; the default stays with the paper's label.
  * - Unparseable or refused (code null): wrong, error 1; counted in `parsed`/`refused` as well.
+ * - Failed (the request got no answer after retries; `Prediction.failed`): wrong, error 1 — a pair
+ *   the model could not be made to answer is not dropped from the score. evaluate's excludeFailed
+ *   leaves them out instead (and says so).
+ * - Repeated predictions for one (template, question, subgroup, sample): identical ones count once
+ *   (coverage.duplicates); conflicting ones (different codes) are an error naming the pair.
  * - A parsed code that is not a substantive answer to the question ("invalid"): wrong, error 1.
  * - Several samples for one pair (sample = 0, 1, …): the row averages them, so every pair weighs
  *   the same whatever its sample count (`correct` then is the fraction of samples that match).
@@ -38,6 +43,8 @@ export interface PairScore {
   /** 1 when a code was parsed (valid or not). */
   parsed: number;
   refused: number;
+  /** 1 when the request failed (no answer; fraction over samples). Absent in scores made before failures were scored. */
+  failed?: number;
   /** 1 when the parsed code is not a substantive answer code of the question. */
   invalid: number;
   /** W1 on the ordinal scale / span, model distribution vs the subgroup's answer distribution. */
@@ -68,6 +75,8 @@ export interface Coverage {
   missing: number;
   /** Predictions whose (question, subgroup) is not a benchmark pair. */
   unknown: number;
+  /** Repeated identical predictions (same template, question, subgroup, sample and answer), counted once. */
+  duplicates?: number;
   templates: string[];
   models: string[];
 }
@@ -91,13 +100,14 @@ export function scalesByQuestion(questions: Question[]): Map<string, Scale> {
 export function scorePair(pair: Pair, scale: Scale, preds: Prediction[], ties: TiePolicy = "label"): PairScore {
   if (preds.length === 0) throw new Error(`no prediction for ${pairKey(pair.question, pair.subgroup)}`);
   const targets = ties === "any" && pair.modes.length > 1 ? pair.modes : [pair.mode];
-  let correct = 0, error = 0, parsed = 0, refused = 0, invalid = 0;
+  let correct = 0, error = 0, parsed = 0, refused = 0, invalid = 0, failed = 0;
   let w1 = 0, jsd = 0, jsDist = 0, expErr = 0, mass = 0, nDist = 0, nMass = 0;
   for (const p of preds) {
     const code = p.code;
     const valid = code !== null && isValidCode(scale, code);
     if (code !== null) parsed++;
     if (p.refused) refused++;
+    if (p.failed) failed++;
     if (code !== null && !valid) invalid++;
     if (valid && targets.includes(code!)) correct++;
     error += valid ? Math.min(...targets.map((t) => itemError(scale, code, t))) : 1;
@@ -128,6 +138,7 @@ export function scorePair(pair: Pair, scale: Scale, preds: Prediction[], ties: T
     error: error / k,
     parsed: parsed / k,
     refused: refused / k,
+    failed: failed / k,
     invalid: invalid / k,
   };
   // Distribution metrics average over the samples that carried a distribution.
@@ -153,8 +164,24 @@ export function scorePredictions(bench: LabelSource, predictions: Iterable<Predi
   const models = new Set<string>();
   const splits = new Set<Split>();
   let unknown = 0;
+  // one prediction per (model, template, question, subgroup, sample): identical repeats count once, conflicts are an error
+  const seen = new Map<string, Prediction>();
+  let duplicates = 0;
   for (const p of predictions) {
     if (opts.templateId !== undefined && p.templateId !== opts.templateId) continue;
+    const id = `${p.model}\u0000${p.templateId}\u0000${p.question}\u0000${p.subgroup}\u0000${p.sample}`;
+    const prev = seen.get(id);
+    if (prev) {
+      if (sameAnswer(prev, p)) {
+        duplicates++;
+        continue;
+      }
+      throw new Error(
+        `conflicting predictions for (${p.question}, ${p.subgroup}), template ${p.templateId}, sample ${p.sample} of ${p.model}: ${describeAnswer(prev)} and ${describeAnswer(p)}. ` +
+          "Repeated samples need distinct sample numbers; a results file with repeated lines needs one of them removed",
+      );
+    }
+    seen.set(id, p);
     const key = pairKey(p.question, p.subgroup);
     if (!pairByKey.has(key)) {
       if (!allKeys.has(key)) unknown++;
@@ -188,6 +215,16 @@ export function scorePredictions(bench: LabelSource, predictions: Iterable<Predi
   }
   return {
     scores,
-    coverage: { expected: expectedPairs.length, scored: scores.length, missing, unknown, templates, models: [...models].sort() },
+    coverage: { expected: expectedPairs.length, scored: scores.length, missing, unknown, duplicates, templates, models: [...models].sort() },
   };
+}
+
+function sameAnswer(a: Prediction, b: Prediction): boolean {
+  return a.code === b.code && a.refused === b.refused && !!a.failed === !!b.failed && JSON.stringify(a.distribution ?? null) === JSON.stringify(b.distribution ?? null);
+}
+
+function describeAnswer(p: Prediction): string {
+  if (p.failed) return "a failed request";
+  if (p.code !== null) return `code ${p.code}${p.distribution ? " (with a distribution)" : ""}`;
+  return p.refused ? "a refusal" : "no code";
 }

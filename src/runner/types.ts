@@ -12,6 +12,12 @@ export interface Prediction {
   /** Parsed code, or null when unparseable / refused / errored. */
   code: number | null;
   refused: boolean;
+  /**
+   * No answer: the request failed for good (after retries; its errors.jsonl row). Not in
+   * predictions.jsonl: made from errors.jsonl when a run is scored (see metrics/outcomes.ts), so a
+   * failed pair is scored (wrong, by default) rather than silently dropped.
+   */
+  failed?: boolean;
   /** Why code is null. */
   reason?: string;
   distribution?: Record<string, number>;

@@ -7,11 +7,13 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
-import { evaluatePredictions, evaluationJson, type By, type MetricName } from "../../metrics/index";
+import { benchmarkSha256 } from "../../benchmark/fingerprint";
+import { evaluatePredictions, evaluationJson, withFailures, type By, type MetricName } from "../../metrics/index";
 import { baselinePredictions } from "../../report/sources";
-import { latestRun, readResults, resultsRoot } from "../../runner/results";
+import { latestRun, readResults, resultsRoot, type RunResults } from "../../runner/results";
 import type { Prediction } from "../../runner/types";
 import { CliError, emit } from "../output";
+import { noteBenchmarkUnknownCodes, UNKNOWN_CODES_FLAG } from "../wvs-options";
 
 interface EvaluateCliOptions {
   model?: string;
@@ -25,6 +27,29 @@ interface EvaluateCliOptions {
   seed: string;
   by?: string;
   json?: boolean;
+  excludeFailed?: boolean;
+  strict?: boolean;
+  unknownCodesAsMissing?: boolean;
+}
+
+/** "complete", "partial" (some requests failed) or the run's status when it did not complete. */
+export function runState(res: Pick<RunResults, "manifest" | "errors">): string {
+  if (res.manifest.status !== "completed") return res.manifest.status;
+  return res.errors.length > 0 || (res.manifest.counts?.errors ?? 0) > 0 ? "partial" : "complete";
+}
+
+/**
+ * Whether the run was made against the benchmark being scored (run.json benchmark.sha256): null
+ * when it was, else the warning (or, with strict, the refusal) text.
+ */
+export function benchmarkMismatch(res: Pick<RunResults, "manifest">, sha: string): string | null {
+  const recorded = res.manifest.benchmark?.sha256;
+  if (recorded === undefined) return null; // runs made before the hash was recorded: nothing to compare
+  if (recorded === sha) return null;
+  return (
+    `run ${res.manifest.runId} was made against another benchmark (sha256 ${recorded.slice(0, 12)}…, now ${sha.slice(0, 12)}…): ` +
+    "its labels or pairs changed since, so these scores compare answers with labels they were not asked against"
+  );
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
@@ -43,7 +68,10 @@ export function register(program: Command): void {
     .option("--bootstrap <n>", "bootstrap resamples over questions for the CIs (0 = none)", "1000")
     .option("--seed <n>", "bootstrap seed", "1")
     .option("--by <grouping>", "also print per-group scores: subgroup | stratum | template | attribute:<name>")
-    .option("--json", "print JSON: {n, accuracy, nmae, parsed, refused, ci, macro, disparity, coverage, …}")
+    .option("--json", "print JSON: {n, accuracy, nmae, parsed, refused, failed, ci, macro, disparity, coverage, …}")
+    .option("--exclude-failed", "leave failed requests (no answer after retries) out of the scores instead of scoring them wrong (said in every output)")
+    .option("--strict", "refuse to score a run made against another benchmark (default: warn)")
+    .option(UNKNOWN_CODES_FLAG, "with --wvs: load answer codes the codebook does not know as missing, and print how many")
     .action(async (o: EvaluateCliOptions) => {
       if (o.split !== "ood" && o.split !== "train") throw new CliError(`--split must be train or ood, got "${o.split}"`);
       if (o.ties !== "label" && o.ties !== "any") throw new CliError(`--ties must be label or any, got "${o.ties}"`);
@@ -53,14 +81,34 @@ export function register(program: Command): void {
       if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got "${o.seed}"`);
       if (!o.model && !o.run) throw new CliError("give --model SPEC (e.g. baseline:population-mode, openai:gpt-4.1-mini) or --run ID");
       const split = o.split as Split;
-      const bench = await loadBenchmark(o.wvs ? { wvs: resolve(o.wvs) } : {});
+      const bench = await loadBenchmark(o.wvs ? { wvs: resolve(o.wvs), ...(o.unknownCodesAsMissing ? { unknownCodesAsMissing: true } : {}) } : {});
+      noteBenchmarkUnknownCodes(bench);
       let predictions: Prediction[];
       let source: Record<string, unknown>;
+      const warnings: string[] = [];
+      /** A run's predictions with its failed requests as outcomes, after the benchmark check. */
+      const fromRun = (res: RunResults): Prediction[] => {
+        const mismatch = benchmarkMismatch(res, benchmarkSha256(bench));
+        if (mismatch && o.strict) throw new CliError(`${mismatch}. Rerun the model, or drop --strict to score anyway`);
+        if (mismatch) {
+          warnings.push(mismatch);
+          process.stderr.write(`svlab: warning: ${mismatch} (--strict refuses)\n`);
+        }
+        source = {
+          kind: "run",
+          runId: res.manifest.runId,
+          dir: res.dir,
+          status: res.manifest.status,
+          state: runState(res),
+          errors: res.errors.length,
+          benchmark: mismatch ? "differs from the run's" : res.manifest.benchmark?.sha256 ? "same as the run's" : "not recorded by the run",
+        };
+        return withFailures(res.predictions, res.errors);
+      };
       if (o.run) {
         const res = await readResults(o.run, o.results);
         if (o.model && res.manifest.model !== o.model) throw new CliError(`run ${res.manifest.runId} is of model ${res.manifest.model}, not ${o.model}`);
-        predictions = res.predictions;
-        source = { kind: "run", runId: res.manifest.runId, dir: res.dir, status: res.manifest.status, errors: res.errors.length };
+        predictions = fromRun(res);
       } else if (o.model!.startsWith("baseline:")) {
         predictions = await baselinePredictions(o.model!, bench, { split, templateId: o.template });
         source = { kind: "baseline", computed: "from the benchmark, no run needed" };
@@ -72,15 +120,22 @@ export function register(program: Command): void {
               `run \`svlab run --model ${o.model} --split ${split}\` first, or pass --run`,
           );
         }
-        const res = await readResults(run.dir);
-        predictions = res.predictions;
-        source = { kind: "run", runId: run.runId, dir: run.dir, status: run.manifest.status, errors: res.errors.length };
+        predictions = fromRun(await readResults(run.dir));
       }
-      const ev = evaluatePredictions(bench, predictions, { split, templateId: o.template, ties: o.ties as "label" | "any", bootstrap: B, seed });
-      if (ev.n === 0) throw new CliError(`no ${split} predictions to score (${predictions.length} predictions read; wrong --split?)`);
-      const out: Record<string, unknown> = { ...evaluationJson(ev), source };
+      const ev = evaluatePredictions(bench, predictions, { split, templateId: o.template, ties: o.ties as "label" | "any", bootstrap: B, seed, excludeFailed: o.excludeFailed });
+      if (ev.n === 0) {
+        const why = o.excludeFailed && ev.failed.requests > 0 ? `; all ${ev.failed.requests} were failed requests, excluded by --exclude-failed` : "; wrong --split?";
+        throw new CliError(`no ${split} predictions to score (${predictions.length} predictions read${why})`);
+      }
+      const out: Record<string, unknown> = { ...evaluationJson(ev), source: source! };
+      if (warnings.length) out.warnings = [...ev.warnings, ...warnings];
       if (o.by) {
         const by = o.by as By;
+        try {
+          ev.frame.keyOf(by);
+        } catch (err) {
+          throw new CliError(`--by: ${(err as Error).message}`);
+        }
         const acc = ev.frame.byGroup("accuracy", by);
         const nm = ev.frame.values("nmae" as MetricName, by);
         out.groups = acc.map((r) => ({ group: r.group, pairs: r.pairs, size: r.size, small: r.small, accuracy: r.value, nmae: nm.get(r.group) }));
@@ -90,11 +145,15 @@ export function register(program: Command): void {
 }
 
 function human(o: Record<string, any>, ci: boolean): string {
+  const state = o.source?.state && o.source.state !== "complete" ? ` · ${o.source.state} run` : "";
   const lines = [
-    `${o.model} · ${o.split} · template ${o.templateId} · ${o.n} pairs (${o.subgroups} subgroups × ${o.questions} questions)`,
+    `${o.model} · ${o.split} · template ${o.templateId} · ${o.n} pairs (${o.subgroups} subgroups × ${o.questions} questions)${state}`,
     `accuracy ${pct(o.accuracy)}${ci ? ` [${pct(o.ci.accuracy.lo)}, ${pct(o.ci.accuracy.hi)}]` : ""}   NMAE ${pct(o.nmae)}${ci ? ` [${pct(o.ci.nmae.lo)}, ${pct(o.ci.nmae.hi)}]` : ""}   (micro, over pairs${ci ? `; ${Math.round(o.ci.level * 100)}% CI, ${o.ci.resamples} resamples of questions` : ""})`,
     `macro over subgroups: accuracy ${pct(o.macro.accuracy)}  NMAE ${pct(o.macro.nmae)}`,
     `parsed ${pct(o.parsed)}  refused ${pct(o.refused)}  (${o.unparsedPairs} unparsed, ${o.refusedPairs} refused pairs; scored wrong, error 1)`,
+    o.failed.policy === "excluded"
+      ? `failed requests: ${o.failed.requests} (${o.failed.pairs} pairs) EXCLUDED from these scores (--exclude-failed); the scores cover answered pairs only`
+      : `failed requests: ${o.failed.requests} (${o.failed.pairs} pairs), scored wrong, error 1${o.failed.requests ? " (--exclude-failed leaves them out)" : ""}`,
     `disparity over subgroups: accuracy norm. range ${pct(o.disparity.accuracy.normalisedRange)} CV ${pct(o.disparity.accuracy.cv)} · NMAE norm. range ${pct(o.disparity.nmae.normalisedRange)} CV ${pct(o.disparity.nmae.cv)} (population σ)`,
   ];
   if (o.distribution) lines.push(`distribution (${o.distribution.n} pairs): W1 ${pct(o.distribution.w1)}  JSD ${pct(o.distribution.jsd)}  expected NMAE ${pct(o.distribution.expectedNmae)}  valid mass ${pct(o.distribution.validMass)}`);
