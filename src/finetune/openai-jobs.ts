@@ -5,6 +5,7 @@
  */
 import OpenAI from "openai";
 import { createReadStream, existsSync } from "node:fs";
+import { sleep } from "../runner/retry";
 
 export interface FineTuneJobOptions {
   /** Base model to fine-tune, e.g. "gpt-4.1-mini-2025-04-14". */
@@ -86,9 +87,7 @@ export async function waitForFineTuneJob(
     o.onStatus?.(j);
     if (["succeeded", "failed", "cancelled"].includes(j.status)) return j;
     if (o.signal?.aborted) return j;
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, o.intervalMs ?? 30_000);
-      o.signal?.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-    });
+    // sleep() removes its abort subscription when it wakes: polling for hours leaves nothing on the signal
+    await sleep(o.intervalMs ?? 30_000, o.signal);
   }
 }

@@ -12,6 +12,7 @@ import { lastAnswerMarker, parseAnswer } from "./parse-answer";
 import { costOf } from "./pricing";
 import type { Answer, GenerateOptions, Prompt, Provider } from "./types";
 import { ProviderError } from "./types";
+import { registerSecret } from "./secrets";
 
 export interface OpenAIProviderOptions {
   /** "openai" (api.openai.com unless overridden) or "openai-compatible". */
@@ -89,6 +90,8 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
     // local servers (vLLM, llama.cpp, Ollama) accept any key; the SDK insists on a non-empty one
     apiKey = env.SVLAB_API_KEY || "no-key";
   }
+  // whatever happens to this key (a server echoing it in an error), it is never written to disk
+  registerSecret(apiKey);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: timeoutMs, organization: null, project: null, ...(o.fetch ? { fetch: o.fetch } : {}) });
   return {

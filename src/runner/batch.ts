@@ -24,6 +24,7 @@ import { pairsSha256, prepareGrid, svlabVersion, type GridOptions, type RunSumma
 import { autoProgress, silentProgress } from "./progress";
 import { checkRunId, claimRunFolder, makeRunId, markRunFailed, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest, type RunStatus } from "./results";
 import { benchmarkSha256 } from "../benchmark/fingerprint";
+import { redact } from "../models/secrets";
 import { sleep } from "./retry";
 
 /** OpenAI's per-batch request cap. */
@@ -172,7 +173,7 @@ function saveRecord(cache: AnswerCache, r: BatchRecord): void {
   const dir = batchesDir(cache);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${r.batchId}.json`);
-  writeFileSync(`${path}.tmp`, JSON.stringify(r));
+  writeFileSync(`${path}.tmp`, redact(JSON.stringify(r)));
   renameSync(`${path}.tmp`, path);
 }
 

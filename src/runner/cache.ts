@@ -34,6 +34,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Answer, ChatMessage, GenerateOptions } from "../models/types";
+import { redact } from "../models/secrets";
 
 export const CACHE_KEY_VERSION = 1;
 const LINE_PREFIX = '{"k":"';
@@ -210,7 +211,7 @@ export class AnswerCache {
   put(key: string, answer: Answer): void {
     if (this.readOnly) throw new Error(`cache ${this.dir} was opened read-only`);
     if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`cache key must be 64 hex chars, got ${JSON.stringify(key)}`);
-    const line = `${LINE_PREFIX}${key}","t":${Date.now()},"a":${JSON.stringify(scrub(answer))}}`;
+    const line = `${LINE_PREFIX}${key}","t":${Date.now()},"a":${redact(JSON.stringify(scrub(answer)))}}`;
     this.lines.set(key, line);
     // Written at once (one small write() per answer, ~10 µs): a kill -9 then loses only requests
     // still on the wire. fsync is batched (at most once per syncIntervalMs) since it is the costly part.

@@ -7,6 +7,7 @@ import pLimit from "p-limit";
 import type { Split } from "../benchmark/types";
 import type { Answer, GenerateOptions, Prompt, Provider, Usage } from "../models/types";
 import { parseAnswer } from "../models/parse-answer";
+import { redact } from "../models/secrets";
 import type { AnswerCache } from "./cache";
 import { cacheKey } from "./cache";
 import type { RunCounts, RunError } from "./results";
@@ -113,7 +114,7 @@ export class EndpointWatch {
   failure(c: Classified, attempt: number): boolean {
     if (this.fatal) return true;
     if (c.auth) {
-      this.fatal = `${this.where} refused the credentials (${this.why(c)}); check the API key (OPENAI_API_KEY for openai:, SVLAB_API_KEY for openai-compatible:). Stopped without sending more`;
+      this.fatal = redact(`${this.where} refused the credentials (${this.why(c)}); check the API key (OPENAI_API_KEY for openai:, SVLAB_API_KEY for openai-compatible:). Stopped without sending more`);
       return true;
     }
     if (c.unreachable && !this.succeeded) {
@@ -331,7 +332,8 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
         counts.errors++;
         failures[i] = {
           ...jobIdentity(provider, job),
-          error: `${f.error.kind}: ${f.error.message}`,
+          // a server may echo the request's Authorization header in its error: never keep the key
+          error: redact(`${f.error.kind}: ${f.error.message}`),
           ...(f.error.status !== undefined ? { status: f.error.status } : {}),
           attempts: f.attempts,
         };

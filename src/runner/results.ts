@@ -19,6 +19,7 @@ import { join, resolve } from "node:path";
 import type { Split } from "../benchmark/types";
 import type { GenerateOptions } from "../models/types";
 import type { Prediction } from "./types";
+import { redact } from "../models/secrets";
 
 export const RESULTS_FORMAT_VERSION = 1;
 
@@ -70,8 +71,8 @@ export interface RunManifest {
   samples: number;
   /** Pair limit (--limit) when one was given. */
   limit?: number;
-  /** "api" (one request per prompt) or "batch" (OpenAI Batch API). */
-  mode: "api" | "batch";
+  /** "api" (one request per prompt), "batch" (OpenAI Batch API) or "import" (outputs read from a file: `svlab import`). */
+  mode: "api" | "batch" | "import";
   counts: RunCounts;
   usage: { inputTokens: number; outputTokens: number };
   /** USD of the answers in this run that were newly paid for (cached answers cost nothing again). */
@@ -88,6 +89,10 @@ export interface RunManifest {
   pairsSha256?: string;
   /** Free-form extras (provider capabilities, batch ids, …). Never secrets. */
   extra?: Record<string, unknown>;
+  /** Set by `svlab import`: the answers were read from this file, not asked (src/import). */
+  imported?: { file: string; sha256: string; format: string; fileKind: string; rows: number; matched: number; unmatched: number; at: string };
+  /** The model this one was fine-tuned from (a model spec or name): `--tuned-from`, or `svlab finetune status`. */
+  tunedFrom?: string;
 }
 
 /** A pair that got no answer. */
@@ -257,7 +262,8 @@ export async function claimRunFolder(root: string, runId: string, identity: RunI
 /** Write a file so a reader never sees half of it (tmp + rename). */
 async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
+  // every results file (manifest, predictions, errors) passes the redactor: no API key, no bearer token
+  await writeFile(tmp, redact(text));
   await rename(tmp, path);
 }
 
@@ -386,7 +392,8 @@ export async function latestRun(
     (r) =>
       (filter.includeIncomplete || r.manifest.status === "completed") &&
       (!filter.model || r.manifest.model === filter.model) &&
-      (!filter.split || r.manifest.split === filter.split) &&
+      // a run over both splits ("all", e.g. an import of every pair) serves either split
+      (!filter.split || r.manifest.split === filter.split || r.manifest.split === "all") &&
       (!filter.templateId || r.manifest.templateIds?.includes(filter.templateId)),
   );
   return runs.at(-1) ?? null;
