@@ -1,0 +1,146 @@
+/**
+ * Rows from a file of model outputs: JSON Lines (.jsonl, .ndjson; also a .json array), CSV (.csv,
+ * .tsv) and Parquet (.parquet, read with hyparquet: pure JS, no native code; snappy-compressed
+ * files — pyarrow's and Hugging Face's default — and uncompressed ones).
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+
+export type FileKind = "jsonl" | "csv" | "parquet";
+
+export type Row = Record<string, unknown>;
+
+/** The file's kind from its extension, else from its first bytes ("PAR1" is Parquet; "{" or "[" JSON). */
+export function fileKind(path: string, bytes?: Buffer): FileKind {
+  const ext = extname(path).toLowerCase();
+  if (ext === ".parquet" || ext === ".pq") return "parquet";
+  if (ext === ".csv" || ext === ".tsv") return "csv";
+  if (ext === ".jsonl" || ext === ".ndjson" || ext === ".json") return "jsonl";
+  const b = bytes ?? readFileSync(path);
+  if (b.subarray(0, 4).toString("latin1") === "PAR1") return "parquet";
+  const first = b.subarray(0, 64).toString("utf8").trimStart()[0];
+  return first === "{" || first === "[" ? "jsonl" : "csv";
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** JSON Lines (a blank line is skipped; a bad line is an error naming it), or one JSON array of rows. */
+export function parseJsonRows(text: string, file: string): Row[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("[")) {
+    const v = JSON.parse(trimmed) as unknown;
+    if (!Array.isArray(v)) throw new Error(`${file}: expected a JSON array of rows`);
+    return v as Row[];
+  }
+  const rows: Row[] = [];
+  let start = 0;
+  let line = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    line++;
+    const s = text.slice(start, end);
+    if (s.trim()) {
+      try {
+        rows.push(JSON.parse(s) as Row);
+      } catch (err) {
+        throw new Error(`${file}:${line}: not a JSON line (${(err as Error).message})`);
+      }
+    }
+    start = end + 1;
+  }
+  return rows;
+}
+
+/** RFC 4180 CSV (quoted fields, "" inside quotes, newlines inside quotes; CRLF or LF); the first row names the columns. */
+export function parseCsv(text: string, delimiter = ","): Row[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const records: string[][] = [];
+  let field = "";
+  let record: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"' && field === "") {
+      // quoted field
+      i++;
+      let buf = "";
+      for (;;) {
+        const j = text.indexOf('"', i);
+        if (j < 0) throw new Error("CSV: a quoted field is never closed");
+        buf += text.slice(i, j);
+        if (text[j + 1] === '"') {
+          buf += '"';
+          i = j + 2;
+        } else {
+          i = j + 1;
+          break;
+        }
+      }
+      field = buf;
+      continue;
+    }
+    if (c === delimiter) {
+      record.push(field);
+      field = "";
+      i++;
+    } else if (c === "\n" || c === "\r") {
+      record.push(field);
+      field = "";
+      records.push(record);
+      record = [];
+      i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
+    } else {
+      // a run of plain characters
+      let j = i;
+      while (j < n && text[j] !== delimiter && text[j] !== "\n" && text[j] !== "\r") j++;
+      field += text.slice(i, j);
+      i = j;
+    }
+  }
+  if (field !== "" || record.length) {
+    record.push(field);
+    records.push(record);
+  }
+  const nonEmpty = records.filter((r) => !(r.length === 1 && r[0] === ""));
+  if (!nonEmpty.length) return [];
+  const header = nonEmpty[0].map((h) => h.trim());
+  return nonEmpty.slice(1).map((r) => {
+    const o: Row = {};
+    header.forEach((h, k) => (o[h] = r[k] ?? ""));
+    return o;
+  });
+}
+
+type Hyparquet = typeof import("hyparquet");
+// hyparquet is an ES module; a dynamic import hidden from tslab's CommonJS rewrite (see environment.md)
+const importEsm = new Function("s", "return import(s)") as (s: string) => Promise<Hyparquet>;
+
+/** Every row of a Parquet file as an object (BigInt values made numbers when they fit). */
+export async function readParquetRows(bytes: Buffer): Promise<Row[]> {
+  const { parquetReadObjects } = await importEsm("hyparquet");
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const rows = (await parquetReadObjects({ file: ab })) as Row[];
+  for (const r of rows) for (const k in r) if (typeof r[k] === "bigint") r[k] = Number(r[k]);
+  return rows;
+}
+
+/** Read a file's rows, with its kind and sha256. */
+export async function readRows(path: string, kind?: FileKind): Promise<{ rows: Row[]; kind: FileKind; sha256: string; bytes: number }> {
+  const bytes = readFileSync(path);
+  const k = kind ?? fileKind(path, bytes);
+  let rows: Row[];
+  if (k === "parquet") {
+    try {
+      rows = await readParquetRows(bytes);
+    } catch (err) {
+      throw new Error(`${path}: not a Parquet file svlab can read (${(err as Error).message})`);
+    }
+  } else if (k === "csv") rows = parseCsv(bytes.toString("utf8"), extname(path).toLowerCase() === ".tsv" ? "\t" : ",");
+  else rows = parseJsonRows(bytes.toString("utf8"), path);
+  return { rows, kind: k, sha256: sha256(bytes), bytes: bytes.length };
+}
