@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { join, resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
-import { buildPaper, paperMarkdown, writePaper } from "../../report/paper";
+import { buildPaper, paperMarkdown, writePaper, type Paper } from "../../report/paper";
 import { resultsRoot } from "../../runner/results";
 import { CliError, emit } from "../output";
 import { wroteLines } from "../wrote";
@@ -40,7 +40,7 @@ export function register(program: Command): void {
         return { base: p.slice(0, i), tuned: p.slice(i + 1) };
       });
       const bench = await loadBenchmark();
-      let paper;
+      let paper: Paper;
       try {
         paper = await buildPaper(bench, {
           split: o.split as Split,
