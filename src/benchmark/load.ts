@@ -4,7 +4,9 @@
  */
 import { findWvsFile } from "../paths";
 import { loadRespondents } from "../wvs/respondents";
-import { readAggregates } from "./aggregates";
+import { existsSync } from "node:fs";
+import { aggregatesPath, readAggregates } from "./aggregates";
+import { getPreset } from "./presets";
 import { buildBenchmark } from "./build";
 import type { Benchmark, BenchmarkOptions } from "./types";
 
@@ -35,7 +37,13 @@ async function load(opts: LoadBenchmarkOptions): Promise<Benchmark> {
   const { wvs, unknownCodesAsMissing, ...options } = opts;
   const preset = options.preset ?? "tan2026";
   const needsMicrodata = options.weighted || options.minSubgroupSize !== undefined || options.minValidAnswers !== undefined;
-  if (wvs === undefined && !needsMicrodata) return readAggregates(preset, { tiePolicy: options.tiePolicy });
+  if (wvs === undefined && !needsMicrodata) {
+    if (!existsSync(aggregatesPath(preset))) {
+      getPreset(preset); // an unknown preset: says so and lists the known ones
+      throw new Error(`preset "${preset}" has no shipped aggregates (${aggregatesPath(preset)}); build it from the microdata with --wvs FILE`);
+    }
+    return readAggregates(preset, { tiePolicy: options.tiePolicy });
+  }
   const file = wvs === true || wvs === undefined ? findWvsFile() : wvs;
   if (!file) {
     throw new Error(

@@ -7,6 +7,8 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CliError } from "./output";
+import { redact } from "../models/secrets";
+import { describeError, isBug } from "./errors";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -47,13 +49,9 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode ?? 1;
       return;
     }
-    if (err instanceof CliError || (err as Error)?.name?.endsWith("Error")) {
-      process.stderr.write(`svlab: ${(err as Error).message}\n`);
-      if (process.env.SVLAB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    throw err;
+    process.stderr.write(`${redact(describeError(err))}\n`);
+    if (process.env.SVLAB_DEBUG || isBug(err)) process.stderr.write(`${redact(String((err as Error)?.stack ?? err))}\n`);
+    process.exitCode = 1;
   }
 }
 

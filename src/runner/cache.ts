@@ -29,6 +29,7 @@ import {
   readFileSync,
   renameSync,
   statSync,
+  truncateSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
@@ -105,6 +106,8 @@ export interface CacheStats {
   segments: number;
   /** Lines skipped on load (torn or malformed). */
   skipped: number;
+  /** Torn last lines (a write cut short) removed from their segment on this open; a writable open repairs them once. */
+  repaired: number;
   loadMs: number;
 }
 
@@ -133,7 +136,7 @@ export class AnswerCache {
   private dirty = false;
   private readonly syncIntervalMs: number;
   private readonly readOnly: boolean;
-  stats: CacheStats = { entries: 0, segments: 0, skipped: 0, loadMs: 0 };
+  stats: CacheStats = { entries: 0, segments: 0, skipped: 0, repaired: 0, loadMs: 0 };
 
   private constructor(dir: string, opts: AnswerCacheOptions) {
     this.dir = dir;
@@ -162,14 +165,22 @@ export class AnswerCache {
     const t0 = performance.now();
     const segs = this.segments();
     let skipped = 0;
+    let repaired = 0;
     for (const seg of segs) {
       const text = readFileSync(seg.path, "utf8");
       let start = 0;
       for (;;) {
         const nl = text.indexOf("\n", start);
         if (nl < 0) {
-          // no newline after the last line: a torn write
-          if (start < text.length) skipped++;
+          // no newline after the last line: a torn write (kill -9, power cut). A writable open cuts it
+          // off, once, and says so (stats.repaired), so the next open does not find it again.
+          if (start < text.length) {
+            skipped++;
+            if (!this.readOnly) {
+              truncateSync(seg.path, Buffer.byteLength(text.slice(0, start), "utf8"));
+              repaired++;
+            }
+          }
           break;
         }
         if (nl > start) {
@@ -181,7 +192,7 @@ export class AnswerCache {
         start = nl + 1;
       }
     }
-    this.stats = { entries: this.lines.size, segments: segs.length, skipped, loadMs: performance.now() - t0 };
+    this.stats = { entries: this.lines.size, segments: segs.length, skipped, repaired, loadMs: performance.now() - t0 };
   }
 
   get size(): number {

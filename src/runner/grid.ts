@@ -95,6 +95,8 @@ export interface RunSummary extends RunCounts {
   status: RunStatus;
   /** Why the run failed (status "failed"): the endpoint could not be reached, refused the key, or every request failed. */
   failure?: string;
+  /** Things the user should know that did not stop the run (a repaired cache, …). */
+  notes?: string[];
   /** Times every request was paused by a 429. */
   rateLimitPauses: number;
   /** The engine result (predictions and errors in memory), for notebooks. */
@@ -232,6 +234,9 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
   for (const p of claim?.resumed?.predictions ?? []) earlier.set(requestKey(p), p);
   // baselines answer instantly from the benchmark: caching them would only grow the cache
   const cache = opts.cacheDir === null || provider.id.startsWith("baseline:") ? null : AnswerCache.open(opts.cacheDir);
+  const notes: string[] = [];
+  const cacheNote = cache ? cacheRepairNote(cache) : undefined;
+  if (cacheNote) notes.push(cacheNote);
   const display = opts.progress === "none" ? silentProgress : opts.progress && opts.progress !== "auto" ? opts.progress : autoProgress(`${provider.id} `);
 
   const manifest: RunManifest = {
@@ -311,6 +316,7 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
   manifest.extra = { ...manifest.extra, rateLimitPauses: result.rateLimitPauses, elapsedMs: Math.round(result.elapsedMs) };
   const failure = failureOf(result);
   if (failure) manifest.extra.failure = failure;
+  if (notes.length) manifest.extra.notes = notes;
   if (dir) {
     try {
       await writePredictions(dir, result.predictions);
@@ -336,9 +342,17 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     elapsedMs: result.elapsedMs,
     status,
     ...(failure ? { failure } : {}),
+    ...(notes.length ? { notes } : {}),
     rateLimitPauses: result.rateLimitPauses,
     result,
   };
+}
+
+/** What opening the cache repaired, in one sentence (undefined when nothing). */
+export function cacheRepairNote(cache: Pick<AnswerCache, "dir" | "stats">): string | undefined {
+  const n = cache.stats.repaired;
+  if (!n) return undefined;
+  return `the answer cache ${cache.dir} had ${n} answer${n > 1 ? "s" : ""} cut short (a write interrupted by a kill or power cut): removed; ${n > 1 ? "those requests are" : "that request is"} asked again when needed`;
 }
 
 /**

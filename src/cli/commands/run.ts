@@ -89,6 +89,7 @@ function human(s: Omit<RunSummary, "result">): string {
     `  cost ${formatCost(s.cost)} (tokens in ${s.usage.inputTokens.toLocaleString("en-US")}, out ${s.usage.outputTokens.toLocaleString("en-US")})`,
   ];
   if (s.failure) lines.push(`  ${s.failure}`);
+  for (const n of s.notes ?? []) lines.push(`  note: ${n}`);
   if (s.errors) {
     lines.push(
       s.status === "completed"
