@@ -13,7 +13,8 @@ import { after, before, test } from "node:test";
 import { loadBenchmark } from "../src/benchmark/load";
 import type { Benchmark } from "../src/benchmark/types";
 import { evaluatePredictions, scorePredictions, withFailures } from "../src/metrics/index";
-import { runGrid } from "../src/runner/grid";
+import { runGrid, type RunSummary } from "../src/runner/grid";
+import { scoreRunsTable } from "../src/runner/notebook";
 import { readResults } from "../src/runner/results";
 import type { Prediction } from "../src/runner/types";
 import { svlab } from "./support/cli";
@@ -23,6 +24,7 @@ let server: OpenAIServer;
 let benchmark: Benchmark;
 let tmp: string;
 let runDir: string;
+let half: RunSummary;
 
 before(async () => {
   server = await startOpenAIServer();
@@ -37,6 +39,7 @@ before(async () => {
   });
   assert.deepEqual([s.status, s.answered, s.errors], ["completed", 4, 2]);
   runDir = s.dir!;
+  half = s;
 });
 after(async () => {
   await server.close();
@@ -69,6 +72,8 @@ test("case 6: failed pairs are scored wrong by default; --exclude-failed leaves 
   assert.match(cli.stdout, /\nfailed requests: 2 \(2 pairs\), scored wrong, error 1 \(--exclude-failed leaves them out\)\n/);
   const cliEx = svlab(["evaluate", "--run", runDir, "--bootstrap", "0", "--exclude-failed"]);
   assert.match(cliEx.stdout, /\nfailed requests: 2 \(2 pairs\) EXCLUDED from these scores \(--exclude-failed\); the scores cover answered pairs only\n/);
+  const row = scoreRunsTable(benchmark, [half], "ood")[0];
+  assert.deepEqual([row.failed, row.state, row.accuracy], [2, "partial", +(answeredRight / 6).toFixed(3)]);
   const json = svlab(["evaluate", "--run", runDir, "--bootstrap", "0", "--json", "--exclude-failed"]).json();
   assert.deepEqual([json.n, json.failed, json.source.state], [4, { requests: 2, pairs: 2, policy: "excluded" }, "partial"]);
 });

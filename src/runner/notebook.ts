@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import type { Benchmark, Split } from "../benchmark/types";
 import { evaluatePredictions } from "../metrics/evaluate";
+import { withFailures } from "../metrics/outcomes";
 import { testModelPath } from "../paths";
 import type { RunSummary } from "./grid";
 
@@ -30,6 +31,10 @@ export interface ComparisonRow {
   n: number;
   parsed: number;
   refused: number;
+  /** Requests that failed for good (no answer after retries): scored wrong in accuracy and NMAE. */
+  failed: number;
+  /** "complete", "partial" (some requests failed), or the run's status ("failed", "aborted", …). */
+  state: string;
   accuracy: number;
   nmae: number;
   cost: number;
@@ -40,12 +45,15 @@ export function scoreRunsTable(bench: Benchmark, runs: RunSummary[], split?: Spl
   return runs
     .map((r) => {
       // point estimates only: no bootstrap (1000 resamples per run would be thrown away)
-      const e = evaluatePredictions(bench, r.result.predictions, { split, bootstrap: 0 });
+      // failed requests count as answered wrong, as in `svlab evaluate`
+      const e = evaluatePredictions(bench, withFailures(r.result.predictions, r.result.errors), { split, bootstrap: 0 });
       return {
         model: r.model,
         n: r.n,
         parsed: r.parsed,
         refused: r.refused,
+        failed: r.errors,
+        state: r.status === "completed" ? (r.errors > 0 ? "partial" : "complete") : r.status,
         accuracy: +e.accuracy.toFixed(3),
         nmae: +e.nmae.toFixed(3),
         cost: r.cost,
