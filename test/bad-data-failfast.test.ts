@@ -64,6 +64,8 @@ test("case 7: svlab run against a closed local port stops after the first attemp
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`(^|\n)svlab: run failed: cannot reach ${url.replace(/[.]/g, "\\.")}: the first \\d+ attempts all failed \\(connection error \\(fetch failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\)\\. Is the server running and the URL right\\?`));
   assert.match(r.stdout, /^failed: openai-compatible:/);
+  // the last progress line does not say "done"
+  assert.match(r.stderr, /64\/64 \(100%\) · .* · stopped after \d+:\d\d\n/);
   const res = await readResults(join(results, "dead"));
   assert.equal(res.manifest.status, "failed");
   assert.match(String(res.manifest.extra?.failure), /^cannot reach http:\/\/127\.0\.0\.1:\d+\/v1/);

@@ -38,7 +38,10 @@ export function formatProgressLine(p: ProgressState): string {
   parts.push(`${p.errors} error${p.errors === 1 ? "" : "s"}`);
   if (p.retries) parts.push(`${p.retries} retries`);
   parts.push(formatCost(p.cost));
-  parts.push(p.done >= p.total ? `done in ${formatDuration(p.elapsedMs)}` : `ETA ${formatDuration(p.etaMs)}`);
+  // "done" only when every request was answered or failed for good; a stopped run (abort, fail fast) says so
+  const finished = p.answered + p.errors;
+  const end = finished < p.total ? "stopped after" : p.answered === 0 && p.errors > 0 ? "all failed, after" : "done in";
+  parts.push(p.done >= p.total ? `${end} ${formatDuration(p.elapsedMs)}` : `ETA ${formatDuration(p.etaMs)}`);
   if (p.pausedMs > 0) parts.push(`rate-limited, waiting ${Math.ceil(p.pausedMs / 1000)}s`);
   return parts.join(" · ");
 }
