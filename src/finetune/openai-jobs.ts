@@ -31,6 +31,8 @@ export interface FineTuneJobInfo {
   error?: string | null;
   /** The spec to evaluate the result with: `openai:<fine-tuned model>`. */
   evaluateWith?: string;
+  /** The base model's spec (`openai:<model>`): what the tuned model's runs record as tunedFrom. */
+  tunedFrom: string;
 }
 
 function client(o: { baseURL?: string; env?: Record<string, string | undefined> }): OpenAI {
@@ -50,6 +52,7 @@ function info(j: OpenAI.FineTuning.FineTuningJob): FineTuneJobInfo {
     createdAt: j.created_at,
     error: j.error?.message ?? null,
     evaluateWith: j.fine_tuned_model ? `openai:${j.fine_tuned_model}` : undefined,
+    tunedFrom: `openai:${j.model}`,
   };
 }
 

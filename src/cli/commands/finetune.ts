@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
-import { buildSftDataset, createFineTuneJob, getFineTuneJob, writeLlamaFactoryJob, writeSftDataset, type SftTarget } from "../../finetune";
+import { buildSftDataset, createFineTuneJob, evaluateCommands, getFineTuneJob, recordTunedFrom, writeLlamaFactoryJob, writeSftDataset, type SftTarget } from "../../finetune";
 import { CliError, emit } from "../output";
 import { wroteLines } from "../wrote";
 
@@ -81,6 +81,23 @@ export function register(program: Command): void {
     .option("--json", "print JSON")
     .action(async (id: string, o: { baseUrl?: string; json?: boolean }) => {
       const j = await getFineTuneJob(id, { baseURL: o.baseUrl });
-      emit(j, o.json, (v) => `${v.id}: ${v.status}${v.evaluateWith ? ` → evaluate with: svlab run --model ${v.evaluateWith} --split ood` : ""}${v.error ? ` (${v.error})` : ""}`);
+      const next = j.evaluateWith ? evaluateCommands(j.evaluateWith, j.tunedFrom) : [];
+      emit({ ...j, ...(next.length ? { next } : {}) }, o.json, (v) =>
+        [
+          `${v.id}: ${v.status}${v.error ? ` (${v.error})` : ""}`,
+          ...(v.evaluateWith ? [`tuned model: ${v.evaluateWith} (tuned from ${v.tunedFrom})`, "next:", ...next.map((c) => `  ${c}`)] : []),
+        ].join("\n"),
+      );
+    });
+
+  ft.command("link")
+    .description("record on a run that its model was fine-tuned from BASE (run.json tunedFrom): `svlab paper` then shows base → tuned")
+    .requiredOption("--run <id|dir>", "the tuned model's run (id under --results, or a folder)")
+    .requiredOption("--tuned-from <model>", "the base model's spec or name, as its own runs record it")
+    .option("--results <dir>", "results root (default: SVLAB_RESULTS or ./results)")
+    .option("--json", "print JSON")
+    .action(async (o: { run: string; tunedFrom: string; results?: string; json?: boolean }) => {
+      const m = await recordTunedFrom(o.run, o.tunedFrom, o.results);
+      emit({ runId: m.runId, model: m.model, tunedFrom: m.tunedFrom }, o.json, (v) => `run ${v.runId} (${v.model}) recorded as tuned from ${v.tunedFrom}; \`svlab paper\` pairs them`);
     });
 }
