@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Benchmark, Pair, Split } from "../benchmark/types";
-import { buildPrompt } from "../personas";
+import { buildPrompt } from "../personas/index";
 import type { ChatMessage } from "../models/types";
 
 export type SftTarget = "mode" | "distribution" | "expanded";
