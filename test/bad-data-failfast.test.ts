@@ -125,3 +125,26 @@ test("case 6: a run with some failed requests says partial", async () => {
     server.setBehaviour(undefined);
   }
 });
+
+test("case 7: with --max-attempts 1 the first unreachable request stops the run too", async () => {
+  const port = await closedPort();
+  const s = await runGrid({
+    model: `openai-compatible:http://127.0.0.1:${port}/v1#m`, benchmark, split: "ood", limit: 30, concurrency: 1, cacheDir: null,
+    write: false, progress: "none", retry: { maxAttempts: 1 },
+  });
+  assert.equal(s.status, "failed");
+  assert.deepEqual([s.errors, s.skipped, s.answered], [1, 29, 0]);
+  assert.match(s.failure!, new RegExp(`^cannot reach http://127\\.0\\.0\\.1:${port}/v1: the first 1 attempts all failed`));
+});
+
+test("isUnreachable and classifyError: refused, unknown host and TLS are unreachable; a reset is not", async () => {
+  const { isUnreachable } = await import("../src/models/openai-chat");
+  const { classifyError } = await import("../src/runner/retry");
+  const { ProviderError } = await import("../src/models/types");
+  const chain = (code: string) => Object.assign(new Error("Connection error."), { cause: Object.assign(new TypeError(`fetch failed: ${code}`), { cause: { code } }) });
+  assert.deepEqual(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "CERT_HAS_EXPIRED", "ERR_TLS_CERT_ALTNAME_INVALID", "ECONNRESET"].map((c) => isUnreachable(chain(c))), [true, true, true, true, true, false]);
+  assert.equal(classifyError(new ProviderError("x: connection error", undefined, undefined, true, true)).unreachable, true);
+  assert.equal(classifyError(new ProviderError("x: connection error", undefined, undefined, true, false)).unreachable, undefined);
+  assert.equal(classifyError(new ProviderError("x: HTTP 403: forbidden", 403)).auth, true);
+  assert.equal(classifyError(Object.assign(new Error("getaddrinfo ENOTFOUND nosuch.invalid"), { code: "ENOTFOUND" })).unreachable, true);
+});

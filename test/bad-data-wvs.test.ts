@@ -5,7 +5,7 @@
  * is generated (synthetic rows, never real ones).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -75,6 +75,7 @@ test("case 1 through the CLI: exit 1 with the cell named; with the option, the c
   const ds = svlab(["dataset", "--wvs", f, "--out", out, "--json"]);
   assert.equal(ds.status, 1);
   assert.match(ds.stderr, /cli-99\.csv, line 6: column Q1: code 99/);
+  assert.equal(existsSync(out), false, "nothing written");
   const lets = svlab(["dataset", "--wvs", f, "--json", "--unknown-codes-as-missing"]);
   assert.equal(lets.status, 0, lets.stderr);
   assert.equal(lets.stderr, "svlab: 1 unknown answer code treated as missing (code -5): Q1 1\n");

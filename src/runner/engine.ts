@@ -92,9 +92,10 @@ export function endpointOf(provider: Pick<Provider, "id" | "endpoint" | "url">):
 }
 
 /**
- * Fail fast: the run stops when, before any request succeeded, a request's attempts have failed
- * twice as unreachable (connection refused, unknown host, TLS) — the first attempts all failing
- * this way — or as soon as the endpoint refuses the credentials (401/403). Returns the message.
+ * Fail fast: the run stops when, before any request succeeded, a request has failed as unreachable
+ * (connection refused, unknown host, TLS) on its second attempt or on its last one (--max-attempts 1)
+ * — the first attempts all failing this way — or as soon as the endpoint refuses the credentials
+ * (401/403). Keeps the message in `fatal`.
  */
 export class EndpointWatch {
   private succeeded = false;
@@ -111,7 +112,7 @@ export class EndpointWatch {
     this.succeeded = true;
   }
   /** A failed attempt; true when the run must stop now. */
-  failure(c: Classified, attempt: number): boolean {
+  failure(c: Classified, attempt: number, final = false): boolean {
     if (this.fatal) return true;
     if (c.auth) {
       this.fatal = redact(`${this.where} refused the credentials (${this.why(c)}); check the API key (OPENAI_API_KEY for openai:, SVLAB_API_KEY for openai-compatible:). Stopped without sending more`);
@@ -119,7 +120,7 @@ export class EndpointWatch {
     }
     if (c.unreachable && !this.succeeded) {
       this.unreachable++;
-      if (attempt >= 2) {
+      if (attempt >= 2 || final) {
         this.fatal = `cannot reach ${this.where}: the first ${this.unreachable} attempts all failed (${this.why(c)}). Is the server running and the URL right? Stopped without sending more`;
         return true;
       }
@@ -314,8 +315,8 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
           counts.retries++;
           progress();
         },
-        onAttemptError: (c, attempt) => {
-          if (watch.failure(c, attempt) && !stop.signal.aborted) stop.abort(new DOMException(watch.fatal!, "AbortError"));
+        onAttemptError: (c, attempt, final) => {
+          if (watch.failure(c, attempt, final) && !stop.signal.aborted) stop.abort(new DOMException(watch.fatal!, "AbortError"));
         },
       });
       watch.success();

@@ -6,7 +6,7 @@ export type { BatchGridOptions } from "./batch";
 export { runJobs, jobKey, toPrediction } from "./engine";
 export type { Job, ProgressState, EngineOptions, EngineResult } from "./engine";
 export { AnswerCache, cacheKey, cacheDir } from "./cache";
-export { readResults, listRuns, latestRun, resultsRoot } from "./results";
+export { readResults, listRuns, latestRun, resultsRoot, runState, benchmarkMismatch, checkRunId } from "./results";
 export type { RunManifest, RunCounts, RunError, RunResults, RunListing } from "./results";
 export { autoProgress, notebookProgress, terminalProgress, textProgress, formatProgressLine } from "./progress";
 export type { ProgressDisplay } from "./progress";

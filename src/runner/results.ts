@@ -398,3 +398,23 @@ export async function latestRun(
   );
   return runs.at(-1) ?? null;
 }
+
+/** "complete", "partial" (some requests failed) or the run's status when it did not complete. */
+export function runState(res: Pick<RunResults, "manifest" | "errors">): string {
+  if (res.manifest.status !== "completed") return res.manifest.status;
+  return res.errors.length > 0 || (res.manifest.counts?.errors ?? 0) > 0 ? "partial" : "complete";
+}
+
+/**
+ * Whether the run was made against the benchmark being scored (run.json benchmark.sha256): null
+ * when it was, else the warning (or, with strict, the refusal) text.
+ */
+export function benchmarkMismatch(res: Pick<RunResults, "manifest">, sha: string): string | null {
+  const recorded = res.manifest.benchmark?.sha256;
+  if (recorded === undefined) return null; // runs made before the hash was recorded: nothing to compare
+  if (recorded === sha) return null;
+  return (
+    `run ${res.manifest.runId} was made against another benchmark (sha256 ${recorded.slice(0, 12)}…, now ${sha.slice(0, 12)}…): ` +
+    "its labels or pairs changed since, so these scores compare answers with labels they were not asked against"
+  );
+}

@@ -166,8 +166,8 @@ export async function withRetries<T>(
     gate?: BackoffGate;
     signal?: AbortSignal;
     onRetry?: (e: RetryEvent) => void;
-    /** Every failed attempt, classified, before the decision to retry (the engine's fail-fast watch). */
-    onAttemptError?: (error: Classified, attempt: number) => void;
+    /** Every failed attempt, classified, before the decision to retry (the engine's fail-fast watch); `final` when no retry follows. */
+    onAttemptError?: (error: Classified, attempt: number, final: boolean) => void;
   },
 ): Promise<{ value: T; attempts: number }> {
   const policy = { ...DEFAULT_RETRY, ...opts.policy };
@@ -204,7 +204,7 @@ export async function withRetries<T>(
       let c = classifyError(err);
       // our own per-attempt timeout surfaces as an AbortError from the provider: a transient timeout
       if (timedOut && (c.kind === "abort" || c.kind === "other")) c = { retry: true, kind: "timeout", message: `no answer within ${policy.timeoutMs} ms` };
-      opts.onAttemptError?.(c, attempt);
+      opts.onAttemptError?.(c, attempt, !c.retry || attempt >= policy.maxAttempts);
       // the watcher may have stopped the run (fail fast): do not sleep towards another attempt
       if (outer?.aborted) throw new RetryFailure(c, attempt);
       if (!c.retry || attempt >= policy.maxAttempts) throw new RetryFailure(c, attempt);

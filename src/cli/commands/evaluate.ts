@@ -10,7 +10,7 @@ import type { Split } from "../../benchmark/types";
 import { benchmarkSha256 } from "../../benchmark/fingerprint";
 import { evaluatePredictions, evaluationJson, withFailures, type By, type MetricName } from "../../metrics/index";
 import { baselinePredictions } from "../../report/sources";
-import { latestRun, readResults, resultsRoot, type RunResults } from "../../runner/results";
+import { benchmarkMismatch, latestRun, readResults, resultsRoot, runState, type RunResults } from "../../runner/results";
 import type { Prediction } from "../../runner/types";
 import { CliError, emit } from "../output";
 import { noteBenchmarkUnknownCodes, UNKNOWN_CODES_FLAG } from "../wvs-options";
@@ -30,26 +30,6 @@ interface EvaluateCliOptions {
   excludeFailed?: boolean;
   strict?: boolean;
   unknownCodesAsMissing?: boolean;
-}
-
-/** "complete", "partial" (some requests failed) or the run's status when it did not complete. */
-export function runState(res: Pick<RunResults, "manifest" | "errors">): string {
-  if (res.manifest.status !== "completed") return res.manifest.status;
-  return res.errors.length > 0 || (res.manifest.counts?.errors ?? 0) > 0 ? "partial" : "complete";
-}
-
-/**
- * Whether the run was made against the benchmark being scored (run.json benchmark.sha256): null
- * when it was, else the warning (or, with strict, the refusal) text.
- */
-export function benchmarkMismatch(res: Pick<RunResults, "manifest">, sha: string): string | null {
-  const recorded = res.manifest.benchmark?.sha256;
-  if (recorded === undefined) return null; // runs made before the hash was recorded: nothing to compare
-  if (recorded === sha) return null;
-  return (
-    `run ${res.manifest.runId} was made against another benchmark (sha256 ${recorded.slice(0, 12)}…, now ${sha.slice(0, 12)}…): ` +
-    "its labels or pairs changed since, so these scores compare answers with labels they were not asked against"
-  );
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
