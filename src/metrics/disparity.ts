@@ -10,6 +10,7 @@
  * - gapToOverall = max_g |M_g − M_overall|       — fairlearn difference(method="to_overall").
  * Groups with NaN scores are left out.
  */
+import type { DisparityCi, DisparityNull } from "./noise-floor";
 import { mean, populationSd } from "./stats";
 
 export interface Disparity {
@@ -31,6 +32,13 @@ export interface Disparity {
   /** Overall score the gap is measured to (NaN when not given). */
   overall: number;
   gapToOverall: number;
+  /**
+   * Interval of normalisedRange and cv from a bootstrap resampling questions AND labels (basic
+   * interval widened to contain the estimate; see noise-floor.ts). Set by evaluate for subgroups.
+   */
+  ci?: DisparityCi;
+  /** The size-matched null: normalisedRange, cv and gap expected from subgroup sizes alone, with p-values. */
+  null?: DisparityNull;
 }
 
 /** Names of the numeric disparity fields, in display order. */

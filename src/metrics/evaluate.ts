@@ -9,6 +9,8 @@ import { summarise, type Summary } from "./aggregate";
 import type { Disparity } from "./disparity";
 import { MetricFrame, type Estimate } from "./frame";
 import { scorePredictions, type Coverage, type PairScore, type TiePolicy } from "./score";
+import { disparityUncertainty, type EvaluationUncertainty } from "./noise-floor";
+import { labelFacts, type LabelFacts } from "./label-stability";
 
 export interface EvaluateOptions {
   split?: Split;
@@ -24,6 +26,10 @@ export interface EvaluateOptions {
    * wrong (the default). The evaluation says so in `failed.policy`; their pairs count as missing in coverage.
    */
   excludeFailed?: boolean;
+  /** Size-matched null draws for the disparity's noise floor (default: `bootstrap`; 0 = none). See noise-floor.ts. */
+  nullDraws?: number;
+  /** Question + label bootstrap draws for the disparity intervals and label stability (default: `bootstrap`; 0 = none). */
+  labelDraws?: number;
 }
 
 export interface Evaluation extends Summary {
@@ -49,6 +55,11 @@ export interface Evaluation extends Summary {
   coverage: Coverage;
   /** Small-subgroup warnings. */
   warnings: string[];
+  /** Noise floor per attribute and label stability (noise-floor.ts); absent with nullDraws/labelDraws 0. */
+  noiseFloor?: EvaluationUncertainty["noiseFloor"];
+  labelStability?: EvaluationUncertainty["labelStability"];
+  /** Tied and off-scale labels among the scored pairs, and the accuracy --ties any would give. */
+  labels?: LabelFacts;
   /**
    * Failed requests (no answer after retries) of the evaluated template: how many, and what was done
    * with them — "scored wrong" (default: accuracy 0, error 1) or "excluded" (excludeFailed; their
@@ -116,6 +127,11 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
       accuracy: bs.metrics.accuracy!.overall, nmae: bs.metrics.nmae!.overall,
       macroAccuracy: bs.metrics.accuracy!.macro, macroNmae: bs.metrics.nmae!.macro,
     };
+  }
+  if (scores.length > 0) {
+    // Null and label draws default to the bootstrap's count (so bootstrap 0 = no resampling at all).
+    Object.assign(out, disparityUncertainty(bench, scores, out.disparity, { nullDraws: opts.nullDraws ?? B, labelDraws: opts.labelDraws ?? B, seed: opts.seed, level: opts.level }));
+    out.labels = labelFacts(bench, scores);
   }
   return out;
 }
