@@ -21,6 +21,7 @@ import { paperCustomId } from "../src/benchmark/subgroup-id";
 import type { Benchmark, Pair } from "../src/benchmark/types";
 import { importOutputs } from "../src/import/index";
 import { buildPaper, d3, f3, paperMarkdown, sensitiveQuestions, tableCsv, writePaper } from "../src/report/paper";
+import { paperFigures } from "../src/report/paper-figures";
 
 let full: Benchmark;
 let bench: Benchmark;
@@ -157,6 +158,14 @@ describe("svlab paper", () => {
     const files = writePaper(paper, join(dir, "out"));
     assert.deepEqual(Object.keys(files).sort(), ["attributes.csv", "fairness.csv", "main.csv", "mds.csv", "paper.json", "paper.md", "refusal.csv"]);
     assert.equal(readFileSync(files["paper.md"], "utf8"), md);
+
+    // figures: base, tuned, the closed model and two baselines; the published averages only when asked
+    const figs = paperFigures(paper);
+    assert.deepEqual(figs.map((f) => f.name), ["paper-main", "paper-fairness", "paper-mds"]);
+    const fairFig = figs[1].spec.data;
+    assert.deepEqual(fairFig.map((t) => t.name), ["base-m (base)", "tuned-m (tuned)", "gpt-4.1", "national mode (baseline)", "attribute product (baseline)"]);
+    assert.deepEqual((fairFig[1].y as number[]).slice(0, 2).map((v) => Math.round(v * 1e6) / 1e6), [0.5, Math.round((Math.sqrt(1 / 18) / (2 / 3)) * 1e6) / 1e6]);
+    assert.equal(paperFigures(paper, { published: true })[1].spec.data[0].name, "published base (avg of 7)");
   });
 
   test("pairs given as an option; a pair naming a missing run is an error; no runs → baselines and data only", async () => {

@@ -241,7 +241,7 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
     tables.push({
       name: "main",
       title: `Main results (${split.toUpperCase()} split): accuracy and NMAE, base vs fine-tuned (Δ = tuned − base)`,
-      note: "Micro averages over (question, subgroup) pairs; unparsed, refused and failed answers count as wrong (error 1). Open-source avg: unweighted mean over the open models (Δ over those with both). NMAE: lower is better.",
+      note: "Micro averages over (question, subgroup) pairs; unparsed, refused and failed answers count as wrong (error 1). Open-source avg: unweighted mean over the open models (Δ over those with both). NMAE: lower is better. The baselines are scored on the whole split; a model run on part of it (--limit) is scored on its pairs.",
       columns: ["Model", "Acc base", "Acc tuned (Δ)", "NMAE base ↓", "NMAE tuned (Δ)", "pairs"],
       rows: md,
       csvColumns: ["model", "kind", "acc_base", "acc_tuned", "acc_delta", "nmae_base", "nmae_tuned", "nmae_delta"],

@@ -6,7 +6,9 @@ import type { Command } from "commander";
 import { join, resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
+import { writeFileSync } from "node:fs";
 import { buildPaper, paperMarkdown, writePaper, type Paper } from "../../report/paper";
+import { paperFigures } from "../../report/paper-figures";
 import { resultsRoot } from "../../runner/results";
 import { CliError, emit } from "../output";
 import { wroteLines } from "../wrote";
@@ -18,6 +20,8 @@ interface PaperCliOptions {
   pair: string[];
   baselines?: string;
   print?: boolean;
+  figures: boolean;
+  published?: boolean;
   json?: boolean;
 }
 
@@ -31,6 +35,8 @@ export function register(program: Command): void {
     .option("--pair <base=tuned>", "a base → fine-tuned pair by model name or run id (repeatable; runs that record tunedFrom pair themselves)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--baselines <specs>", "comma-separated baseline specs (default: population-mode and attribute-product)")
     .option("--print", "also print the Markdown")
+    .option("--no-figures", "skip the figures (SVG through Chromium)")
+    .option("--published", "draw the paper's published averages beside the fairness bars")
     .option("--json", "print JSON: {split, files, models, pairs, notes}")
     .action(async (o: PaperCliOptions) => {
       if (o.split !== "ood" && o.split !== "train") throw new CliError(`--split must be train or ood, got "${o.split}"`);
@@ -53,6 +59,26 @@ export function register(program: Command): void {
       }
       const out = resolve(o.out ?? join(resultsRoot(o.results), `paper-${o.split}`));
       const files = writePaper(paper, out);
+      if (o.figures) {
+        const { createRenderer } = await import("../../figures/render");
+        let renderer;
+        try {
+          renderer = await createRenderer();
+        } catch (err) {
+          process.stderr.write(`svlab: figures skipped (${(err as Error).message.split("\n")[0]}); the tables are written. --no-figures skips them quietly\n`);
+        }
+        if (renderer) {
+          try {
+            for (const f of paperFigures(paper, { published: o.published })) {
+              const img = await renderer.render(f.spec, { formats: ["svg"], width: 900, height: 520 });
+              files[`${f.name}.svg`] = join(out, `${f.name}.svg`);
+              writeFileSync(files[`${f.name}.svg`], img.svg!);
+            }
+          } finally {
+            await renderer.close();
+          }
+        }
+      }
       const summary = {
         split: paper.split,
         files,
@@ -64,7 +90,7 @@ export function register(program: Command): void {
       emit(summary, o.json, () =>
         [
           `${paper.models.filter((m) => m.kind === "llm").length} models, ${paper.pairs.length} base → tuned pairs, ${paper.models.filter((m) => m.kind === "baseline").length} baselines (${paper.split.toUpperCase()} split)`,
-          ...wroteLines(Object.entries(files).map(([name, path]) => ({ label: name === "paper.md" ? "tables (Markdown)" : name === "paper.json" ? "numbers (JSON)" : `${name.replace(/\.csv$/, "")} table (CSV)`, path }))),
+          ...wroteLines(Object.entries(files).map(([name, path]) => ({ label: name === "paper.md" ? "tables (Markdown)" : name === "paper.json" ? "numbers (JSON)" : name.endsWith(".svg") ? `figure ${name.replace(/^paper-|\.svg$/g, "")}` : `${name.replace(/\.csv$/, "")} table (CSV)`, path }))),
         ].join("\n"),
       );
     });
