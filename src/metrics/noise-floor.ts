@@ -31,7 +31,7 @@
  */
 import type { Benchmark, Pair, Subgroup } from "../benchmark/types";
 import { pairKey } from "../benchmark/types";
-import { drawClusterWeights } from "./frame";
+import { accumulate, drawClusterWeights } from "./frame";
 import { isValidCode, itemError, scaleOf, type Scale } from "./ordinal";
 import type { PairScore } from "./score";
 import { stabilitySummary, type StabilitySummary } from "./label-stability";
@@ -945,7 +945,7 @@ export interface EvaluationUncertainty {
  */
 export function disparityUncertainty(
   bench: Benchmark, scores: readonly PairScore[],
-  disparity: { accuracy: { ci?: DisparityCi; null?: DisparityNull }; nmae: { ci?: DisparityCi; null?: DisparityNull } },
+  disparity: Record<DisparityMetric, { normalisedRange: number; cv: number; ci?: DisparityCi; null?: DisparityNull }>,
   opts: UncertaintyOptions = {},
 ): EvaluationUncertainty {
   const out: EvaluationUncertainty = {};
@@ -961,10 +961,65 @@ export function disparityUncertainty(
   }
   if (labelDraws > 0) {
     const lb = labelBootstrap(bench, scores, { draws: labelDraws, seed, level: opts.level });
-    disparity.accuracy.ci = lb.ci.accuracy;
-    disparity.nmae.ci = lb.ci.nmae;
+    for (const m of ["accuracy", "nmae"] as const) {
+      // The evaluation's own estimate (summed in another order: equal to the last bits) stays inside.
+      const d = disparity[m];
+      const c = lb.ci[m];
+      for (const k of ["normalisedRange", "cv"] as const) {
+        if (Number.isFinite(d[k])) c[k] = { lo: Math.min(c[k].lo, d[k]), hi: Math.max(c[k].hi, d[k]) };
+      }
+      d.ci = c;
+    }
     const sizes = new Map(bench.subgroups.map((s) => [s.id, s.size]));
     out.labelStability = stabilitySummary(lb.stability, lb.subgroups, sizes, Math.min(labelDraws, POOL));
+  }
+  return out;
+}
+
+/**
+ * One exact draw at a time from the size-matched null (no pool): every scored pair gets a mode drawn
+ * from Multinomial(n, whole-sample shares), scored with its prediction; returns per-subgroup
+ * accuracy and NMAE. For simulations (data generated with no demographic effect).
+ */
+export function nullScoreSampler(bench: Benchmark, scores: readonly PairScore[], seed: number): () => { accuracy: Map<string, number>; nmae: Map<string, number> } {
+  const P = prepare(bench, scores);
+  const keys = scores.map((x) => pairKey(x.question, x.subgroup));
+  const t = tablesFor(bench, "null", keys, P.pairs.map((p, i) => ({ weights: bench.population[p.question] ?? {}, n: p.n, label: p.mode, scale: P.scales[i], pred: scores[i].code })));
+  const s = modeSampler(t, bench.options.tiePolicy, seed);
+  const G = P.groups.length;
+  return () => {
+    const a = new Float64Array(G), e = new Float64Array(G);
+    for (let i = 0; i < t.pairs; i++) {
+      const j = t.start[i] + s.draw(i);
+      a[P.gIdx[i]] += t.correct[j];
+      e[P.gIdx[i]] += t.error[j];
+    }
+    return {
+      accuracy: new Map(P.groups.map((g, k) => [g, a[k] / P.counts[k]])),
+      nmae: new Map(P.groups.map((g, k) => [g, e[k] / P.counts[k]])),
+    };
+  };
+}
+
+/**
+ * Question-cluster bootstrap draws of the overall mean and the dispersion over groups, from a
+ * question × group matrix of sums and counts (layout q·G + g). For simulations and custom frames.
+ */
+export function questionBootstrapDispersion(sum: Float64Array, count: Float64Array, Q: number, G: number, B: number, seed: number): { overall: Float64Array; normalisedRange: Float64Array; cv: Float64Array } {
+  const totalSum = new Float64Array(Q), totalCount = new Float64Array(Q);
+  for (let q = 0; q < Q; q++) for (let g = 0; g < G; g++) {
+    totalSum[q] += sum[q * G + g];
+    totalCount[q] += count[q * G + g];
+  }
+  const w = drawClusterWeights(Q, B, seed);
+  const gv = new Float64Array(G), gc = new Float64Array(G);
+  const out = { overall: new Float64Array(B), normalisedRange: new Float64Array(B), cv: new Float64Array(B) };
+  for (let b = 0; b < B; b++) {
+    out.overall[b] = accumulate(w[b], Q, G, sum, count, totalSum, totalCount, gv, gc);
+    for (let g = 0; g < G; g++) gv[g] = gc[g] > 0 ? gv[g] / gc[g] : NaN;
+    const d = dispersion(gv);
+    out.normalisedRange[b] = d.normalisedRange;
+    out.cv[b] = d.cv;
   }
   return out;
 }
