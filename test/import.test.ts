@@ -248,6 +248,31 @@ describe("importing files", () => {
     await assert.rejects(importOutputs({ file: other, model: "tuned-model", runId: "pq1", results, benchmark: bench }), /already holds/);
   });
 
+  test("nested JSON fields by dotted path (an lm-eval-like dump); gzip Parquet pages; a codec this Node lacks is named", async () => {
+    const ps = bench.pairs.filter((p) => p.split === "ood").slice(0, 3);
+    const file = join(dir, "samples.jsonl");
+    writeFileSync(file, ps.map((p) => JSON.stringify({ doc: { q: p.question, who: p.subgroup }, resps: [[`Answer: ${p.mode}`]] })).join("\n") + "\n");
+    const s = await importOutputs({ file, model: "lm-eval", benchmark: bench, write: false, columns: { question: "doc.q", subgroup: "doc.who", response: "resps.0.0" } });
+    assert.equal(s.matched, 3);
+    assert.ok(s.result.predictions.every((p, i) => p.code === ps[i].mode));
+
+    const zlib = await import("node:zlib");
+    const { parquetWriteBuffer } = await import("hyparquet-writer");
+    const columnData = [
+      { name: "custom_id", data: ps.map((p) => paperCustomId(p.question, p.subgroup)), type: "STRING" as const },
+      { name: "response", data: ps.map((p) => `Answer: ${p.mode}`), type: "STRING" as const },
+    ];
+    const gz = join(dir, "gzip.parquet");
+    writeFileSync(gz, Buffer.from(parquetWriteBuffer({ columnData, codec: "GZIP", compressors: { GZIP: (b: Uint8Array) => new Uint8Array(zlib.gzipSync(b)) } })));
+    const g = await importOutputs({ file: gz, model: "gz", benchmark: bench, write: false });
+    assert.equal(g.parsed, 3);
+    if (typeof (zlib as Record<string, unknown>).zstdDecompressSync !== "function") {
+      const zs = join(dir, "zstd.parquet");
+      writeFileSync(zs, Buffer.from(parquetWriteBuffer({ columnData, codec: "ZSTD", compressors: { ZSTD: (b: Uint8Array) => b } })));
+      await assert.rejects(importOutputs({ file: zs, model: "zs", benchmark: bench, write: false }), /ZSTD-compressed, which this Node cannot decompress; rewrite it with snappy/);
+    }
+  });
+
   test("nothing matched: a failed run, not an error; rows without a pair column are refused clearly", async () => {
     const file = join(dir, "nothing.jsonl");
     writeFileSync(file, `${JSON.stringify({ custom_id: "Q1_nobody_x", response: "Answer: 1" })}\n`);

@@ -121,9 +121,25 @@ export interface ImportSummary {
   result: { predictions: Prediction[]; errors: RunError[] };
 }
 
-function pickColumn(keys: Set<string>, given: string | undefined, name: keyof ImportColumns): string | undefined {
+/**
+ * A field of a row: a column name, or a dotted path into nested values for JSON rows ("doc.id",
+ * "resps.0.0", "response.body.choices.0.message.content") when no column has that exact name.
+ */
+export function field(row: Row, col: string): unknown {
+  if (col in row || !col.includes(".")) return row[col];
+  let v: unknown = row;
+  for (const part of col.split(".")) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+function pickColumn(rows: Row[], keys: Set<string>, given: string | undefined, name: keyof ImportColumns): string | undefined {
   if (given !== undefined) {
-    if (!keys.has(given)) throw new Error(`column "${given}" (--${name}-column) is not in the file; its columns: ${[...keys].slice(0, 20).join(", ")}`);
+    if (!keys.has(given) && !rows.slice(0, 50).some((r) => field(r, given) !== undefined)) {
+      throw new Error(`column "${given}" (--${name}-column) is not in the file; its columns: ${[...keys].slice(0, 20).join(", ")} (nested fields: a dotted path, e.g. doc.id)`);
+    }
     return given;
   }
   return CANDIDATES[name].find((c) => keys.has(c));
@@ -138,7 +154,7 @@ function answerOf(row: Row, responseCol: string | undefined, codeCol: string | u
     const e = err as { code?: string; message?: string };
     return { error: typeof err === "string" ? err : `${e.code ?? "error"}: ${e.message ?? JSON.stringify(err)}` };
   }
-  const resp = responseCol ? row[responseCol] : undefined;
+  const resp = responseCol ? field(row, responseCol) : undefined;
   if (resp && typeof resp === "object") {
     // an OpenAI Batch output line: {status_code, body: chat.completion}
     const r = resp as { status_code?: number; body?: any };
@@ -151,7 +167,7 @@ function answerOf(row: Row, responseCol: string | undefined, codeCol: string | u
     return { text: content, ...(u ? { usage: { inputTokens: u.prompt_tokens ?? 0, outputTokens: u.completion_tokens ?? 0 } } : {}) };
   }
   if (resp !== undefined && resp !== null && resp !== "") return { text: String(resp) };
-  const code = codeCol ? row[codeCol] : undefined;
+  const code = codeCol ? field(row, codeCol) : undefined;
   if (code !== undefined && code !== null) return { text: String(code) };
   return { text: resp === undefined || resp === null ? "" : String(resp) };
 }
@@ -172,13 +188,13 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
   const keys = new Set<string>();
   for (const r of rows.slice(0, 50)) for (const k of Object.keys(r)) keys.add(k);
   const c = opts.columns ?? {};
-  const idCol = pickColumn(keys, c.id, "id");
-  const questionCol = pickColumn(keys, c.question, "question");
-  const subgroupCol = pickColumn(keys, c.subgroup, "subgroup");
-  const responseCol = pickColumn(keys, c.response, "response");
-  const codeCol = pickColumn(keys, c.code, "code");
-  const templateCol = pickColumn(keys, c.template, "template");
-  const sampleCol = pickColumn(keys, c.sample, "sample");
+  const idCol = pickColumn(rows, keys, c.id, "id");
+  const questionCol = pickColumn(rows, keys, c.question, "question");
+  const subgroupCol = pickColumn(rows, keys, c.subgroup, "subgroup");
+  const responseCol = pickColumn(rows, keys, c.response, "response");
+  const codeCol = pickColumn(rows, keys, c.code, "code");
+  const templateCol = pickColumn(rows, keys, c.template, "template");
+  const sampleCol = pickColumn(rows, keys, c.sample, "sample");
   if (rows.length && !idCol && !(questionCol && subgroupCol)) {
     throw new Error(
       `${basename(file)}: no custom_id column and no question + subgroup columns (columns: ${[...keys].slice(0, 20).join(", ")}); ` +
@@ -214,13 +230,13 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
     const row = rows[i];
     let m: PairMatch | { reason: string };
     let named: string;
-    const id = idCol ? row[idCol] : undefined;
+    const id = idCol ? field(row, idCol) : undefined;
     if (id !== undefined && id !== null && id !== "") {
       named = String(id);
       m = matcher.customId(named);
-    } else if (questionCol && subgroupCol && row[questionCol] != null && row[subgroupCol] != null) {
-      named = `${row[questionCol]} / ${row[subgroupCol]}`;
-      m = matcher.pair(String(row[questionCol]), String(row[subgroupCol]));
+    } else if (questionCol && subgroupCol && field(row, questionCol) != null && field(row, subgroupCol) != null) {
+      named = `${field(row, questionCol)} / ${field(row, subgroupCol)}`;
+      m = matcher.pair(String(field(row, questionCol)), String(field(row, subgroupCol)));
     } else {
       named = JSON.stringify(row).slice(0, 120);
       m = { reason: idCol ? `empty ${idCol}` : "no question or subgroup" };
@@ -231,8 +247,9 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
       continue;
     }
     matched++;
-    const templateId = (templateCol && row[templateCol] != null && row[templateCol] !== "" ? String(row[templateCol]) : undefined) ?? m.templateId ?? defaultTemplate;
-    const sampleRaw = sampleCol ? row[sampleCol] : undefined;
+    const templateRaw = templateCol ? field(row, templateCol) : undefined;
+    const templateId = (templateRaw != null && templateRaw !== "" ? String(templateRaw) : undefined) ?? m.templateId ?? defaultTemplate;
+    const sampleRaw = sampleCol ? field(row, sampleCol) : undefined;
     const sample = sampleRaw !== undefined && sampleRaw !== null && sampleRaw !== "" && Number.isInteger(Number(sampleRaw)) ? Number(sampleRaw) : (m.sample ?? 0);
     const key = `${templateId}\u0000${m.question}\u0000${m.subgroup}\u0000${sample}`;
     const a = answerOf(row, responseCol, codeCol);

@@ -4,6 +4,7 @@
  * files — pyarrow's and Hugging Face's default — and uncompressed ones).
  */
 import { createHash } from "node:crypto";
+import * as zlib from "node:zlib";
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 
@@ -120,11 +121,26 @@ type Hyparquet = typeof import("hyparquet");
 // hyparquet is an ES module; a dynamic import hidden from tslab's CommonJS rewrite (see environment.md)
 const importEsm = new Function("s", "return import(s)") as (s: string) => Promise<Hyparquet>;
 
+/**
+ * Page codecs beyond hyparquet's own (uncompressed, snappy), from node:zlib: GZIP and BROTLI, and
+ * ZSTD where this Node has it (22.15+; not Node 20 — such a file is refused naming the codec).
+ */
+function zlibCompressors(): Record<string, (input: Uint8Array, outputLength: number) => Uint8Array> {
+  const z = zlib as unknown as Record<string, ((b: Uint8Array) => Buffer) | undefined>;
+  const out: Record<string, (input: Uint8Array, outputLength: number) => Uint8Array> = {
+    GZIP: (input) => new Uint8Array(zlib.gunzipSync(input)),
+    BROTLI: (input) => new Uint8Array(zlib.brotliDecompressSync(input)),
+  };
+  const zstd = z.zstdDecompressSync;
+  if (typeof zstd === "function") out.ZSTD = (input) => new Uint8Array(zstd(input));
+  return out;
+}
+
 /** Every row of a Parquet file as an object (BigInt values made numbers when they fit). */
 export async function readParquetRows(bytes: Buffer): Promise<Row[]> {
   const { parquetReadObjects } = await importEsm("hyparquet");
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const rows = (await parquetReadObjects({ file: ab })) as Row[];
+  const rows = (await parquetReadObjects({ file: ab, compressors: zlibCompressors() })) as Row[];
   for (const r of rows) for (const k in r) if (typeof r[k] === "bigint") r[k] = Number(r[k]);
   return rows;
 }
@@ -138,7 +154,13 @@ export async function readRows(path: string, kind?: FileKind): Promise<{ rows: R
     try {
       rows = await readParquetRows(bytes);
     } catch (err) {
-      throw new Error(`${path}: not a Parquet file svlab can read (${(err as Error).message})`);
+      const msg = (err as Error).message;
+      const hint = /unsupported compression codec: (\w+)/.exec(msg);
+      throw new Error(
+        hint
+          ? `${path}: its pages are ${hint[1]}-compressed, which this Node cannot decompress; rewrite it with snappy (pyarrow: pq.write_table(pq.read_table(f), out, compression="snappy")) or export JSONL/CSV`
+          : `${path}: not a Parquet file svlab can read (${msg})`,
+      );
     }
   } else if (k === "csv") rows = parseCsv(bytes.toString("utf8"), extname(path).toLowerCase() === ".tsv" ? "\t" : ",");
   else rows = parseJsonRows(bytes.toString("utf8"), path);
