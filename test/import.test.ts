@@ -58,6 +58,35 @@ describe("matching rows onto pairs", () => {
     assert.equal(same, 20877);
   });
 
+  test("…and through importOutputs: an OpenAI Batch output file of all 20,877 lands every answer on its own pair", async () => {
+    const qs = new Map(bench.questions.map((q) => [q.id, q.scale.map((o) => o.code)]));
+    const codeOf = (i: number, q: string) => qs.get(q)![i % qs.get(q)!.length];
+    let text = "";
+    bench.pairs.forEach((p, i) => {
+      const custom_id = batchCustomId({ sample: 0, prompt: { question: p.question, subgroup: p.subgroup, templateId: "system-persona" } });
+      text += `${JSON.stringify({ id: `r${i}`, custom_id, response: { status_code: 200, body: { choices: [{ message: { content: `Answer: ${codeOf(i, p.question)}` } }] } }, error: null })}\n`;
+    });
+    const file = join(dir, "all-batch.jsonl");
+    writeFileSync(file, text);
+    const results = join(dir, "results-all");
+    const s = await importOutputs({ file, model: "all-pairs", benchmark: bench, results });
+    assert.equal(s.n, 20877);
+    assert.equal(s.matched, 20877);
+    assert.equal(s.unmatched, 0);
+    assert.equal(s.pairs, 20877);
+    assert.deepEqual(s.splits, { train: 10700, ood: 10177 });
+    assert.equal(s.split, "all");
+    const byPair = new Map(s.result.predictions.map((p) => [`${p.question}::${p.subgroup}`, p]));
+    bench.pairs.forEach((p, i) => {
+      const got = byPair.get(`${p.question}::${p.subgroup}`);
+      assert.ok(got && got.code === codeOf(i, p.question) && got.split === p.split && got.templateId === "system-persona", `${p.question}::${p.subgroup}`);
+    });
+    // a run over both splits is the newest completed run for either split (what evaluate --model looks up)
+    const { latestRun } = await import("../src/runner/results");
+    assert.equal((await latestRun({ model: "all-pairs", split: "ood" }, results))?.runId, s.runId);
+    assert.equal((await latestRun({ model: "all-pairs", split: "train" }, results))?.runId, s.runId);
+  });
+
   test("the authors' shape round-trips for every pair, and the examples from their release match", () => {
     const m = new PairMatcher(bench);
     for (const p of bench.pairs) {

@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option("--response-column <name>", "response text column (default response, output, completion, text, answer, …)")
     .option("--code-column <name>", "answer code column (default code or answer_code)")
     .option("--template-column <name>", "template id column (default templateId or template)")
-    .option("--sample-column <name>", "sample index column (default sample)")
+    .option("--sample-column <name>", "sample index column (default sample); any column may be a dotted path into nested JSON (doc.id, resps.0.0)")
     .option("--json", "print JSON: {runId, n, matched, unmatched, unmatchedRows, predictions, parsed, refused, failed, duplicates, split, dir, …}")
     .action(async (file: string, o: ImportCliOptions) => {
       if (!IMPORT_FORMATS.includes(o.format as ImportFormat)) throw new CliError(`--format must be one of ${IMPORT_FORMATS.join(", ")}, got "${o.format}"`);
