@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:net";
 import { test } from "node:test";
 import { describeError, isBug } from "../src/cli/errors";
 import { AnswerCache } from "../src/runner/cache";
@@ -14,7 +15,17 @@ import { svlab } from "./support/cli";
 
 const tmp = mkdtempSync(join(tmpdir(), "svlab-bad-cli-"));
 
-test("case 11: a cache whose last line was cut is repaired once, and the run says so", () => {
+/** A local port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+test("case 11: a cache whose last line was cut is repaired once, and the run says so", async () => {
+  const dead = `openai-compatible:http://127.0.0.1:${await closedPort()}/v1#m`;
   const cache = join(tmp, "cache");
   const results = join(tmp, "results");
   // a real cache with one answer, then a write cut short
@@ -23,10 +34,10 @@ test("case 11: a cache whose last line was cut is repaired once, and the run say
   c.close();
   const seg = readdirSync(join(cache, "answers")).find((f) => f.endsWith(".jsonl"))!;
   appendFileSync(join(cache, "answers", seg), `{"k":"${"b".repeat(64)}","t":1,"a":{"text":"Ans`);
-  const r = svlab(["run", "--model", "openai-compatible:http://127.0.0.1:9/v1#m", "--limit", "1", "--cache", cache, "--results", results, "--max-attempts", "1"]);
+  const r = svlab(["run", "--model", dead, "--limit", "1", "--cache", cache, "--results", results, "--max-attempts", "1"]);
   assert.match(r.stdout, new RegExp(`\\n  note: the answer cache ${cache.replace(/[.]/g, "\\.")} had 1 answer cut short \\(a write interrupted by a kill or power cut\\): removed; that request is asked again when needed\\n`));
   assert.equal(readFileSync(join(cache, "answers", seg), "utf8").endsWith("\n"), true, "the torn line is gone");
-  const again = svlab(["run", "--model", "openai-compatible:http://127.0.0.1:9/v1#m", "--limit", "1", "--cache", cache, "--results", results, "--max-attempts", "1"]);
+  const again = svlab(["run", "--model", dead, "--limit", "1", "--cache", cache, "--results", results, "--max-attempts", "1"]);
   assert.doesNotMatch(again.stdout, /note: the answer cache/);
   const reopened = AnswerCache.open(cache, { readOnly: true });
   assert.deepEqual([reopened.size, reopened.stats.skipped], [1, 0]);
