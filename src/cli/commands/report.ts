@@ -14,6 +14,7 @@ import { writeReport } from "../../report/write";
 import { resultsRoot } from "../../runner/results";
 import { CliError, emit } from "../output";
 import { figuresLabel, wroteLines } from "../wrote";
+import { noteBenchmarkUnknownCodes, UNKNOWN_CODES_FLAG } from "../wvs-options";
 
 interface ReportCliOptions {
   results?: string;
@@ -22,6 +23,7 @@ interface ReportCliOptions {
   baseline?: string[];
   compare?: string[];
   wvs?: string;
+  unknownCodesAsMissing?: boolean;
   bootstrap: string;
   seed: string;
   images: boolean;
@@ -38,6 +40,7 @@ export function register(program: Command): void {
     .option("--baseline <spec...>", `baselines to include (default: ${DEFAULT_BASELINES.join(" ")})`)
     .option("--compare <before..after...>", "before/after pairs by run id or model spec, e.g. llama:base.gguf..llama:sft.gguf")
     .option("--wvs <file>", "rebuild the labels from this WVS-7 file instead of the shipped aggregates")
+    .option(UNKNOWN_CODES_FLAG, "with --wvs: load answer codes the codebook does not know as missing, and print how many")
     .option("--bootstrap <n>", "bootstrap resamples over questions", "1000")
     .option("--seed <n>", "seed for bootstrap and permutation tests", "1")
     .option("--no-images", "write plotly specs only (no Chromium)")
@@ -53,7 +56,8 @@ export function register(program: Command): void {
         if (i <= 0 || i === c.length - 2) throw new CliError(`--compare "${c}": expected BEFORE..AFTER (run ids or model specs)`);
         return { before: c.slice(0, i), after: c.slice(i + 2) };
       });
-      const bench = await loadBenchmark(o.wvs ? { wvs: resolve(o.wvs) } : {});
+      const bench = await loadBenchmark(o.wvs ? { wvs: resolve(o.wvs), ...(o.unknownCodesAsMissing ? { unknownCodesAsMissing: true } : {}) } : {});
+      noteBenchmarkUnknownCodes(bench);
       const analysis = await analyseResults(bench, {
         split: o.split as Split,
         results: existsSync(root) ? root : null,
