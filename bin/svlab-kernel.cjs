@@ -42,8 +42,95 @@ const jupyter = require(path.join(path.dirname(tslabMain), "jupyter.js"));
 const handleExecute = jupyter.ZmqServer.prototype.handleExecute;
 jupyter.ZmqServer.prototype.handleExecute = function (sock, msg) {
   globalThis[Symbol.for("svlab.kernel.session")] = msg && msg.header ? msg.header.session : undefined;
+  // Lets the cell's error be published as Jupyter's "error" output of this request (see below).
+  if (msg && msg.content) errorSenders.set(msg.content, (content) => publish(this, msg, "error", content));
   return handleExecute.call(this, sock, msg);
 };
+
+// A failing cell shows its error: name, message and stack, as Jupyter's "error" output and in the
+// execute_reply (ename/evalue/traceback). tslab reports a failure only by console.error(e) on its
+// executor's console — stderr text — and replies {status: "error"} without ename/evalue/traceback,
+// so nbclient said just "<Error>:" and front ends showed no error. We hand the executor a console
+// that records what it reports while a cell runs (a thrown value, or TypeScript diagnostics).
+const util = require("node:util");
+const executorModule = require(path.join(path.dirname(tslabMain), "executor.js"));
+const createExecutor = executorModule.createExecutor; // main.js looks it up on the exports at call time
+const errorSenders = new WeakMap(); // execute_request content → publish an "error" output for it
+const failures = new WeakMap(); // execute_request content → { ename, evalue, traceback }
+let running = null; // what the executor reported during the running cell
+executorModule.createExecutor = function (rootDir, convs, con) {
+  return createExecutor(rootDir, convs, {
+    log: con.log,
+    error: (...args) => {
+      if (!running) return con.error(...args);
+      if (args.length === 1) running.thrown.push(args[0]); // executor.js: console.error(e) on a throw
+      else running.diagnostics.push(util.format(...args)); // "file line:col - message"
+    },
+  });
+};
+const handleExecuteImpl = jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl; // runs one cell, in tslab's queue
+jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl = async function (req, ...rest) {
+  const report = (running = { thrown: [], diagnostics: [] });
+  try {
+    const count = await handleExecuteImpl.call(this, req, ...rest);
+    for (const line of report.diagnostics) console.error(line); // a `//@module` cell's diagnostics: not fatal
+    return count;
+  } catch (e) {
+    const content = errorContent(report);
+    if (content) {
+      failures.set(req, content);
+      const send = errorSenders.get(req);
+      if (send) send(content); // before execute_reply and the idle status, so it belongs to this cell
+      else for (const line of content.traceback) console.error(line);
+    }
+    throw e;
+  } finally {
+    running = null;
+  }
+};
+const handlerExecute = jupyter.JupyterHandlerImpl.prototype.handleExecute; // builds execute_reply's content
+jupyter.JupyterHandlerImpl.prototype.handleExecute = async function (req, ...rest) {
+  const reply = await handlerExecute.call(this, req, ...rest);
+  const failure = failures.get(req);
+  return reply && reply.status === "error" && failure ? { ...reply, ...failure } : reply;
+};
+
+function publish(server, parent, type, content) {
+  const msg = parent.createReply();
+  msg.header.msg_type = type;
+  msg.content = content;
+  msg.signAndSend(server.connInfo.key, server.iopub);
+}
+
+/** Jupyter's error content for what the executor reported; tolerant of odd thrown values. */
+function errorContent(report) {
+  if (report.thrown.length) return describeThrown(report.thrown[report.thrown.length - 1]);
+  if (report.diagnostics.length) {
+    return { ename: "TypeScript", evalue: report.diagnostics.join("\n"), traceback: report.diagnostics };
+  }
+  return null;
+}
+
+function describeThrown(e) {
+  // Getters may throw and errors may come from another realm (vm contexts, workers): read defensively.
+  const get = (f) => { try { return f(); } catch { return undefined; } };
+  const str = (v) => get(() => String(v)) ?? Object.prototype.toString.call(v);
+  let text = get(() => util.inspect(e, { depth: 4 })); // stack (or value) plus own properties such as `code` and `cause`
+  if (typeof e !== "object" || e === null) {
+    return { ename: typeof e === "string" ? "Thrown string" : `Thrown ${typeof e}`, evalue: str(e), traceback: [text ?? str(e)] };
+  }
+  const name = get(() => e.name) ?? get(() => e.constructor.name) ?? "Error";
+  const code = get(() => e.code);
+  const message = get(() => e.message);
+  const stack = get(() => e.stack);
+  if (!text) text = typeof stack === "string" ? stack : str(e);
+  const ename = str(name) + (typeof code === "string" ? ` [${code}]` : "");
+  const evalue = message !== undefined ? str(message) : str(e);
+  // The kernel's own frames (tslab's executor, this wrapper, node:vm) say nothing about the cell.
+  const traceback = text.split("\n").filter((l) => !/^\s+at .*(node:vm:|[\\/]tslab[\\/]dist[\\/]|svlab-kernel\.cjs)/.test(l));
+  if (!text.includes(evalue)) traceback.unshift(`${ename}: ${evalue}`);
+  return { ename, evalue, traceback };
+}
 
 // tslab reads its command line from process.argv; src/notebook/tslab.ts recognises the kernel by it.
 process.argv = [process.argv[0], path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", config];

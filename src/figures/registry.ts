@@ -87,24 +87,34 @@ export function catalogueFiles(dir = path.join(process.cwd(), "src", "figures"))
     .map((f) => path.join(dir, f));
 }
 
-// Hidden from tslab's import()→require rewrite; works where a TypeScript loader is active (tsx).
+// Hidden from tslab's import()→require rewrite.
 const nativeImport = new Function("s", "return import(s)") as (s: string) => Promise<unknown>;
 
 /**
- * Import every catalogue module so its figures register. Under tsx (CLI, tests) this is a plain
- * dynamic import; inside tslab (no TS loader for import()), it falls back to tsx's CommonJS loader.
+ * True when this module runs as CommonJS: inside the tslab kernel, which compiles src/ to CommonJS
+ * (and tsx's own CommonJS loader). As an ES module it was loaded by tsx's ESM loader (CLI, tests,
+ * benches), since Node alone cannot resolve its extensionless imports — so import() resolves
+ * TypeScript there.
+ */
+function runsAsCommonJS(): boolean {
+  return typeof module === "object" && module !== null && typeof exports === "object";
+}
+
+/**
+ * Import every catalogue module so its figures register. Under tsx's ESM loader (CLI, tests,
+ * benches) this is a plain dynamic import. Inside the tslab kernel it goes through tsx's CommonJS
+ * API on every Node: there import() reaches Node's own ESM loader, which on Node 20 refuses .ts
+ * files and on Node 22+ strips the types but then cannot resolve the file's extensionless imports
+ * (ERR_MODULE_NOT_FOUND for "../benchmark/landscape").
  */
 export async function loadCatalogue(dir?: string): Promise<FigureDef[]> {
-  for (const file of catalogueFiles(dir)) {
-    try {
-      await nativeImport(pathToFileURL(file).href);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code !== "ERR_UNKNOWN_FILE_EXTENSION" && code !== "ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING") throw err;
-      const req = createRequire(path.join(process.cwd(), "package.json"));
-      const tsx = req("tsx/cjs/api") as { require: (id: string, from: string) => unknown };
-      tsx.require(file, path.join(process.cwd(), "package.json"));
-    }
+  const files = catalogueFiles(dir);
+  if (runsAsCommonJS()) {
+    const parent = path.join(process.cwd(), "package.json");
+    const tsx = createRequire(parent)("tsx/cjs/api") as { require: (id: string, from: string) => unknown };
+    for (const file of files) tsx.require(file, parent);
+  } else {
+    for (const file of files) await nativeImport(pathToFileURL(file).href);
   }
   return listFigures();
 }
