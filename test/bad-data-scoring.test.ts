@@ -68,7 +68,7 @@ test("case 6: failed pairs are scored wrong by default; --exclude-failed leaves 
 
   const cli = svlab(["evaluate", "--run", runDir, "--bootstrap", "0"]);
   assert.equal(cli.status, 0, cli.stderr);
-  assert.match(cli.stdout, /· 6 pairs \(\d+ subgroups × \d+ questions\) · partial run\n/);
+  assert.match(cli.stdout, /· 6 pairs \(of 6 subgroups × 6 questions = 36: not every subgroup has every question\) · partial run\n/);
   assert.match(cli.stdout, /\nfailed requests: 2 \(2 pairs\), scored wrong, error 1 \(--exclude-failed leaves them out\)\n/);
   const cliEx = svlab(["evaluate", "--run", runDir, "--bootstrap", "0", "--exclude-failed"]);
   assert.match(cliEx.stdout, /\nfailed requests: 2 \(2 pairs\) EXCLUDED from these scores \(--exclude-failed\); the scores cover answered pairs only\n/);

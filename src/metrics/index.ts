@@ -8,3 +8,6 @@ export * from "./compare";
 export { seededRandom, populationSd, quantile, pearson, spearman } from "./stats";
 export * from "./evaluate";
 export * from "./outcomes";
+export * from "./noise-floor";
+export * from "./label-stability";
+export * from "./gap-test";

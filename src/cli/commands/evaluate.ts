@@ -10,6 +10,7 @@ import type { Split } from "../../benchmark/types";
 import { benchmarkSha256 } from "../../benchmark/fingerprint";
 import { evaluatePredictions, evaluationJson, withFailures, type By, type MetricName } from "../../metrics/index";
 import { baselinePredictions } from "../../report/sources";
+import { distinctSize, filterPredictions, pairsHeader, uncertaintyLines } from "../../report/uncertainty-text";
 import { benchmarkMismatch, latestRun, readResults, resultsRoot, runState, type RunResults } from "../../runner/results";
 import type { Prediction } from "../../runner/types";
 import { CliError, emit } from "../output";
@@ -30,6 +31,9 @@ interface EvaluateCliOptions {
   excludeFailed?: boolean;
   strict?: boolean;
   unknownCodesAsMissing?: boolean;
+  excludeOffScale?: boolean;
+  stableLabels?: string;
+  null?: string;
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
@@ -51,6 +55,9 @@ export function register(program: Command): void {
     .option("--json", "print JSON: {n, accuracy, nmae, parsed, refused, failed, ci, macro, disparity, coverage, …}")
     .option("--exclude-failed", "leave failed requests (no answer after retries) out of the scores instead of scoring them wrong (said in every output)")
     .option("--strict", "refuse to score a run made against another benchmark (default: warn)")
+    .option("--null <n>", "size-matched null draws for the disparity's noise floor, and question+label resamples for its interval (default: --bootstrap)")
+    .option("--exclude-off-scale", "leave out pairs whose label is an off-scale code (e.g. Q222 \"Not allowed to vote\"); kept by default, as the paper does")
+    .option("--stable-labels <share>", "score only pairs whose label holds in at least this share of resamples of the subgroup's answers (e.g. 0.8)")
     .option(UNKNOWN_CODES_FLAG, "with --wvs: load answer codes the codebook does not know as missing, and print how many")
     .action(async (o: EvaluateCliOptions) => {
       if (o.split !== "ood" && o.split !== "train") throw new CliError(`--split must be train or ood, got "${o.split}"`);
@@ -102,13 +109,20 @@ export function register(program: Command): void {
         }
         predictions = fromRun(await readResults(run.dir));
       }
-      const ev = evaluatePredictions(bench, predictions, { split, templateId: o.template, ties: o.ties as "label" | "any", bootstrap: B, seed, excludeFailed: o.excludeFailed });
+      const draws = o.null === undefined ? B : Number(o.null);
+      if (!Number.isInteger(draws) || draws < 0) throw new CliError(`--null must be a whole number ≥ 0, got "${o.null}"`);
+      const stable = o.stableLabels === undefined ? undefined : Number(o.stableLabels);
+      if (stable !== undefined && !(stable >= 0 && stable <= 1)) throw new CliError(`--stable-labels must be a share in [0, 1], got "${o.stableLabels}"`);
+      const filtered = filterPredictions(bench, predictions, { split, excludeOffScale: o.excludeOffScale, stableLabels: stable, seed });
+      predictions = filtered.kept;
+      const ev = evaluatePredictions(bench, predictions, { split, templateId: o.template, ties: o.ties as "label" | "any", bootstrap: B, seed, excludeFailed: o.excludeFailed, nullDraws: draws, labelDraws: draws });
       if (ev.n === 0) {
         const why = o.excludeFailed && ev.failed.requests > 0 ? `; all ${ev.failed.requests} were failed requests, excluded by --exclude-failed` : "; wrong --split?";
         throw new CliError(`no ${split} predictions to score (${predictions.length} predictions read${why})`);
       }
       const out: Record<string, unknown> = { ...evaluationJson(ev), source: source! };
       if (warnings.length) out.warnings = [...ev.warnings, ...warnings];
+      if (filtered.notes.length) out.labelFilter = { ...filtered.dropped, notes: filtered.notes };
       if (o.by) {
         const by = o.by as By;
         try {
@@ -118,7 +132,17 @@ export function register(program: Command): void {
         }
         const acc = ev.frame.byGroup("accuracy", by);
         const nm = ev.frame.values("nmae" as MetricName, by);
-        out.groups = acc.map((r) => ({ group: r.group, pairs: r.pairs, size: r.size, small: r.small, accuracy: r.value, nmae: nm.get(r.group) }));
+        // size = distinct respondents (an attribute value's single-attribute subgroup); expected = the noise floor's pooled score.
+        const floor = (m: string) => ev.noiseFloor?.attributes.find((a) => `attribute:${a.attribute}` === o.by && a.metric === m);
+        out.by = o.by;
+        out.groups = acc.map((r) => {
+          const size = distinctSize(bench, o.by!, r.group, r.size);
+          const row: Record<string, unknown> = { group: r.group, pairs: r.pairs, subgroups: r.subgroups, size: size.size, small: r.small, accuracy: r.value, nmae: nm.get(r.group) };
+          if (size.note) row.sizeNote = size.note;
+          const fa = floor("accuracy"), fn = floor("nmae");
+          if (fa && fn) row.expected = { accuracy: fa.nullMean[r.group], nmae: fn.nullMean[r.group] };
+          return row;
+        });
       }
       emit(out, o.json, () => human(out, ev.ci !== undefined));
     });
@@ -127,23 +151,29 @@ export function register(program: Command): void {
 function human(o: Record<string, any>, ci: boolean): string {
   const state = o.source?.state && o.source.state !== "complete" ? ` · ${o.source.state} run` : "";
   const lines = [
-    `${o.model} · ${o.split} · template ${o.templateId} · ${o.n} pairs (${o.subgroups} subgroups × ${o.questions} questions)${state}`,
+    `${o.model} · ${o.split} · template ${o.templateId} · ${pairsHeader(o.n, o.subgroups, o.questions)}${state}`,
     `accuracy ${pct(o.accuracy)}${ci ? ` [${pct(o.ci.accuracy.lo)}, ${pct(o.ci.accuracy.hi)}]` : ""}   NMAE ${pct(o.nmae)}${ci ? ` [${pct(o.ci.nmae.lo)}, ${pct(o.ci.nmae.hi)}]` : ""}   (micro, over pairs${ci ? `; ${Math.round(o.ci.level * 100)}% CI, ${o.ci.resamples} resamples of questions` : ""})`,
     `macro over subgroups: accuracy ${pct(o.macro.accuracy)}  NMAE ${pct(o.macro.nmae)}`,
     `parsed ${pct(o.parsed)}  refused ${pct(o.refused)}  (${o.unparsedPairs} unparsed, ${o.refusedPairs} refused pairs; scored wrong, error 1)`,
     o.failed.policy === "excluded"
       ? `failed requests: ${o.failed.requests} (${o.failed.pairs} pairs) EXCLUDED from these scores (--exclude-failed); the scores cover answered pairs only`
       : `failed requests: ${o.failed.requests} (${o.failed.pairs} pairs), scored wrong, error 1${o.failed.requests ? " (--exclude-failed leaves them out)" : ""}`,
-    `disparity over subgroups: accuracy norm. range ${pct(o.disparity.accuracy.normalisedRange)} CV ${pct(o.disparity.accuracy.cv)} · NMAE norm. range ${pct(o.disparity.nmae.normalisedRange)} CV ${pct(o.disparity.nmae.cv)} (population σ)`,
+    ...uncertaintyLines(o as never),
   ];
+  if (o.labelFilter) lines.push(...o.labelFilter.notes);
   if (o.distribution) lines.push(`distribution (${o.distribution.n} pairs): W1 ${pct(o.distribution.w1)}  JSD ${pct(o.distribution.jsd)}  expected NMAE ${pct(o.distribution.expectedNmae)}  valid mass ${pct(o.distribution.validMass)}`);
   if (o.coverage.missing) {
     const have = o.coverage.expected - o.coverage.missing;
     lines.push(`coverage: scored on the ${have.toLocaleString("en-US")} of ${o.coverage.expected.toLocaleString("en-US")} ${o.split} pairs that have a prediction`);
   }
   if (o.groups) {
-    lines.push("", "group | pairs | accuracy | NMAE");
-    for (const g of o.groups) lines.push(`${g.group} | ${g.pairs} | ${pct(g.accuracy)} | ${pct(g.nmae)}${g.small ? "  (small)" : ""}`);
+    const exp = o.groups.some((g: any) => g.expected);
+    lines.push("", `group | subgroups | respondents | pairs | accuracy | NMAE${exp ? " | expected from sizes alone (accuracy, NMAE)" : ""}`);
+    for (const g of o.groups) {
+      const e = g.expected ? ` | ${pct(g.expected.accuracy)}, ${pct(g.expected.nmae)}` : "";
+      const one = g.subgroups === 1 && String(o.by ?? "").startsWith("attribute:") ? "  (one subgroup)" : "";
+      lines.push(`${g.group} | ${g.subgroups} | ${Number.isFinite(g.size) ? g.size.toLocaleString("en-US") : "—"} | ${g.pairs} | ${pct(g.accuracy)} | ${pct(g.nmae)}${e}${g.small ? "  (small)" : ""}${one}`);
+    }
   }
   return lines.join("\n");
 }
