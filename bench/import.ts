@@ -8,6 +8,7 @@
  * `node --import tsx bench/import.ts` prints the numbers; `run()` returns them.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { loadBenchmark } from "../src/benchmark/load";
 import { paperCustomId } from "../src/benchmark/subgroup-id";
@@ -22,7 +23,9 @@ export interface ImportBench {
   /** Loading the benchmark (shipped aggregates), once. */
   loadMs: number;
   /** Per format: the import's own time (read, match, parse, write), and with the benchmark load. */
-  formats: Record<string, { importMs: number; withLoadMs: number; matched: number; unmatched: number; parsed: number; fileBytes: number }>;
+  formats: Record<string, { importMs: number; withLoadMs: number; cpuMs: number; matched: number; unmatched: number; parsed: number; fileBytes: number }>;
+  /** 1-minute load average when the bench ran (2 cores: above 2, other work slowed these wall times). */
+  loadAverage: number;
   budgetMs: number;
   withinBudget: boolean;
 }
@@ -78,15 +81,18 @@ export async function run(): Promise<ImportBench> {
   const formats: ImportBench["formats"] = {};
   for (const [name, file] of Object.entries(files)) {
     t = performance.now();
+    const cpu0 = process.cpuUsage();
     const s = await importOutputs({ file, model: `bench-${name}`, benchmark: bench, results: join(dir, "results") });
     const importMs = performance.now() - t;
+    const cpu = process.cpuUsage(cpu0);
     const { statSync } = await import("node:fs");
-    formats[name] = { importMs: Math.round(importMs), withLoadMs: Math.round(importMs + loadMs), matched: s.matched, unmatched: s.unmatched, parsed: s.parsed, fileBytes: statSync(file).size };
+    formats[name] = { importMs: Math.round(importMs), withLoadMs: Math.round(importMs + loadMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), matched: s.matched, unmatched: s.unmatched, parsed: s.parsed, fileBytes: statSync(file).size };
   }
   return {
     rows: pairs.length,
     loadMs: Math.round(loadMs),
     formats,
+    loadAverage: Math.round(loadavg()[0] * 10) / 10,
     budgetMs: BUDGET_MS,
     withinBudget: Object.values(formats).every((f) => f.withLoadMs < BUDGET_MS && f.matched === pairs.length),
   };

@@ -30,7 +30,7 @@ import { svlabVersion } from "../runner/grid";
 import { checkRunId, claimRunFolder, makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunError, type RunManifest } from "../runner/results";
 import type { Prediction } from "../runner/types";
 import { PairMatcher, type PairMatch } from "./match";
-import { readRows, type FileKind, type Row } from "./read";
+import { streamRows, type FileKind, type Row } from "./read";
 
 export type ImportFormat = "auto" | "tan2026" | "openai-batch" | "csv" | "jsonl";
 export const IMPORT_FORMATS: ImportFormat[] = ["auto", "tan2026", "openai-batch", "csv", "jsonl"];
@@ -135,9 +135,9 @@ export function field(row: Row, col: string): unknown {
   return v;
 }
 
-function pickColumn(rows: Row[], keys: Set<string>, given: string | undefined, name: keyof ImportColumns): string | undefined {
+function pickColumn(head: Row[], keys: Set<string>, given: string | undefined, name: keyof ImportColumns): string | undefined {
   if (given !== undefined) {
-    if (!keys.has(given) && !rows.slice(0, 50).some((r) => field(r, given) !== undefined)) {
+    if (!keys.has(given) && !head.some((r) => field(r, given) !== undefined)) {
       throw new Error(`column "${given}" (--${name}-column) is not in the file; its columns: ${[...keys].slice(0, 20).join(", ")} (nested fields: a dotted path, e.g. doc.id)`);
     }
     return given;
@@ -180,31 +180,45 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
   if (!opts.model || !opts.model.trim()) throw new Error("model: give the model's name (e.g. sailor2-8b)");
   const file = resolve(opts.file);
   const forcedKind: FileKind | undefined = format === "csv" ? "csv" : format === "jsonl" || format === "openai-batch" ? "jsonl" : undefined;
-  const { rows, kind, sha256 } = await readRows(file, forcedKind);
+  const { rows: rowStream, kind, sha256 } = await streamRows(file, forcedKind);
+  // the first rows name the columns; the rest are read as they are processed
+  const it = rowStream[Symbol.iterator]();
+  const head: Row[] = [];
+  while (head.length < 50) {
+    const r = it.next();
+    if (r.done) break;
+    head.push(r.value);
+  }
+  const rows: Iterable<Row> = {
+    *[Symbol.iterator]() {
+      yield* head;
+      for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+    },
+  };
   const bench = opts.benchmark ?? (await loadBenchmark());
   const matcher = new PairMatcher(bench);
 
   // columns: the union of the first rows' keys
   const keys = new Set<string>();
-  for (const r of rows.slice(0, 50)) for (const k of Object.keys(r)) keys.add(k);
+  for (const r of head) for (const k of Object.keys(r)) keys.add(k);
   const c = opts.columns ?? {};
-  const idCol = pickColumn(rows, keys, c.id, "id");
-  const questionCol = pickColumn(rows, keys, c.question, "question");
-  const subgroupCol = pickColumn(rows, keys, c.subgroup, "subgroup");
-  const responseCol = pickColumn(rows, keys, c.response, "response");
-  const codeCol = pickColumn(rows, keys, c.code, "code");
-  const templateCol = pickColumn(rows, keys, c.template, "template");
-  const sampleCol = pickColumn(rows, keys, c.sample, "sample");
-  if (rows.length && !idCol && !(questionCol && subgroupCol)) {
+  const idCol = pickColumn(head, keys, c.id, "id");
+  const questionCol = pickColumn(head, keys, c.question, "question");
+  const subgroupCol = pickColumn(head, keys, c.subgroup, "subgroup");
+  const responseCol = pickColumn(head, keys, c.response, "response");
+  const codeCol = pickColumn(head, keys, c.code, "code");
+  const templateCol = pickColumn(head, keys, c.template, "template");
+  const sampleCol = pickColumn(head, keys, c.sample, "sample");
+  if (head.length && !idCol && !(questionCol && subgroupCol)) {
     throw new Error(
       `${basename(file)}: no custom_id column and no question + subgroup columns (columns: ${[...keys].slice(0, 20).join(", ")}); ` +
         "name them with --id-column, or --question-column and --subgroup-column",
     );
   }
-  if (rows.length && !responseCol && !codeCol && !keys.has("error")) {
+  if (head.length && !responseCol && !codeCol && !keys.has("error")) {
     throw new Error(`${basename(file)}: no response or code column (columns: ${[...keys].slice(0, 20).join(", ")}); name one with --response-column or --code-column`);
   }
-  if (format === "openai-batch" && rows.length && !(idCol && rows.some((r) => r.response !== undefined || r.error !== undefined))) {
+  if (format === "openai-batch" && head.length && !(idCol && head.some((r) => r.response !== undefined || r.error !== undefined))) {
     throw new Error(`${basename(file)}: not an OpenAI Batch output file (lines with custom_id and response or error)`);
   }
 
@@ -226,8 +240,9 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
   const failed = new Map<string, RunError>();
   const usage = { inputTokens: 0, outputTokens: 0 };
 
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
+  let i = -1;
+  for (const row of rows) {
+    i++;
     let m: PairMatch | { reason: string };
     let named: string;
     const id = idCol ? field(row, idCol) : undefined;
@@ -335,10 +350,10 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
     status: predictions.length ? "completed" : "failed",
     svlabVersion: svlabVersion(),
     benchmark: { preset: bench.options.preset, options: bench.options, provenance: bench.provenance, sha256: benchSha },
-    imported: { file: basename(file), sha256, format, fileKind: kind, rows: rows.length, matched, unmatched, at: now },
+    imported: { file: basename(file), sha256, format, fileKind: kind, rows: i + 1, matched, unmatched, at: now },
     ...(opts.tunedFrom ? { tunedFrom: opts.tunedFrom } : {}),
     extra: {
-      ...(predictions.length ? {} : { failure: matched ? `every matched row failed (${errors.length})` : `no row matched a benchmark pair (${rows.length} rows)` }),
+      ...(predictions.length ? {} : { failure: matched ? `every matched row failed (${errors.length})` : `no row matched a benchmark pair (${i + 1} rows)` }),
       duplicates,
       ...(unmatchedRows.length ? { unmatchedRows } : {}),
     },
@@ -378,7 +393,7 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
     sha256,
     format,
     fileKind: kind,
-    n: rows.length,
+    n: i + 1,
     matched,
     unmatched,
     unmatchedRows,

@@ -12,7 +12,6 @@
  * follow that order): "religion_x_age_Muslim_65-and-over" is "age_x_religion:65 and over|Muslim".
  */
 import type { Benchmark, Pair, Subgroup } from "../benchmark/types";
-import { pairKey } from "../benchmark/types";
 
 /** Other names an attribute goes by in outside files. */
 const ATTRIBUTE_ALIASES: Record<string, string[]> = {
@@ -71,12 +70,17 @@ export class PairMatcher {
   private readonly bySpelling = new Map<string, string>();
   /** upper-case question id → question id */
   private readonly questions = new Map<string, string>();
-  private readonly pairs = new Map<string, Pair>();
+  /** subgroup id → question id → pair (two lookups, no key string built per row) */
+  private readonly pairs = new Map<string, Map<string, Pair>>();
   readonly subgroupIds: Set<string>;
 
   constructor(readonly benchmark: Benchmark) {
     for (const q of benchmark.questions) this.questions.set(q.id.toUpperCase(), q.id);
-    for (const p of benchmark.pairs) this.pairs.set(pairKey(p.question, p.subgroup), p);
+    for (const p of benchmark.pairs) {
+      let byQ = this.pairs.get(p.subgroup);
+      if (!byQ) this.pairs.set(p.subgroup, (byQ = new Map()));
+      byQ.set(p.question, p);
+    }
     this.subgroupIds = new Set(benchmark.subgroups.map((s) => s.id));
     for (const s of benchmark.subgroups) {
       for (const [stratum, values] of spellings(s)) {
@@ -99,7 +103,7 @@ export class PairMatcher {
   }
 
   question(written: string): string | null {
-    return this.questions.get(written.trim().toUpperCase()) ?? null;
+    return this.questions.get(written) ?? this.questions.get(written.trim().toUpperCase()) ?? null;
   }
 
   /** (question, subgroup) as written → the benchmark pair, or why not. */
@@ -108,22 +112,29 @@ export class PairMatcher {
     if (!question) return { reason: `unknown question "${questionWritten}"` };
     const subgroup = this.subgroup(subgroupWritten);
     if (!subgroup) return { reason: `unknown subgroup "${subgroupWritten}"` };
-    const pair = this.pairs.get(pairKey(question, subgroup));
+    const pair = this.pairs.get(subgroup)?.get(question);
     if (!pair) return { reason: `(${question}, ${subgroup}) is not a benchmark pair (fewer than the minimum valid answers)` };
     return { question, subgroup, pair };
   }
 
   /** A custom_id (the authors' shape, or svlab's batch id with its __template / __sN suffixes) → pair. */
   customId(id: string): PairMatch | NoMatch {
-    const parts = String(id).split("__");
+    const text = typeof id === "string" ? id : String(id);
+    let head = text;
     let sample: number | undefined;
     let templateId: string | undefined;
-    if (parts.length > 1 && /^s\d+$/.test(parts[parts.length - 1])) sample = Number(parts.pop()!.slice(1));
-    if (parts.length > 1) templateId = parts.slice(1).join("__");
-    const m = /^\s*(Q\d+[A-Z]?)_(.+)$/i.exec(parts[0]);
+    if (text.includes("__")) {
+      const parts = text.split("__");
+      if (parts.length > 1 && /^s\d+$/.test(parts[parts.length - 1])) sample = Number(parts.pop()!.slice(1));
+      if (parts.length > 1) templateId = parts.slice(1).join("__");
+      head = parts[0];
+    }
+    const m = /^\s*(Q\d+[A-Z]?)_(.+)$/i.exec(head);
     if (!m) return { reason: `custom_id "${id}" is not shaped {QID}_{stratum}_{values}` };
     const r = this.pair(m[1], m[2]);
     if ("reason" in r) return r;
-    return { ...r, ...(templateId !== undefined ? { templateId } : {}), ...(sample !== undefined ? { sample: sample } : {}) };
+    if (templateId !== undefined) r.templateId = templateId;
+    if (sample !== undefined) r.sample = sample;
+    return r;
   }
 }
