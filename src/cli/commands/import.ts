@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { importOutputs, IMPORT_FORMATS, type ImportFormat, type ImportSummary } from "../../import/index";
 import { CliError, emit } from "../output";
-import { shellArg, wroteLines } from "../wrote";
+import { displayPath, shellArg, wroteLines } from "../wrote";
 
 interface ImportCliOptions {
   model: string;
@@ -72,7 +72,7 @@ export function register(program: Command): void {
 
 function human(s: Omit<ImportSummary, "result">): string {
   const lines = [
-    `${s.file}: ${s.n.toLocaleString("en-US")} rows (${s.fileKind}, format ${s.format}) → ${s.matched.toLocaleString("en-US")} matched a benchmark pair, ${s.unmatched.toLocaleString("en-US")} did not`,
+    `${displayPath(s.file)}: ${s.n.toLocaleString("en-US")} rows (${s.fileKind}, format ${s.format}) → ${s.matched.toLocaleString("en-US")} matched a benchmark pair, ${s.unmatched.toLocaleString("en-US")} did not`,
     `${s.predictions.toLocaleString("en-US")} answers (${s.parsed} parsed, ${s.refused} refused, ${s.unparsed} unparsed) · ${s.failed} failed pairs · ${s.duplicates} duplicates dropped · ${s.pairs} pairs (train ${s.splits.train}, OOD ${s.splits.ood})`,
   ];
   if (s.unmatchedRows.length) {
