@@ -54,6 +54,12 @@ test("answer heatmap: readable subgroup rows in benchmark order (top to bottom),
   // One stratum only: rows drop the stratum prefix.
   assert.deepEqual(answerHeatmapFigure(answerShares(b, "Q6", ["sex"])).data[0].y, ["Female", "Male"]);
   assert.equal(wrapLabel("Never, practically never", 11), "Never,<br>practically<br>never");
+  // A 10-point scale with unlabelled middle points: categories in scale order, never a numeric axis.
+  const q241 = answerHeatmapFigure(answerShares(b, "Q241", ["sex"]));
+  assert.deepEqual((q241.data[0].x as string[]).slice(1, 9), ["2", "3", "4", "5", "6", "7", "8", "9"]);
+  assert.match((q241.data[0].x as string[])[0], /^1\. Not an<br>essential/);
+  assert.equal((q241.layout!.xaxis as { type: string }).type, "category");
+  assert.equal((q241.layout!.yaxis as { type: string }).type, "category");
 });
 
 test("registry: validated names, replace on re-register, default heatmap question = largest MDS × W1", async () => {

@@ -191,7 +191,8 @@ export function answerHeatmapFigure(s: AnswerShares, opts: { title?: string } = 
   const multi = new Set(s.subgroups.map(strataOf)).size > 1;
   const rowLabel = (id: string) => (multi ? `${stratumLabel(strataOf(id))}: ${subgroupLabel(id)}` : subgroupLabel(id));
   const y = idx.map((i) => rowLabel(s.subgroups[i]));
-  const x = s.options.map((o, k) => `${s.codes[k]}. ${wrapLabel(o, 11)}`);
+  // Unlabelled middle points of a 10-point scale are labelled by their code: "2", not "2. 2".
+  const x = s.options.map((o, k) => (o.trim() === String(s.codes[k]) ? o.trim() : `${s.codes[k]}. ${wrapLabel(o, 11)}`));
   const z = idx.map((i) => s.shares[i].map((v) => Math.round(v * 10) / 10));
   const modeX = idx.map((i) => x[s.codes.indexOf(s.modes[i])] ?? null);
   const rows = s.subgroups.length;
@@ -228,8 +229,9 @@ export function answerHeatmapFigure(s: AnswerShares, opts: { title?: string } = 
     layout: {
       title: { text: opts.title ?? `${s.question.id} · ${s.question.label}: answers per subgroup`, x: 0.01, xanchor: "left" },
       font: FONT,
-      xaxis: { title: { text: "Answer option (scale order)" }, side: "bottom", tickangle: 0 },
-      yaxis: { automargin: true, tickfont: { size: 11 } },
+      // Categories, always: labels of unlabelled scale points ("3. ") would make plotly guess a numeric axis.
+      xaxis: { type: "category", title: { text: "Answer option (scale order)" }, side: "bottom", tickangle: 0 },
+      yaxis: { type: "category", automargin: true, tickfont: { size: 11 } },
       showlegend: true,
       legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom", xanchor: "left" },
       margin: { l: 10, r: 10, t: 80, b: 110 },
