@@ -228,10 +228,15 @@ export async function hoverTooltip(page: Page, index: number): Promise<string | 
   await fig.scrollIntoViewIfNeeded();
   const drag = fig.locator(".nsewdrag").first();
   const box = (await drag.count()) ? await drag.boundingBox() : await fig.boundingBox();
-  if (!box) return null;
+  const vp = page.viewportSize();
+  if (!box || !vp) return null;
+  // Only the part of the plot area inside the viewport can be hovered (tall figures overhang it).
+  const top = Math.max(box.y, 0);
+  const bottom = Math.min(box.y + box.height, vp.height);
+  if (bottom <= top) return null;
   for (let gy = 1; gy <= 9; gy++) {
     for (let gx = 1; gx <= 19; gx++) {
-      await page.mouse.move(box.x + (box.width * gx) / 20, box.y + (box.height * gy) / 10);
+      await page.mouse.move(box.x + (box.width * gx) / 20, top + ((bottom - top) * gy) / 10);
       const tip = fig.locator(".hoverlayer .hovertext");
       if (await tip.count()) return (await tip.first().textContent()) ?? "";
     }
