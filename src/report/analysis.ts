@@ -21,7 +21,7 @@
  * false positives (21% at nominal 5% with 6 groups).
  */
 import type { Benchmark, Split } from "../benchmark/types";
-import { compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
+import { attributeGapTest, compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GapTestResult, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
 import { modelLabel, NATIONAL_MODE, runLabels } from "../figures/results-labels";
 import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, type PredictionSource } from "./sources";
 
@@ -60,6 +60,11 @@ export interface ModelResult {
   byAttribute: Record<string, BootstrapResult>;
   /** Per attribute: largest accuracy gap between its values, max − min permutation test within questions. */
   gapTests: RangeTestResult[];
+  /**
+   * Per attribute: do its values differ beyond what subgroup sizes give? Accuracy, size-adjusted
+   * stratified permutation test (gap-test.ts: calibrated for uneven groups). Empty without the null.
+   */
+  attributeTests: GapTestResult[];
 }
 
 export interface SkillTable {
@@ -145,12 +150,21 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
       const t = frame.rangeTest("accuracy", `attribute:${a}`, { n: opts.permutations ?? 5000, seed });
       if (t.groups >= 2) gapTests.push(t);
     }
+    const attributeTests: GapTestResult[] = [];
+    const nullSubs = ev.noiseFloor?.subgroups;
+    if (nullSubs) {
+      const input = { scores: frame.values("accuracy", "subgroup"), null: new Map(nullSubs.map((x) => [x.subgroup, x.accuracy])), subgroups: bench.subgroups };
+      for (const a of attributes) {
+        const t = attributeGapTest(input, a, { n: opts.permutations ?? 5000, seed });
+        if (t.values.length >= 2) attributeTests.push(t);
+      }
+    }
     models.push({
       model: src.model, kind: kindOf(src.model), builtIn: src.builtIn === true, id: src.id, label,
       // Baselines use no prompt: no template to show (the provider API only needed one to be asked).
       evaluation: kindOf(src.model) === "baseline" ? { ...evaluationJson(ev), templateId: "", templates: [] } : evaluationJson(ev), frame,
       bySubgroup: frame.bootstrap({ by: "subgroup", n: B, seed, level }),
-      byAttribute, gapTests,
+      byAttribute, gapTests, attributeTests,
     });
   }
   const skill: SkillTable[] = [];

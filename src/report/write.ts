@@ -10,7 +10,8 @@ import { join, resolve } from "node:path";
 import { resultsFigureSet, type MissingFigure, type NamedFigure } from "../figures/results-figures";
 import { sharedRenderer } from "../figures/render";
 import { attributeNoun, subgroupLabel, valueLabel } from "../figures/results-labels";
-import { builtInBaseline, overallSkill, type ResultsAnalysis } from "./analysis";
+import { builtInBaseline, overallSkill, type ModelResult, type ResultsAnalysis } from "./analysis";
+import { pText } from "./uncertainty-text";
 import { allTables, f3, type Table } from "./tables";
 
 export interface WriteReportOptions {
@@ -56,25 +57,71 @@ export function tableHtml(t: Table): string {
   ].join("\n");
 }
 
-/** The findings paragraph: what the numbers say, in words. */
+/** "Roman Catholic (0.902, one subgroup)" / "Buddhist (0.879)". */
+function valueScore(v: { value: string; observed: number; subgroups: number }): string {
+  return `${valueLabel(v.value)} (${f3(v.observed)}${v.subgroups === 1 ? ", one subgroup only" : ""})`;
+}
+
+/** "above the 0.151 expected from subgroup sizes alone (p < 0.001)" or "within …". */
+function versusFloor(observed: number, n: { mean: number; p: number } | undefined): string {
+  if (!n) return "";
+  const where = n.p < 0.05 ? "above" : "not clearly above";
+  return `, ${where} the ${f3(n.mean)} expected from subgroup sizes alone (${pText(n.p)})`;
+}
+
+/**
+ * The findings: every sentence is built from the computed numbers (which group, how large, whether
+ * it exceeds the noise floor), for any model, preset or weighting. An attribute value made of a single
+ * subgroup is named as such and never ranked "highest" or "lowest".
+ */
 export function findings(a: ResultsAnalysis): string[] {
   const out: string[] = [];
   const pm = builtInBaseline(a);
-  if (pm) {
-    // Per attribute of the split: the values the national mode fits best and worst (no model involved).
-    const extremes = a.attributes
-      .map((attr) => {
-        const rows = pm.frame.byGroup("accuracy", `attribute:${attr}`);
-        if (rows.length < 2) return undefined;
-        const best = rows.reduce((x, y) => (y.value > x.value ? y : x));
-        const worst = rows.reduce((x, y) => (y.value < x.value ? y : x));
-        return `${attributeNoun(attr)}: ${valueLabel(best.group)} ${f3(best.value)}, ${valueLabel(worst.group)} ${f3(worst.value)}`;
-      })
-      .filter((x): x is string => x !== undefined);
-    out.push(
-      `The ${pm.label} baseline (every persona gets the whole sample's modal answer) already reaches accuracy ${f3(pm.evaluation.accuracy)} and NMAE ${f3(pm.evaluation.nmae)} on the ${a.split.toUpperCase()} split.` +
-        (extremes.length ? ` It fits some personas better than others — best and worst value per attribute: ${extremes.join("; ")}. These gaps come from the data alone: groups that differ more from the national majority score lower.` : ""),
+  const attrSentences = (m: ModelResult): string[] =>
+    a.attributes.flatMap((attr) => {
+      const rows = m.frame.byGroup("accuracy", `attribute:${attr}`).map((r) => ({ value: r.group, observed: r.value, subgroups: r.subgroups }));
+      if (rows.length < 2) return [];
+      const t = m.attributeTests.find((x) => x.attribute === attr);
+      const floor = m.evaluation.noiseFloor?.attributes.find((x) => x.attribute === attr && x.metric === "accuracy");
+      const ranked = rows.filter((v) => v.subgroups >= 2).sort((x, y) => y.observed - x.observed);
+      const singles = rows.filter((v) => v.subgroups === 1);
+      let s = `by ${attributeNoun(attr)}`;
+      if (ranked.length >= 2) s += `, highest ${valueScore(ranked[0])} and lowest ${valueScore(ranked[ranked.length - 1])}`;
+      else if (ranked.length === 1) s += `, ${valueScore(ranked[0])} is the only value with more than one subgroup`;
+      if (singles.length) s += ` (${singles.map(valueScore).join(", ")}: a single subgroup's score, not ranked)`;
+      if (floor) s += `; the gap over all values, ${f3(floor.gap.observed)}, is ${floor.gap.p < 0.05 ? "above" : "not clearly above"} the ${f3(floor.gap.mean)} expected from subgroup sizes alone (${pText(floor.gap.p)})`;
+      if (t && Number.isFinite(t.p)) s += `, and size-adjusted the values ${t.p < 0.05 ? "differ" : "do not clearly differ"} (${pText(t.p)})`;
+      return [s];
+    });
+  const disparitySentence = (m: ModelResult): string => {
+    const d = m.evaluation.disparity;
+    return (
+      `Across the ${d.accuracy.groups} ${a.split.toUpperCase()} subgroups, ${m.label}'s accuracy normalised range is ${f3(d.accuracy.normalisedRange)}` +
+      (d.accuracy.ci ? ` [${f3(d.accuracy.ci.normalisedRange.lo)}, ${f3(d.accuracy.ci.normalisedRange.hi)}]` : "") +
+      versusFloor(d.accuracy.normalisedRange, d.accuracy.null?.normalisedRange) +
+      `; its NMAE normalised range is ${f3(d.nmae.normalisedRange)}` +
+      (d.nmae.ci ? ` [${f3(d.nmae.ci.normalisedRange.lo)}, ${f3(d.nmae.ci.normalisedRange.hi)}]` : "") +
+      versusFloor(d.nmae.normalisedRange, d.nmae.null?.normalisedRange) + "."
     );
+  };
+  if (pm) {
+    const attrs = attrSentences(pm);
+    out.push(
+      `The ${pm.label} baseline (every persona gets the whole sample's modal answer) reaches accuracy ${f3(pm.evaluation.accuracy)} and NMAE ${f3(pm.evaluation.nmae)} on the ${a.split.toUpperCase()} split.` +
+        (attrs.length ? ` Per attribute (no model involved, the data alone): ${attrs.join("; ")}.` : ""),
+    );
+    out.push(disparitySentence(pm));
+    const st = pm.evaluation.labelStability;
+    const l = pm.evaluation.labels;
+    if (st || l) {
+      out.push(
+        [
+          st ? `Labels of small subgroups are less firm: resampling each subgroup's answers, ${f3(st.small)} of the labels of subgroups under 50 respondents stay the same, ${f3(st.larger)} of larger ones'` : "",
+          l ? `${l.tied} labels are tied modes (${l.tiedSmall} in small subgroups); accepting any tied mode would move the ${pm.label}'s accuracy from ${f3(l.accuracy)} to ${f3(l.accuracyTiesAny)}` : "",
+          l && l.offScale ? `${l.offScale} labels are off-scale answers (${l.offScaleLabels.map((o) => `${o.question} "${o.label}"`).join(", ")}), kept as the paper does` : "",
+        ].filter(Boolean).join("; ") + ".",
+      );
+    }
   }
   for (const m of a.models.filter((x) => x.kind === "run")) {
     const e = m.evaluation;
@@ -86,7 +133,9 @@ export function findings(a: ResultsAnalysis): string[] {
       s += ` Against the ${pm.label} on the same ${sk.pairs.shared} pairs (${pm.label} ${f3(r?.baseline.accuracy)} there) its skill is ${f3(r?.skill.accuracy)} (accuracy).`;
     }
     s += ` Worst subgroup: ${subgroupLabel(e.disparity.accuracy.worstGroup)} (${f3(e.disparity.accuracy.worst)}).`;
-    out.push(s);
+    const attrs = attrSentences(m);
+    if (attrs.length) s += ` Per attribute: ${attrs.join("; ")}.`;
+    out.push(s, disparitySentence(m));
   }
   if (!a.models.some((m) => m.kind === "run")) out.push("No LLM run was found for this split: the report shows the baselines only. Run `svlab run --model SPEC --split " + a.split + "` and report again.");
   return out;
@@ -166,5 +215,7 @@ export const DEFINITIONS = [
   "W1 = Wasserstein-1 between the model's and the subgroup's answer distributions on the ordinal scale, divided by K − 1. JSD = Jensen–Shannon divergence, log base 2, no square root (JS distance = its square root). Expected NMAE = NMAE under the model's distribution. Valid mass = probability on valid codes.",
   "Skill vs a baseline = (model − baseline) / (perfect − baseline): 1 perfect, 0 no better than the baseline, < 0 worse.",
   "Disparity over groups: normalised range (max − min)/max and CV σ/μ with population σ (Tan et al.), gap max − min, ratio min/max, worst group, max |group − overall|.",
-  "Uncertainty: percentile bootstrap resampling questions (clusters), seeded; permutation tests flip the sign of per-question differences.",
+  "Uncertainty: percentile bootstrap resampling questions (clusters), seeded, for scores; for the disparity numbers (normalised range, CV) a basic bootstrap interval resampling questions and every pair's label from its subgroup's answer counts, widened to contain the estimate (dispersion statistics lean high under resampling). Paired permutation tests flip the sign of per-question differences.",
+  "Noise floor: a size-matched null — every subgroup answering like the whole sample at its own size, scored with the same predictions — gives the disparity and the attribute gaps expected from subgroup sizes alone. With the shipped aggregates it is an approximation (per-question multinomial draws from the whole-sample counts, independent across questions and subgroups); with the microdata, random respondent groups.",
+  "Attribute tests: subgroup scores standardised by the null, attribute values permuted among subgroups within each stratum, a size-weighted between-values statistic — calibrated when values pool very different numbers of subgroups.",
 ];
