@@ -43,6 +43,7 @@ if (skip) console.log(`# skipping browser notebook tests: ${skip}`);
 const MIN_FIGURES: Record<string, number> = {
   "02-value-landscape.ipynb": 3,
   "04-metrics-and-fairness.ipynb": 3,
+  "05-fine-tuning-and-the-fairness-paradox.ipynb": 1,
 };
 
 describe("notebooks in Jupyter Notebook, in Chromium", { skip }, () => {
