@@ -4,7 +4,7 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nextStep, runFiles } from "../src/cli/commands/run";
@@ -71,6 +71,14 @@ test("svlab run ends with a wrote line per results file, then the next command, 
   assert.equal(ev.status, 0, ev.stderr);
   assert.equal(ev.json().n, 5);
   assert.equal(ev.json().source.runId, runId);
+});
+
+test("svlab run --tuned-from records the base model in run.json (svlab paper pairs base and tuned by it)", () => {
+  const results = join(tmp, "tuned-results");
+  const r = svlab(["run", "--model", "baseline:uniform", "--split", "ood", "--limit", "3", "--results", results, "--no-cache", "--tuned-from", "openai:gpt-4.1-mini"]);
+  assert.equal(r.status, 0, r.stderr);
+  const [runId] = readdirSync(results);
+  assert.equal(JSON.parse(readFileSync(join(results, runId, "run.json"), "utf8")).tunedFrom, "openai:gpt-4.1-mini");
 });
 
 test("svlab report: a labelled line per file written, no bare paths", () => {

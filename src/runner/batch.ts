@@ -234,6 +234,7 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
     counts: { requests: jobs.length, answered: 0, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
     usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0,
     ...(pairsSha ? { pairsSha256: pairsSha } : {}),
+    ...(opts.tunedFrom ? { tunedFrom: opts.tunedFrom } : {}),
     startedAt: claim?.resumed?.manifest.startedAt ?? new Date().toISOString(), status: "running", svlabVersion: svlabVersion(), benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance, sha256: benchSha },
     ...(target.kind === "openai" && target.baseURL ? { extra: { endpoint: target.baseURL } } : {}),
   };

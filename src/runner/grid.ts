@@ -64,6 +64,8 @@ export interface GridOptions {
   /** Results root (default SVLAB_RESULTS or ./results). */
   resultsRoot?: string;
   runId?: string;
+  /** The model this one was fine-tuned from (run.json tunedFrom: `svlab paper` pairs base and tuned). */
+  tunedFrom?: string;
   /** Write the results folder (default true). */
   write?: boolean;
   /** The benchmark (default loadBenchmark()). */
@@ -255,6 +257,7 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     cost: 0,
     costIfUncached: 0,
     ...(identity.pairsSha256 ? { pairsSha256: identity.pairsSha256 } : {}),
+    ...(opts.tunedFrom ? { tunedFrom: opts.tunedFrom } : {}),
     startedAt: claim?.resumed?.manifest.startedAt ?? new Date().toISOString(),
     status: "running",
     svlabVersion: svlabVersion(),

@@ -29,6 +29,7 @@ interface RunOpts {
   batch?: boolean;
   json?: boolean;
   runId?: string;
+  tunedFrom?: string;
   results?: string;
   cache?: string | false;
   maxAttempts?: string;
@@ -123,6 +124,7 @@ export function register(program: Command): void {
     .option("--dry-run", "print requests, estimated tokens and cost; send nothing")
     .option("--batch", "use the OpenAI Batch API (openai: models; half price, results within 24 h)")
     .option("--run-id <id>", "results folder name (default: time_model_split_random)")
+    .option("--tuned-from <model>", "the model this one was fine-tuned from (run.json tunedFrom; `svlab paper` shows base → tuned)")
     .option("--results <dir>", "results root (default SVLAB_RESULTS or ./results)")
     .option("--cache <dir>", "cache folder (default SVLAB_CACHE or .cache/svlab)")
     .option("--no-cache", "do not read or write the answer cache")
@@ -152,6 +154,7 @@ export function register(program: Command): void {
         cacheDir: opts.cache === false ? null : opts.cache,
         resultsRoot: opts.results,
         runId: opts.runId,
+        tunedFrom: opts.tunedFrom,
       };
 
       if (opts.dryRun) {
