@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { launchChromium, openNotebook, runAll, startNotebookServer } from "../test/support/jupyter-browser";
+import { closeNotebook, launchChromium, openNotebook, runAll, startNotebookServer } from "../test/support/jupyter-browser";
 
 const NOTEBOOK = "04-metrics-and-fairness.ipynb";
 
@@ -69,6 +69,7 @@ export async function run(): Promise<NotebookBench> {
     const out = await kernelExec(page, TIMING);
     const line = out.split("\n").find((l) => l.startsWith("SHOW "));
     if (!line) throw new Error(`timing cell printed: ${out.slice(0, 500)}`);
+    await closeNotebook(page);
     return { notebook: NOTEBOOK, coldRunAllMs, warmRunAllMs, warmSlowestCells, showMs: JSON.parse(line.slice(5)) };
   } finally {
     await browser.close();

@@ -15,6 +15,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { projectRoot } from "../src/paths";
 import {
+  closeNotebook,
   copyNotebooks,
   figureReport,
   hoverTooltip,
@@ -81,7 +82,7 @@ describe("notebooks in Jupyter Notebook, in Chromium", { skip }, () => {
           assert.ok(tip, `figure ${i + 1} of ${name} shows no tooltip when hovered`);
         }
       } finally {
-        await page.close();
+        await closeNotebook(page); // one kernel (and its Chromium) at a time on a 2-core machine
       }
     });
   }

@@ -130,6 +130,14 @@ export async function openNotebook(page: Page, server: NotebookServer, name: str
   await page.evaluate(() => (window as any).Jupyter.notebook.set_autosave_interval(0));
 }
 
+/** Shut the notebook's kernel down (as File → Close and Halt does) and close the page. */
+export async function closeNotebook(page: Page): Promise<void> {
+  await page
+    .evaluate(`new Promise((resolve) => { const s = window.Jupyter && window.Jupyter.notebook && window.Jupyter.notebook.session; if (!s) return resolve(); s.delete(resolve, resolve); setTimeout(resolve, 10000); })`)
+    .catch(() => {});
+  await page.close();
+}
+
 /**
  * Press Run All and wait for every code cell's execute_reply (or the first error: tslab then aborts
  * the queue). Returns each reply's status with the cell's stderr text.
