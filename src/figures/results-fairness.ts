@@ -2,7 +2,9 @@
  * Results figures, part 3: fairness. The paper's two disparity numbers — normalised range
  * (max − min)/max and CV σ/μ (population σ) — for Accuracy and for NMAE, one bar per model (in the
  * model's colour, the same as in every other figure), compared runs side by side as "before" and
- * "after". Four panels; model names on the bottom row only.
+ * "after". Four panels; model names on the bottom row only. When the rows carry a noise floor (the
+ * size-matched null's mean: what subgroup sizes alone give), each bar has a red line across it, so
+ * "0.275 observed; 0.15 expected from subgroup sizes alone" is read off the bar.
  */
 import type { FigureSpec } from "./spec";
 import { fittedTitle, isBaseline, levelPercent, seriesColours, wrapLabel } from "./results-labels";
@@ -17,6 +19,8 @@ export interface FairnessRow {
   role?: "before" | "after";
   accuracy: { normalisedRange: ScoreWithCi; cv: ScoreWithCi };
   nmae: { normalisedRange: ScoreWithCi; cv: ScoreWithCi };
+  /** The noise floor of each number (mean of the size-matched null), when computed. */
+  floor?: { accuracy: { normalisedRange?: number; cv?: number }; nmae: { normalisedRange?: number; cv?: number } };
 }
 
 export const FAIRNESS_PANELS = [
@@ -36,7 +40,7 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
   const title = fittedTitle(
     `Fairness across ${opts.by ?? "subgroups"}${split}: how unequal each model's scores are (lower is fairer)`,
     width,
-    `population σ; whiskers: ${levelPercent(opts.level ?? 0.95)} bootstrap CIs over questions` +
+    `population σ; whiskers: ${levelPercent(opts.level ?? 0.95)} bootstrap ${rows.some((r) => r.floor) ? "intervals, questions and labels resampled; red lines: expected from subgroup sizes alone" : "CIs over questions"}` +
       (rows.some((r) => isBaseline(r.model)) ? "; grey bars: baselines" : "") +
       (rows.some((r) => r.role === "before") ? "; hatched: before" : ""),
     40,
@@ -48,6 +52,7 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
     grid: { rows: 2, columns: 2, pattern: "independent", ygap: 0.25 },
     showlegend: false,
     annotations: [] as Array<Record<string, unknown>>,
+    shapes: [] as Array<Record<string, unknown>>,
     margin: { t: title.marginTop, b: 60 },
   };
   FAIRNESS_PANELS.forEach((p, i) => {
@@ -67,11 +72,22 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
       yaxis: `y${ax}`,
       hovertemplate: `%{x}<br>${p.title}: %{y:.3f}<extra></extra>`,
     });
+    // Noise floor: a short red line across each bar (layout shapes, so the bar traces stay one per panel).
+    rows.forEach((r, k) => {
+      const f = r.floor?.[p.metric][p.key];
+      if (f === undefined || !Number.isFinite(f)) return;
+      (layout.shapes as Array<Record<string, unknown>>).push({
+        type: "line", xref: `x${ax}`, yref: `y${ax}`, x0: k - 0.3, x1: k + 0.3, y0: f, y1: f, line: { color: "#d62728", width: 3 },
+      });
+    });
     // Both rows list the same models in the same order: labels and title on the bottom row only,
     // so long model names cannot run into the panel titles below them.
     const bottom = i >= 2;
     layout[`xaxis${ax}`] = bottom ? { title: { text: "Model" }, automargin: true, tickangle: 0 } : { showticklabels: false };
-    layout[`yaxis${ax}`] = { title: { text: p.axis }, rangemode: "tozero" };
+    // Shapes do not stretch the axis: with noise-floor lines, the range covers them too.
+    const floorMax = Math.max(...rows.map((r) => r.floor?.[p.metric][p.key] ?? -Infinity).filter((f) => Number.isFinite(f)));
+    const top = Math.max(floorMax, ...vals.map((v) => v?.hi ?? v?.value ?? -Infinity).filter((f) => Number.isFinite(f)));
+    layout[`yaxis${ax}`] = Number.isFinite(floorMax) && Number.isFinite(top) ? { title: { text: p.axis }, range: [0, top * 1.08] } : { title: { text: p.axis }, rangemode: "tozero" };
     (layout.annotations as Array<Record<string, unknown>>).push({
       text: `<b>${p.title}</b>`, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.5, y: 1.02, yanchor: "bottom", showarrow: false,
     });

@@ -110,11 +110,17 @@ function heatmap(a: ResultsAnalysis, stratum: string, width: number): FigureSpec
 }
 
 export function fairnessRows(a: ResultsAnalysis): FairnessRow[] {
-  const est = (m: ModelResult, metric: "accuracy" | "nmae", k: "normalisedRange" | "cv") => ({ ...m.bySubgroup.metrics[metric]!.disparity[k] });
+  // The evaluation's disparity: its interval (questions and labels resampled; contains the estimate) and noise floor.
+  const est = (m: ModelResult, metric: "accuracy" | "nmae", k: "normalisedRange" | "cv") => {
+    const d = m.evaluation.disparity[metric];
+    return d.ci ? { value: d[k], lo: d.ci[k].lo, hi: d.ci[k].hi } : { ...m.bySubgroup.metrics[metric]!.disparity[k] };
+  };
+  const floor = (m: ModelResult, metric: "accuracy" | "nmae") => ({ normalisedRange: m.evaluation.disparity[metric].null?.normalisedRange.mean, cv: m.evaluation.disparity[metric].null?.cv.mean });
   const row = (m: ModelResult, role?: "before" | "after"): FairnessRow => ({
     model: m.model, label: m.label, role,
     accuracy: { normalisedRange: est(m, "accuracy", "normalisedRange"), cv: est(m, "accuracy", "cv") },
     nmae: { normalisedRange: est(m, "nmae", "normalisedRange"), cv: est(m, "nmae", "cv") },
+    ...(m.evaluation.disparity.accuracy.null ? { floor: { accuracy: floor(m, "accuracy"), nmae: floor(m, "nmae") } } : {}),
   });
   const rows: FairnessRow[] = [];
   const inComparison = new Set(a.comparisons.flatMap((c) => [c.before, c.after]));
