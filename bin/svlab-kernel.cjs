@@ -51,7 +51,9 @@ jupyter.ZmqServer.prototype.handleExecute = function (sock, msg) {
 // execute_reply (ename/evalue/traceback). tslab reports a failure only by console.error(e) on its
 // executor's console — stderr text — and replies {status: "error"} without ename/evalue/traceback,
 // so nbclient said just "<Error>:" and front ends showed no error. We hand the executor a console
-// that records what it reports while a cell runs (a thrown value, or TypeScript diagnostics).
+// that records what it reports while a cell runs: a thrown value becomes the error output (not
+// stderr text too); TypeScript diagnostics stay stderr lines as before, and the error output then
+// carries them in ename/evalue with an empty traceback, so front ends do not show them twice.
 const util = require("node:util");
 const executorModule = require(path.join(path.dirname(tslabMain), "executor.js"));
 const createExecutor = executorModule.createExecutor; // main.js looks it up on the exports at call time
@@ -63,8 +65,9 @@ executorModule.createExecutor = function (rootDir, convs, con) {
     log: con.log,
     error: (...args) => {
       if (!running) return con.error(...args);
-      if (args.length === 1) running.thrown.push(args[0]); // executor.js: console.error(e) on a throw
-      else running.diagnostics.push(util.format(...args)); // "file line:col - message"
+      if (args.length === 1) return void running.thrown.push(args[0]); // executor.js: console.error(e) on a throw
+      running.diagnostics.push(util.format(...args)); // "file line:col - message"
+      con.error(...args);
     },
   });
 };
@@ -72,9 +75,7 @@ const handleExecuteImpl = jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl
 jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl = async function (req, ...rest) {
   const report = (running = { thrown: [], diagnostics: [] });
   try {
-    const count = await handleExecuteImpl.call(this, req, ...rest);
-    for (const line of report.diagnostics) console.error(line); // a `//@module` cell's diagnostics: not fatal
-    return count;
+    return await handleExecuteImpl.call(this, req, ...rest);
   } catch (e) {
     const content = errorContent(report);
     if (content) {
@@ -106,7 +107,7 @@ function publish(server, parent, type, content) {
 function errorContent(report) {
   if (report.thrown.length) return describeThrown(report.thrown[report.thrown.length - 1]);
   if (report.diagnostics.length) {
-    return { ename: "TypeScript", evalue: report.diagnostics.join("\n"), traceback: report.diagnostics };
+    return { ename: "TypeScript", evalue: report.diagnostics.join("\n"), traceback: [] };
   }
   return null;
 }
