@@ -8,9 +8,12 @@ import { loadBenchmark } from "../src/benchmark/load";
 import { disparity } from "../src/metrics/disparity";
 import { evaluatePredictions, evaluationJson } from "../src/metrics/index";
 import { labelFacts } from "../src/metrics/label-stability";
-import { basicIntervalWithEstimate, binomialSampler, dispersion, sizeMatchedNull } from "../src/metrics/noise-floor";
+import { basicIntervalWithEstimate, binomialSampler, dispersion, microdataFrom, respondentNull, sizeMatchedNull } from "../src/metrics/noise-floor";
 import { seededRandom } from "../src/metrics/stats";
 import { baselinePredictions } from "../src/report/sources";
+import { loadRespondents } from "../src/wvs/respondents";
+import { svlab } from "./support/cli";
+import { needsMicrodata } from "./support/real-data";
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -93,4 +96,37 @@ test("the null is seeded: same seed, same numbers", async () => {
   const a = sizeMatchedNull(bench, ev.scores, { draws: 200, seed: 5 });
   const b = sizeMatchedNull(bench, ev.scores, { draws: 200, seed: 5 });
   assert.deepEqual(a.metrics, b.metrics);
+});
+
+test("with the microdata: random respondent groups of the real sizes give a national-mode accuracy range floor inside 0.05–0.22, close to the aggregates' approximation", { skip: needsMicrodata }, async () => {
+  const bench = await loadBenchmark();
+  const resp = await loadRespondents();
+  const md = microdataFrom(resp.table as never, bench.questions.map((q) => q.id), bench.options.weighted);
+  assert.equal(md.questions.length, 214);
+  const preds = await baselinePredictions("baseline:population-mode", bench, { split: "ood" });
+  const ev = evaluatePredictions(bench, preds, { split: "ood", bootstrap: 0 });
+  const exact = respondentNull(bench, ev.scores, md, { draws: 60, seed: 3 });
+  const approx = sizeMatchedNull(bench, ev.scores, { draws: 300, seed: 3 });
+  assert.equal(exact.method, "random-respondents");
+  const e = exact.metrics.accuracy.normalisedRange.mean, a = approx.metrics.accuracy.normalisedRange.mean;
+  assert.ok(e > 0.05 && e < 0.22, `exact ${e}`);
+  assert.ok(Math.abs(e - a) < 0.03, `exact ${e} vs multinomial ${a}`);
+  assert.ok(exact.metrics.accuracy.normalisedRange.p < 0.05, "the observed 0.275 is beyond the floor");
+});
+
+test("svlab evaluate --json: disparity.m.ci.{normalisedRange,cv} = {lo, hi} containing the estimate, disparity.m.null.{normalisedRange,cv} = {mean, p} with method and draws", () => {
+  const r = svlab(["evaluate", "--model", "baseline:attribute-product", "--split", "ood", "--json", "--bootstrap", "200"]);
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout);
+  for (const m of ["accuracy", "nmae"]) {
+    const d = o.disparity[m];
+    for (const k of ["normalisedRange", "cv"]) {
+      assert.ok(d.ci[k].lo <= d[k] && d[k] <= d.ci[k].hi);
+      assert.equal(typeof d.null[k].mean, "number");
+      assert.equal(typeof d.null[k].p, "number");
+    }
+    assert.equal(d.null.method, "multinomial-aggregates");
+    assert.equal(d.null.draws, 200);
+  }
+  assert.equal(r3(o.disparity.nmae.normalisedRange), 0.918);
 });

@@ -9,7 +9,7 @@ import { summarise, type Summary } from "./aggregate";
 import type { Disparity } from "./disparity";
 import { MetricFrame, type Estimate } from "./frame";
 import { scorePredictions, type Coverage, type PairScore, type TiePolicy } from "./score";
-import { disparityUncertainty, type EvaluationUncertainty } from "./noise-floor";
+import { disparityUncertainty, type EvaluationUncertainty, type Microdata } from "./noise-floor";
 import { labelFacts, type LabelFacts } from "./label-stability";
 
 export interface EvaluateOptions {
@@ -30,6 +30,8 @@ export interface EvaluateOptions {
   nullDraws?: number;
   /** Question + label bootstrap draws for the disparity intervals and label stability (default: `bootstrap`; 0 = none). */
   labelDraws?: number;
+  /** The respondents: the null then draws random respondent groups (exact, slower: default 200 draws). */
+  microdata?: Microdata;
 }
 
 export interface Evaluation extends Summary {
@@ -130,7 +132,7 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
   }
   if (scores.length > 0) {
     // Null and label draws default to the bootstrap's count (so bootstrap 0 = no resampling at all).
-    Object.assign(out, disparityUncertainty(bench, scores, out.disparity, { nullDraws: opts.nullDraws ?? B, labelDraws: opts.labelDraws ?? B, seed: opts.seed, level: opts.level }));
+    Object.assign(out, disparityUncertainty(bench, scores, out.disparity, { nullDraws: opts.nullDraws ?? (opts.microdata ? Math.min(B, 200) : B), labelDraws: opts.labelDraws ?? B, seed: opts.seed, level: opts.level, microdata: opts.microdata }));
     out.labels = labelFacts(bench, scores);
   }
   return out;

@@ -725,6 +725,24 @@ function runNull(
   return out;
 }
 
+/** Respondents' answers by question (answers[q][r]; negative or NaN = missing) and optional weights. */
+export interface Microdata {
+  questions: string[];
+  answers: Float64Array[];
+  weights?: Float64Array;
+}
+
+/**
+ * The microdata in the shape respondentNull reads, from loadRespondents' table (columns named by
+ * question id; `weight` used when the benchmark is weighted).
+ */
+export function microdataFrom(table: { array(name: string): ArrayLike<unknown>; columnNames(): string[] }, questions: readonly string[], weighted: boolean): Microdata {
+  const have = new Set(table.columnNames());
+  const qs = questions.filter((q) => have.has(q));
+  const toF = (xs: ArrayLike<unknown>) => Float64Array.from({ length: xs.length }, (_, i) => (typeof xs[i] === "number" ? (xs[i] as number) : NaN));
+  return { questions: qs, answers: qs.map((q) => toF(table.array(q))), ...(weighted && have.has("weight") ? { weights: toF(table.array("weight")) } : {}) };
+}
+
 /**
  * The exact null with the microdata: `draws` times, for every scored subgroup, a random group of the
  * same number of respondents drawn without replacement from the whole sample; its per-question
@@ -733,7 +751,7 @@ function runNull(
  * weighted benchmark. Slower (O(draws × Σ sizes × questions)): use a few hundred draws.
  */
 export function respondentNull(
-  bench: Benchmark, scores: readonly PairScore[], microdata: { questions: string[]; answers: Float64Array[]; weights?: Float64Array },
+  bench: Benchmark, scores: readonly PairScore[], microdata: Microdata,
   opts: NoiseFloorOptions = {},
 ): NoiseFloor {
   const B = opts.draws ?? 200;
@@ -750,6 +768,10 @@ export function respondentNull(
   const perm = Int32Array.from({ length: R }, (_, i) => i);
   const tie = bench.options.tiePolicy;
   const w = microdata.weights;
+  const SMALL = 128;
+  const small = new Float64Array(SMALL);
+  const touched: number[] = [];
+  const big = new Map<number, number>();
   return runNull(bench, P, B, seed, "random-respondents", opts.attributes, (accSum, errSum) => {
     for (let g = 0; g < P.groups.length; g++) {
       const k = sizes[g];
@@ -761,15 +783,28 @@ export function respondentNull(
       for (const i of pairsOf[g]) {
         const row = microdata.answers[qRow.get(P.scores[i].question) ?? -1];
         if (!row) continue;
-        const c = new Map<number, number>();
+        // Counts by code in a reused array (WVS value codes are small integers; larger ones in a Map).
+        touched.length = 0;
+        big.clear();
         for (let j = 0; j < k; j++) {
           const r = perm[j];
           const code = row[r];
           if (!(code >= 0)) continue;
-          c.set(code, (c.get(code) ?? 0) + (w ? w[r] : 1));
+          const add = w ? w[r] : 1;
+          if (code < SMALL && code === Math.floor(code)) {
+            if (small[code] === 0) touched.push(code);
+            small[code] += add;
+          } else big.set(code, (big.get(code) ?? 0) + add);
         }
         let best = -Infinity, mode = NaN;
-        for (const [code, n] of c) if (n > best + 1e-12 || (Math.abs(n - best) <= 1e-12 && (tie === "lowest" ? code < mode : code > mode))) [best, mode] = [n, code];
+        const consider = (code: number, n: number) => {
+          if (n > best + 1e-12 || (Math.abs(n - best) <= 1e-12 && (tie === "lowest" ? code < mode : code > mode))) [best, mode] = [n, code];
+        };
+        for (const code of touched) {
+          consider(code, small[code]);
+          small[code] = 0;
+        }
+        for (const [code, n] of big) consider(code, n);
         if (Number.isNaN(mode)) continue;
         const s = P.scales[i];
         const pred = P.scores[i].code;
@@ -923,6 +958,8 @@ export function noiseFloorText(observed: number, n: NullStat | undefined, digits
 // Glue for evaluatePredictions
 
 export interface UncertaintyOptions {
+  /** The respondents (microdata): the null then draws random respondent groups ("random-respondents"). */
+  microdata?: Microdata;
   /** Size-matched null draws (default 1000; 0 = none). */
   nullDraws?: number;
   /** Question + label bootstrap draws for the disparity intervals and label stability (default 1000; 0 = none). */
@@ -954,7 +991,7 @@ export function disparityUncertainty(
   const nullDraws = opts.nullDraws ?? 1000;
   const labelDraws = opts.labelDraws ?? 1000;
   if (nullDraws > 0) {
-    const nf = sizeMatchedNull(bench, scores, { draws: nullDraws, seed });
+    const nf = opts.microdata ? respondentNull(bench, scores, opts.microdata, { draws: nullDraws, seed }) : sizeMatchedNull(bench, scores, { draws: nullDraws, seed });
     disparity.accuracy.null = nf.metrics.accuracy;
     disparity.nmae.null = nf.metrics.nmae;
     out.noiseFloor = { method: nf.method, description: NULL_METHOD_TEXT[nf.method], draws: nf.draws, attributes: nf.attributes, subgroups: nf.subgroups };

@@ -11,6 +11,8 @@ import { benchmarkSha256 } from "../../benchmark/fingerprint";
 import { evaluatePredictions, evaluationJson, withFailures, type By, type MetricName } from "../../metrics/index";
 import { baselinePredictions } from "../../report/sources";
 import { distinctSize, filterPredictions, pairsHeader, uncertaintyLines } from "../../report/uncertainty-text";
+import { microdataFrom } from "../../metrics/noise-floor";
+import { loadRespondents } from "../../wvs/respondents";
 import { benchmarkMismatch, latestRun, readResults, resultsRoot, runState, type RunResults } from "../../runner/results";
 import type { Prediction } from "../../runner/types";
 import { CliError, emit } from "../output";
@@ -55,7 +57,7 @@ export function register(program: Command): void {
     .option("--json", "print JSON: {n, accuracy, nmae, parsed, refused, failed, ci, macro, disparity, coverage, …}")
     .option("--exclude-failed", "leave failed requests (no answer after retries) out of the scores instead of scoring them wrong (said in every output)")
     .option("--strict", "refuse to score a run made against another benchmark (default: warn)")
-    .option("--null <n>", "size-matched null draws for the disparity's noise floor, and question+label resamples for its interval (default: --bootstrap)")
+    .option("--null <n>", "size-matched null draws for the disparity's noise floor, and question+label resamples for its interval (default: --bootstrap; with --wvs the null draws random respondent groups, 200 by default)")
     .option("--exclude-off-scale", "leave out pairs whose label is an off-scale code (e.g. Q222 \"Not allowed to vote\"); kept by default, as the paper does")
     .option("--stable-labels <share>", "score only pairs whose label holds in at least this share of resamples of the subgroup's answers (e.g. 0.8)")
     .option(UNKNOWN_CODES_FLAG, "with --wvs: load answer codes the codebook does not know as missing, and print how many")
@@ -109,13 +111,15 @@ export function register(program: Command): void {
         }
         predictions = fromRun(await readResults(run.dir));
       }
-      const draws = o.null === undefined ? B : Number(o.null);
+      // With --wvs the null draws random respondent groups (exact; 200 draws unless --null says otherwise).
+      const microdata = o.wvs ? microdataFrom((await loadRespondents(resolve(o.wvs), o.unknownCodesAsMissing ? { unknownCodes: "missing" } : {})).table as never, bench.questions.map((q) => q.id), bench.options.weighted) : undefined;
+      const draws = o.null === undefined ? (microdata ? Math.min(B, 200) : B) : Number(o.null);
       if (!Number.isInteger(draws) || draws < 0) throw new CliError(`--null must be a whole number ≥ 0, got "${o.null}"`);
       const stable = o.stableLabels === undefined ? undefined : Number(o.stableLabels);
       if (stable !== undefined && !(stable >= 0 && stable <= 1)) throw new CliError(`--stable-labels must be a share in [0, 1], got "${o.stableLabels}"`);
       const filtered = filterPredictions(bench, predictions, { split, excludeOffScale: o.excludeOffScale, stableLabels: stable, seed });
       predictions = filtered.kept;
-      const ev = evaluatePredictions(bench, predictions, { split, templateId: o.template, ties: o.ties as "label" | "any", bootstrap: B, seed, excludeFailed: o.excludeFailed, nullDraws: draws, labelDraws: draws });
+      const ev = evaluatePredictions(bench, predictions, { split, templateId: o.template, ties: o.ties as "label" | "any", bootstrap: B, seed, excludeFailed: o.excludeFailed, nullDraws: draws, labelDraws: o.null === undefined ? B : draws, microdata });
       if (ev.n === 0) {
         const why = o.excludeFailed && ev.failed.requests > 0 ? `; all ${ev.failed.requests} were failed requests, excluded by --exclude-failed` : "; wrong --split?";
         throw new CliError(`no ${split} predictions to score (${predictions.length} predictions read${why})`);
