@@ -134,9 +134,10 @@ export interface ModeTables {
   maxN: number;
   /**
    * The first draw of every pair, Binomial(n, p_0), tabulated (its n is fixed): CDF values for
-   * x = cdfLo[i] … cdfLo[i] + cdfLen[i] − 1 at cdf[cdfStart[i] …] (mass beyond ±8.5 SD + 10 is < 1e-15).
+   * x = cdfLo[i] … cdfLo[i] + cdfLen[i] − 1 at cdf[cdfStart[i] …] (mass beyond ±6.5 SD + 4 is < 1e-9;
+   * single precision, finer than the sampler needs).
    */
-  cdf: Float64Array;
+  cdf: Float32Array;
   cdfStart: Int32Array;
   cdfLen: Int32Array;
   cdfLo: Int32Array;
@@ -222,8 +223,8 @@ function buildTables(src: PairSource[]): ModeTables {
     let lo = p <= 0 ? 0 : n, hi = lo;
     if (!certain[i] && p < 1 && p > 0 && n > 0) {
       const sd = Math.sqrt(n * p * (1 - p));
-      lo = Math.max(0, Math.floor(n * p - 8.5 * sd - 10));
-      hi = Math.min(n, Math.ceil(n * p + 8.5 * sd + 10));
+      lo = Math.max(0, Math.floor(n * p - 6.5 * sd - 4));
+      hi = Math.min(n, Math.ceil(n * p + 6.5 * sd + 4));
     }
     ranges[2 * i] = lo;
     ranges[2 * i + 1] = hi;
@@ -232,7 +233,7 @@ function buildTables(src: PairSource[]): ModeTables {
     cdfLen[i] = hi - lo + 1;
     cdfTotal += hi - lo + 1;
   }
-  const cdf = new Float64Array(cdfTotal);
+  const cdf = new Float32Array(cdfTotal);
   for (let i = 0; i < N; i++) {
     const lo = ranges[2 * i], hi = ranges[2 * i + 1], from = cdfStart[i];
     if (hi === lo) {
