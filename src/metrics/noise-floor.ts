@@ -12,6 +12,11 @@
  *    answers are correlated across questions), ignores that subgroups overlap, and with a weighted
  *    benchmark draws unweighted counts with the weighted shares. `respondentNull` (below) draws real
  *    random groups of respondents when the microdata is there ("random-respondents").
+ *    What the null holds fixed is the PREDICTIONS: for the national mode (one answer for everyone) it
+ *    is pure sampling noise; for a model whose answers differ by persona it also holds the disparity
+ *    those answers produce against labels with no demographic signal (the attribute product's
+ *    accuracy range, 0.181, is BELOW its null's 0.296: its persona-specific answers fit real
+ *    subgroups better than random ones). Resamples reuse exact per-pair draws (see modePool).
  * 2. **Label stability.** The subgroup's own answers resampled (Multinomial(n, its own shares)): the
  *    share of draws whose mode is still the label. Small subgroups' labels flip more often.
  * 3. **Intervals that resample both questions and labels**: each bootstrap draw resamples the 214
