@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { projectRoot } from "../src/paths";
 
-const ALL = ["loader", "metrics", "runner-overhead", "llama-scoring", "figures", "notebook-browser", "import"];
+const ALL = ["loader", "metrics", "disparity", "runner-overhead", "llama-scoring", "figures", "notebook-browser", "import"];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

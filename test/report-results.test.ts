@@ -17,7 +17,7 @@ import { allTables, mainTable } from "../src/report/tables";
 import { baselinePredictions } from "../src/report/sources";
 import { findings, writeReport } from "../src/report/write";
 import { svlab } from "./support/cli";
-import { RESULTS_FORMAT_VERSION, writeManifest, writePredictions, type RunManifest } from "../src/runner/results";
+import { RESULTS_FORMAT_VERSION, writeErrors, writeManifest, writePredictions, type RunManifest } from "../src/runner/results";
 import type { Prediction } from "../src/runner/types";
 import { syntheticPredictions } from "./support/synthetic-predictions";
 
@@ -212,5 +212,33 @@ test("svlab figures reads runs from SVLAB_RESULTS when --results is not given", 
   } finally {
     rmSync(root, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("the report scores failed requests as wrong and names runs that did not complete", async () => {
+  const root = mkdtempSync(join(tmpdir(), "svlab-report-failed-"));
+  try {
+    const bench = await loadBenchmark();
+    const model = "openai-compatible:http://127.0.0.1:1/v1#partial";
+    // Every OOD pair answered right except 100 whose requests failed.
+    const all = syntheticPredictions(bench, { model, seed: 3, nullShare: 0, correctShare: 1 });
+    const failed = all.slice(0, 100);
+    const id = "20260101T000000Z_partial_ood_0001";
+    await saveRun(root, model, id, all.slice(100));
+    await writeErrors(join(root, id), failed.map((p) => ({ model, templateId: p.templateId, question: p.question, subgroup: p.subgroup, split: p.split, sample: p.sample, error: "HTTP 500", status: 500, attempts: 3 })));
+    const aborted = "20260101T000001Z_stopped_ood_0002";
+    await saveRun(root, "openai-compatible:http://127.0.0.1:1/v1#stopped", aborted, all.slice(0, 10));
+    const m = JSON.parse(readFileSync(join(root, aborted, "run.json"), "utf8"));
+    await writeManifest(join(root, aborted), { ...m, status: "aborted" });
+
+    const a = await analyseResults(bench, { results: root, bootstrap: 0 });
+    const run = a.models.find((x) => x.kind === "run")!;
+    assert.equal(run.evaluation.n, all.length);
+    assert.equal(run.evaluation.failedPairs, 100);
+    assert.equal(run.evaluation.accuracy, (all.length - 100) / all.length);
+    assert.equal(a.models.filter((x) => x.kind === "run").length, 1, "the aborted run is not scored");
+    assert.ok(a.warnings.some((w) => w.includes(`${aborted} (openai-compatible:http://127.0.0.1:1/v1#stopped, aborted)`)), a.warnings.join("\n"));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

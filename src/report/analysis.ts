@@ -111,7 +111,14 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
   const level = opts.level ?? 0.95;
   const baselines = opts.baselines ?? DEFAULT_BASELINES;
   const given: PredictionSource[] = [...(opts.sources ?? [])];
-  if (opts.results !== null) given.push(...(await runSources(opts.results, { split })));
+  // Runs of this split that did not complete (aborted, failed, running) are not scored, but named.
+  const unfinished: string[] = [];
+  if (opts.results !== null) {
+    for (const r of await runSources(opts.results, { split, includeIncomplete: true })) {
+      if (r.manifest?.status === "completed") given.push(r);
+      else unfinished.push(`${r.id} (${r.model}, ${r.manifest?.status ?? "unknown"})`);
+    }
+  }
   // A baseline run is its built-in baseline (same deterministic answers, no prompt): one model, shown once.
   const notes: string[] = [];
   const aliases = new Map<string, string>();
@@ -138,6 +145,9 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
 
   const models: ModelResult[] = [];
   const warnings: string[] = [];
+  if (unfinished.length) {
+    warnings.push(`${unfinished.length} run${unfinished.length > 1 ? "s" : ""} of the ${split.toUpperCase()} split did not complete and ${unfinished.length > 1 ? "are" : "is"} not scored: ${unfinished.join(", ")}; rerun the same \`svlab run\` command to finish (it resumes)`);
+  }
   for (const [i, src] of sources.entries()) {
     const ev = evaluatePredictions(bench, src.predictions, { split, bootstrap: B, seed, level });
     const frame = ev.frame;

@@ -9,6 +9,7 @@ import { createBaselineProvider } from "../models/baselines";
 import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
 import { listRuns, readResults, type RunManifest } from "../runner/results";
 import type { Prediction } from "../runner/types";
+import { withFailures } from "../metrics/outcomes";
 
 export interface PredictionSource {
   /** Provider spec. */
@@ -75,7 +76,9 @@ export async function runSources(root?: string, filter: { split?: Split; model?:
     if (filter.model && m.model !== filter.model) continue;
     if (filter.split && m.split !== filter.split && m.split !== "all" && m.split !== "pairs") continue;
     const res = await readResults(r.dir);
-    const preds = filter.split ? res.predictions.filter((p) => p.split === filter.split) : res.predictions;
+    // Failed requests are outcomes, scored wrong as in `svlab evaluate` (not silently dropped).
+    const all = withFailures(res.predictions, res.errors);
+    const preds = filter.split ? all.filter((p) => p.split === filter.split) : all;
     if (preds.length === 0) continue;
     out.push({ model: m.model, kind: kindOf(m.model), id: m.runId, split: filter.split ?? (m.split as Split | "all"), predictions: preds, manifest: m });
   }

@@ -125,7 +125,7 @@ export function findings(a: ResultsAnalysis): string[] {
   }
   for (const m of a.models.filter((x) => x.kind === "run")) {
     const e = m.evaluation;
-    let s = `${m.label}: accuracy ${f3(e.accuracy)} [${f3(e.ci?.accuracy.lo)}, ${f3(e.ci?.accuracy.hi)}], NMAE ${f3(e.nmae)}; ${e.unparsedPairs} unparsed and ${e.refusedPairs} refused pairs (scored wrong).`;
+    let s = `${m.label}: accuracy ${f3(e.accuracy)} [${f3(e.ci?.accuracy.lo)}, ${f3(e.ci?.accuracy.hi)}], NMAE ${f3(e.nmae)}; ${e.unparsedPairs} unparsed, ${e.refusedPairs} refused and ${e.failedPairs} failed pairs (scored wrong).`;
     const sk = pm && overallSkill(a, m.label, pm.label);
     if (sk) {
       // skill() on the model's own pairs: the national mode is rescored on exactly those.
