@@ -21,7 +21,7 @@ import * as path from "node:path";
 import { randomUUID } from "node:crypto";
 import { type RenderOptions, plotlyBundlePath, sharedRenderer } from "./render";
 import type { FigureSpec } from "./spec";
-import { displayData, inKernel } from "../notebook/tslab";
+import { displayData, inKernel, type MimeBundle } from "../notebook/tslab";
 
 export type StaticFormat = "svg" | "png";
 
@@ -143,7 +143,7 @@ export async function show(spec: FigureSpec, options: ShowOptions = {}): Promise
     writeFileSync(file, format === "svg" ? img.svg! : img.png!);
   }
   if (!kernel) return;
-  const data: Record<string, unknown> = { "text/plain": `<figure: ${titleOf(spec)}>` };
+  const data: MimeBundle = { "text/plain": `<figure: ${titleOf(spec)}>` };
   let staticImage: { mime: string; base64: string } | undefined;
   if (img && staticFormat !== "none") {
     const mime = staticFormat === "svg" ? "image/svg+xml" : "image/png";
@@ -154,5 +154,5 @@ export async function show(spec: FigureSpec, options: ShowOptions = {}): Promise
     data["application/vnd.plotly.v1+json"] = liveFigure(spec, options.height);
     data["text/html"] = livePlotHtml(spec, { height: options.height, staticImage, loader: needsLoader() });
   }
-  displayData(data as Record<string, string>); // JSON values (the plotly figure) pass through as they are
+  displayData(data);
 }

@@ -48,7 +48,10 @@ function kernelModule(): TslabJupyter | null {
  * One display_data output with several representations (e.g. an image and its text/plain title),
  * which tslab's public display API cannot send. Returns false outside a kernel.
  */
-export function displayData(data: Record<string, string>): boolean {
+/** A mime bundle: text for most types, JSON for JSON mime types (e.g. plotly's figure). */
+export type MimeBundle = Record<string, string | object>;
+
+export function displayData(data: MimeBundle): boolean {
   const k = kernelModule();
   if (k?.lastWriteDisplayData) {
     k.lastWriteDisplayData({ data, metadata: {}, transient: {} }, false);
@@ -57,9 +60,11 @@ export function displayData(data: Record<string, string>): boolean {
   const t = tslab();
   if (!t) return false;
   // Fallback (a tslab without the internal hook): the richest representation through the public API.
-  if (data["image/svg+xml"]) t.display.svg(data["image/svg+xml"]);
-  else if (data["image/png"]) t.display.png(Buffer.from(data["image/png"], "base64"));
-  else t.display.text(data["text/plain"] ?? "");
+  const text = (mime: string): string | undefined => (typeof data[mime] === "string" ? (data[mime] as string) : undefined);
+  if (text("text/html")) t.display.html(text("text/html")!);
+  else if (text("image/svg+xml")) t.display.svg(text("image/svg+xml")!);
+  else if (text("image/png")) t.display.png(Buffer.from(text("image/png")!, "base64"));
+  else t.display.text(text("text/plain") ?? "");
   return true;
 }
 
