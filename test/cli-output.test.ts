@@ -65,12 +65,15 @@ test("svlab run ends with a wrote line per results file, then the next command, 
     `wrote failed requests (0)  ${dir}/errors.jsonl`,
     `next: svlab evaluate --run ${dir} --split ood && svlab report --results ${results} --split ood`,
   ]);
+  assert.ok(lines.includes("done: baseline:population-mode on ood"), "a baseline's summary names no template (baselines use no prompt)");
   const [evaluate, report] = lines.at(-1)!.slice("next: ".length).split(" && ");
   assert.equal(report, `svlab report --results ${results} --split ood`);
   const ev = svlab([...evaluate.split(" ").slice(1), "--bootstrap", "0", "--json"]);
   assert.equal(ev.status, 0, ev.stderr);
   assert.equal(ev.json().n, 5);
   assert.equal(ev.json().source.runId, runId);
+  const text = svlab([...evaluate.split(" ").slice(1), "--bootstrap", "0"]);
+  assert.ok(!text.stdout.split("\n")[0].includes("template"), text.stdout.split("\n")[0]);
 });
 
 test("svlab run --tuned-from records the base model in run.json (svlab paper pairs base and tuned by it)", () => {

@@ -155,7 +155,7 @@ export function register(program: Command): void {
 function human(o: Record<string, any>, ci: boolean): string {
   const state = o.source?.state && o.source.state !== "complete" ? ` · ${o.source.state} run` : "";
   const lines = [
-    `${o.model} · ${o.split} · template ${o.templateId} · ${pairsHeader(o.n, o.subgroups, o.questions)}${state}`,
+    `${o.model} · ${o.split}${o.model.startsWith("baseline:") ? "" : ` · template ${o.templateId}`} · ${pairsHeader(o.n, o.subgroups, o.questions)}${state}`,
     `accuracy ${pct(o.accuracy)}${ci ? ` [${pct(o.ci.accuracy.lo)}, ${pct(o.ci.accuracy.hi)}]` : ""}   NMAE ${pct(o.nmae)}${ci ? ` [${pct(o.ci.nmae.lo)}, ${pct(o.ci.nmae.hi)}]` : ""}   (micro, over pairs${ci ? `; ${Math.round(o.ci.level * 100)}% CI, ${o.ci.resamples} resamples of questions` : ""})`,
     `macro over subgroups: accuracy ${pct(o.macro.accuracy)}  NMAE ${pct(o.macro.nmae)}`,
     `parsed ${pct(o.parsed)}  refused ${pct(o.refused)}  (${o.unparsedPairs} unparsed, ${o.refusedPairs} refused pairs; scored wrong, error 1)`,

@@ -83,7 +83,8 @@ export function nextStep(s: Pick<RunSummary, "dir" | "split" | "status" | "n">, 
 
 function human(s: Omit<RunSummary, "result">): string {
   const lines = [
-    `${s.status === "completed" ? (s.errors > 0 ? "partial" : "done") : s.status}: ${s.model} on ${s.split} (${s.templateIds.join(", ")}${s.samples > 1 ? `, ${s.samples} samples` : ""})`,
+    // Baselines use no prompt: no template to name.
+    `${s.status === "completed" ? (s.errors > 0 ? "partial" : "done") : s.status}: ${s.model} on ${s.split}${s.model.startsWith("baseline:") ? "" : ` (${s.templateIds.join(", ")}${s.samples > 1 ? `, ${s.samples} samples` : ""})`}`,
     `  ${s.n.toLocaleString("en-US")} answers for ${s.pairs.toLocaleString("en-US")} pairs of ${s.requests.toLocaleString("en-US")} requests in ${formatDuration(s.elapsedMs)}` +
       ` (${s.cached.toLocaleString("en-US")} from the cache)`,
     `  parsed ${s.parsed}, refused ${s.refused}, unparsed ${s.unparsed}, errors ${s.errors}${s.skipped ? `, not asked ${s.skipped}` : ""}, retries ${s.retries}`,
