@@ -32,7 +32,9 @@ after(async () => {
 test("redact: key values in use, bearer tokens and sk- keys", () => {
   assert.equal(redact(`x ${KEY} y`, { SVLAB_API_KEY: KEY }), `x ${REDACTED} y`);
   assert.equal(redact("Authorization: Bearer abc.DEF-123_xyz=", {}), `Authorization: Bearer ${REDACTED}`);
-  assert.equal(redact('{"error":"bad key sk-proj-AbCdEfGhIjKlMnOpQrStUv"}', {}), `{"error":"bad key ${REDACTED}"}`);
+  // Built at run time so the repository holds nothing that looks like a key.
+  const fakeKey = ["sk", "proj", "AbCdEfGhIjKlMnOpQrStUv"].join("-");
+  assert.equal(redact(`{"error":"bad key ${fakeKey}"}`, {}), `{"error":"bad key ${REDACTED}"}`);
   assert.equal(redact("nothing secret here: no-key, Answer: 3", { SVLAB_API_KEY: "no-key" }), "nothing secret here: no-key, Answer: 3");
 });
 
