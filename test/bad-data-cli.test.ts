@@ -3,11 +3,11 @@
  * presets; raw Node errors become one sentence naming the path; a bug (TypeError, …) is called an
  * internal error with its stack, not shown as if it were the user's mistake.
  */
+import { unusedPort } from "./support/ports";
 import assert from "node:assert/strict";
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import { test } from "node:test";
 import { describeError, isBug } from "../src/cli/errors";
 import { AnswerCache } from "../src/runner/cache";
@@ -15,17 +15,9 @@ import { svlab } from "./support/cli";
 
 const tmp = mkdtempSync(join(tmpdir(), "svlab-bad-cli-"));
 
-/** A local port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test("case 11: a cache whose last line was cut is repaired once, and the run says so", async () => {
-  const dead = `openai-compatible:http://127.0.0.1:${await closedPort()}/v1#m`;
+  const dead = `openai-compatible:http://127.0.0.1:${await unusedPort()}/v1#m`;
   const cache = join(tmp, "cache");
   const results = join(tmp, "results");
   // a real cache with one answer, then a write cut short

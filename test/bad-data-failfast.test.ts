@@ -3,10 +3,10 @@
  * "failed" (case 6): it exits non-zero, says why, keeps what it has, and is never picked as the newest
  * completed run. Only ever 127.0.0.1.
  */
+import { unusedPort } from "./support/ports";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -36,14 +36,6 @@ function svlab(args: string[]): Promise<CliResult> {
   });
 }
 
-/** A local port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 before(async () => {
   server = await startOpenAIServer();
@@ -56,7 +48,7 @@ after(async () => {
 });
 
 test("case 7: svlab run against a closed local port stops after the first attempts, exit 1, naming the endpoint", async () => {
-  const port = await closedPort();
+  const port = await unusedPort();
   const url = `http://127.0.0.1:${port}/v1`;
   const results = join(tmp, "dead");
   // the default retry policy (6 attempts, backoff from 500 ms): before, 64 requests took minutes and exited 0
@@ -127,7 +119,7 @@ test("case 6: a run with some failed requests says partial", async () => {
 });
 
 test("case 7: with --max-attempts 1 the first unreachable request stops the run too", async () => {
-  const port = await closedPort();
+  const port = await unusedPort();
   const s = await runGrid({
     model: `openai-compatible:http://127.0.0.1:${port}/v1#m`, benchmark, split: "ood", limit: 30, concurrency: 1, cacheDir: null,
     write: false, progress: "none", retry: { maxAttempts: 1 },

@@ -22,26 +22,13 @@ import { analyseResults, type ResultsAnalysis } from "../src/report/analysis";
 import { baselinePredictions, DEFAULT_BASELINES } from "../src/report/sources";
 import { allTables } from "../src/report/tables";
 import { findings } from "../src/report/write";
-import { RESULTS_FORMAT_VERSION, writeManifest, writePredictions, type RunManifest } from "../src/runner/results";
-import type { Prediction } from "../src/runner/types";
-import { syntheticPredictions } from "./support/synthetic-predictions";
+import { saveRun, syntheticPredictions } from "./support/synthetic-predictions";
 
 type Trace = Record<string, any>;
 const layoutOf = (f: NamedFigure) => f.spec.layout as Record<string, any>;
 const traces = (f: NamedFigure) => f.spec.data as Trace[];
 const plain = (s: string) => s.replace(/<[^>]+>/g, "");
 
-async function saveRun(root: string, model: string, runId: string, preds: Prediction[], templates = ["system-persona"]): Promise<void> {
-  const manifest: RunManifest = {
-    formatVersion: RESULTS_FORMAT_VERSION, runId, model, templateIds: templates, templateId: templates[0], split: "ood",
-    generate: {}, samples: 1, mode: "api",
-    counts: { requests: preds.length, answered: preds.length, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
-    usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0, startedAt: "2026-01-01T00:00:00Z", status: "completed",
-    svlabVersion: "test", benchmark: { preset: "tan2026" },
-  };
-  await writeManifest(join(root, runId), manifest);
-  await writePredictions(join(root, runId), preds);
-}
 
 let bench: Benchmark;
 let noRun: ResultsAnalysis; // results/ holds only a baseline run

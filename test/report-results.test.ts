@@ -17,9 +17,8 @@ import { allTables, mainTable } from "../src/report/tables";
 import { baselinePredictions } from "../src/report/sources";
 import { findings, writeReport } from "../src/report/write";
 import { svlab } from "./support/cli";
-import { RESULTS_FORMAT_VERSION, writeErrors, writeManifest, writePredictions, type RunManifest } from "../src/runner/results";
-import type { Prediction } from "../src/runner/types";
-import { syntheticPredictions } from "./support/synthetic-predictions";
+import { writeErrors, writeManifest } from "../src/runner/results";
+import { saveRun, syntheticPredictions } from "./support/synthetic-predictions";
 
 const run = promisify(execFile);
 const NATIONAL = BASELINE_NAMES[NATIONAL_MODE];
@@ -30,17 +29,6 @@ async function makeRun(root: string, model: string, runId: string, correctShare:
   await saveRun(root, model, runId, preds);
 }
 
-async function saveRun(root: string, model: string, runId: string, preds: Prediction[]): Promise<void> {
-  const manifest: RunManifest = {
-    formatVersion: RESULTS_FORMAT_VERSION, runId, model, templateIds: ["system-persona"], templateId: "system-persona", split: "ood",
-    generate: {}, samples: 1, mode: "api",
-    counts: { requests: preds.length, answered: preds.length, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
-    usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0, startedAt: "2026-01-01T00:00:00Z", status: "completed",
-    svlabVersion: "test", benchmark: { preset: "tan2026" },
-  };
-  await writeManifest(join(root, runId), manifest);
-  await writePredictions(join(root, runId), preds);
-}
 
 test("analysis, tables, figures and report files for a run beside the baselines", async () => {
   const root = mkdtempSync(join(tmpdir(), "svlab-report-"));

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { unusedPort } from "./ports";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -27,16 +27,6 @@ export interface NotebookServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Environment for Jupyter processes: our kernel spec, scratch config/runtime dirs (no user config leaks in). */
 export function jupyterEnv(scratch: string): NodeJS.ProcessEnv {
@@ -70,7 +60,7 @@ export async function startNotebookServer(): Promise<NotebookServer> {
   let output = "";
   const child: ChildProcess = spawn("bash", [join(root, "scripts", "notebook.sh")], {
     cwd: root,
-    env: { ...jupyterEnv(scratch), SVLAB_NOTEBOOKS: dir, SVLAB_NOTEBOOK_PORT: String(await freePort()) },
+    env: { ...jupyterEnv(scratch), SVLAB_NOTEBOOKS: dir, SVLAB_NOTEBOOK_PORT: String(await unusedPort()) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (b) => (output += b));

@@ -1,6 +1,8 @@
 /** Synthetic predictions over a benchmark split (seeded), for tests and benches of the metrics. */
 import type { Benchmark, Split } from "../../src/benchmark/types";
 import { seededRandom } from "../../src/metrics/stats";
+import { join } from "node:path";
+import { RESULTS_FORMAT_VERSION, writeManifest, writePredictions, type RunManifest } from "../../src/runner/results";
 import type { Prediction } from "../../src/runner/types";
 
 export interface SyntheticPredictionOptions {
@@ -39,4 +41,17 @@ export function syntheticPredictions(bench: Benchmark, o: SyntheticPredictionOpt
       }
       return pred;
     });
+}
+
+/** Save predictions as a completed OOD run `<root>/<runId>` (a minimal manifest, as tests need). */
+export async function saveRun(root: string, model: string, runId: string, preds: Prediction[], templates = ["system-persona"]): Promise<void> {
+  const manifest: RunManifest = {
+    formatVersion: RESULTS_FORMAT_VERSION, runId, model, templateIds: templates, templateId: templates[0], split: "ood",
+    generate: {}, samples: 1, mode: "api",
+    counts: { requests: preds.length, answered: preds.length, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
+    usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0, startedAt: "2026-01-01T00:00:00Z", status: "completed",
+    svlabVersion: "test", benchmark: { preset: "tan2026" },
+  };
+  await writeManifest(join(root, runId), manifest);
+  await writePredictions(join(root, runId), preds);
 }
