@@ -23,7 +23,7 @@
 import type { Benchmark, Split } from "../benchmark/types";
 import { attributeGapTest, compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GapTestResult, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
 import { modelLabel, NATIONAL_MODE, runLabels } from "../figures/results-labels";
-import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, type PredictionSource } from "./sources";
+import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, unfinishedRuns, type PredictionSource } from "./sources";
 
 export interface AnalysisOptions {
   split?: Split;
@@ -112,13 +112,8 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
   const baselines = opts.baselines ?? DEFAULT_BASELINES;
   const given: PredictionSource[] = [...(opts.sources ?? [])];
   // Runs of this split that did not complete (aborted, failed, running) are not scored, but named.
-  const unfinished: string[] = [];
-  if (opts.results !== null) {
-    for (const r of await runSources(opts.results, { split, includeIncomplete: true })) {
-      if (r.manifest?.status === "completed") given.push(r);
-      else unfinished.push(`${r.id} (${r.model}, ${r.manifest?.status ?? "unknown"})`);
-    }
-  }
+  const unfinished = opts.results === null ? [] : await unfinishedRuns(opts.results, split);
+  if (opts.results !== null) given.push(...(await runSources(opts.results, { split })));
   // A baseline run is its built-in baseline (same deterministic answers, no prompt): one model, shown once.
   const notes: string[] = [];
   const aliases = new Map<string, string>();

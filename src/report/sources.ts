@@ -63,6 +63,14 @@ export async function baselineSource(spec: string, bench: Benchmark, split?: Spl
   return { model: spec, kind: "baseline", builtIn: true, id: spec, split: split ?? "all", predictions: await baselinePredictions(spec, bench, { split }) };
 }
 
+/** Runs of a split that did not complete (aborted, failed, running), as "id (model, status)"; manifests only. */
+export async function unfinishedRuns(root: string | undefined, split: Split): Promise<string[]> {
+  return (await listRuns(root))
+    .map((r) => r.manifest)
+    .filter((m) => m.status !== "completed" && (m.split === split || m.split === "all" || m.split === "pairs"))
+    .map((m) => `${m.runId} (${m.model}, ${m.status})`);
+}
+
 /**
  * Runs in a results folder (default: SVLAB_RESULTS or ./results), optionally only one split and
  * only completed runs. Oldest first.
