@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subgroup } from "../src/benchmark/types";
 import type { Question } from "../src/wvs/types";
-import type { Answer, Provider } from "../src/models/types";
+import type { Provider, ProviderReply } from "../src/models/types";
+import { answerFromReply } from "../src/models/parse-answer";
 import { createProvider } from "../src/models/registry";
 import { loadNodeLlamaCpp } from "../src/models/llama";
 import { buildPrompt } from "../src/personas";
@@ -32,7 +33,7 @@ before(async () => {
 });
 after(async () => { await reuse?.close?.(); await fresh?.close?.(); });
 
-function assertDistribution(a: Answer, codes: number[]) {
+function assertDistribution(a: ProviderReply, codes: number[]) {
   assert.ok(a.distribution, `no distribution: ${a.reason}`);
   assert.deepEqual(Object.keys(a.distribution).map(Number).sort((x, y) => x - y), [...codes].sort((x, y) => x - y));
   const sum = Object.values(a.distribution).reduce((s, x) => s + x, 0);
@@ -138,7 +139,7 @@ test("prefix reuse: same probabilities as a fresh evaluation, with fewer tokens 
 
 test("generate mode at temperature 0 is deterministic and parsed like any reply", { skip }, async () => {
   const p = buildPrompt(scale(4), s1, "third-person");
-  const g1 = await reuse.answer(p, { temperature: 0, maxTokens: 12 });
+  const g1 = answerFromReply(await reuse.answer(p, { temperature: 0, maxTokens: 12 }), p);
   await reuse.answer(buildPrompt(scale(10), s2, "first-person-bio"), { temperature: 0, maxTokens: 5 }); // disturb the cache
   const g2 = await fresh.answer(p, { temperature: 0, maxTokens: 12 });
   const g3 = await reuse.answer(p, { temperature: 0, maxTokens: 12 });

@@ -28,6 +28,12 @@ export interface GenerateOptions {
   topLogprobs?: number;
   /** Sample index for repeated samples (n > 1); part of the cache key. */
   sample?: number;
+  /**
+   * Reply with a JSON object (judge verdicts): OpenAI/compatible response_format json_object, llama a
+   * JSON grammar; providers without a JSON mode (anthropic:) leave it to the prompt. Part of the cache
+   * key only when true, so keys of requests without it do not change.
+   */
+  json?: boolean;
 }
 
 export interface Usage {
@@ -58,6 +64,19 @@ export interface Answer {
   cached?: boolean;
 }
 
+/**
+ * What a provider gives back for one prompt: its raw text (and a distribution where it has one).
+ * Providers never parse text: the runner turns a reply into an Answer with answerFromReply
+ * (src/models/parse-answer.ts), the one place answers are parsed — for live calls, cached text and
+ * imports alike. A provider whose code comes from a distribution rather than from text (llama score
+ * mode, baselines) gives `code` itself, with empty text.
+ */
+export type ProviderReply = Omit<Answer, "code" | "refused" | "reason"> & {
+  code?: number | null;
+  refused?: boolean;
+  reason?: string;
+};
+
 export interface ProviderCapabilities {
   /** Can return an answer distribution. */
   distribution: boolean;
@@ -84,7 +103,8 @@ export interface Provider {
   endpoint?: string;
   /** Where requests go (a base URL), for messages such as "cannot reach …". Never carries credentials. */
   url?: string;
-  answer(prompt: Prompt, options: GenerateOptions & { signal?: AbortSignal }): Promise<Answer>;
+  /** One call: raw text (and distribution), never parsed here (see ProviderReply). */
+  answer(prompt: Prompt, options: GenerateOptions & { signal?: AbortSignal }): Promise<ProviderReply>;
   /** Release resources (llama contexts, HTTP agents). */
   close?(): Promise<void>;
 }
