@@ -173,3 +173,12 @@ test("hf: URIs resolve from the models folder; offline misses and missing files 
   await assert.rejects(createProvider("llama:/nonexistent/model.gguf"), /model file not found/);
   await assert.rejects(createProvider("llama:/tmp/model.bin"), /expected llama:PATH\.gguf or hf:USER\/REPO:QUANT/);
 });
+
+test("GenerateOptions.json: node-llama-cpp's JSON grammar shapes the reply", { skip }, async () => {
+  const p = { ...buildPrompt(scale(4), s1, "system-persona"), answerCodes: [], answerLabels: {} };
+  const g = await fresh.answer(p, { json: true, maxTokens: 16, temperature: 0 });
+  assert.equal(g.meta!.json, "grammar");
+  assert.match(g.text, /^\{/, g.text);
+  const plain = await fresh.answer(p, { maxTokens: 16, temperature: 0 });
+  assert.equal(plain.meta!.json, undefined);
+});

@@ -234,3 +234,15 @@ test("openai: endpoint identity: none for api.openai.com (cache keys unchanged),
   assert.equal(openai.endpoint, server.baseURL);
   assert.equal(compatible.endpoint, undefined);
 });
+
+test("GenerateOptions.json → response_format json_object (openai: and compatible); absent otherwise", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ text: '{"overall": "A"}' }));
+  const open = { ...prompt, answerCodes: [], answerLabels: {} };
+  const a = await ask(openai, open, { json: true });
+  await ask(compatible, open, { json: true });
+  await ask(compatible, open, {});
+  assert.deepEqual(server.requests.map((r) => r.body.response_format), [{ type: "json_object" }, { type: "json_object" }, undefined]);
+  // a prompt without answer codes is not parsed: the text is the answer
+  assert.deepEqual([a.code, a.reason, a.text], [null, "open-ended", '{"overall": "A"}']);
+});
