@@ -7,7 +7,7 @@ import { redactURL } from "./base-url";
 import { costIn } from "./pricing";
 import { anthropicKind } from "./providers/anthropic";
 import { baselineKind } from "./providers/baseline";
-import { modelNameOf, type BatchTarget, type ParsedSpec, type ProviderContext, type ProviderKind } from "./providers/kind";
+import { modelNameOf, specRest, type BatchTarget, type ParsedSpec, type ProviderContext, type ProviderKind } from "./providers/kind";
 import { llamaKind } from "./providers/llama";
 import { openaiKind } from "./providers/openai";
 import { openaiCompatibleKind } from "./providers/openai-compatible";
@@ -99,6 +99,11 @@ export function batchTargetOf(spec: string, ctx: Pick<ProviderContext, "baseURL"
   return kind.batchTarget(spec, ctx);
 }
 
+/** Every spec form on one line, for option help: "openai:MODEL, …, baseline:population-mode|attribute-mode:ATTR|…". */
+export function specSummary(): string {
+  return PROVIDER_KINDS.map((k) => (k.specs.length > 2 ? `${k.prefixes[0]}:${k.specs.map(specRest).join("|")}` : k.specs.join(", "))).join(", ");
+}
+
 /** Help text: one line per kind, its spec forms and what it is. */
 export function providerHelp(): string {
   return PROVIDER_KINDS.map((k) => `  ${k.specs.join(" | ")}\n      ${k.help}`).join("\n");
@@ -121,6 +126,13 @@ export function providerTable(): ProviderRow[] {
     distribution: k.capabilities.distribution,
     batch: k.capabilities.batch,
     json: k.capabilities.json,
-    prices: k.prices ? `${k.prices.source} (${k.prices.asOf})` : "local: free",
+    prices: k.prices ? `${k.prices.source} (${k.prices.asOf})` : (k.priceNote ?? "none"),
   }));
+}
+
+/** The README's providers table (Markdown), generated from the registry; test/models-registry.test.ts keeps the README equal to it. */
+export function providersMarkdown(): string {
+  const yes = (b: boolean) => (b ? "yes" : "no");
+  const rows = providerTable().map((r) => `| ${r.spec.split(", ").map((s) => `\`${s}\``).join(", ")} | ${r.key === "none" ? "none" : `\`${r.key}\``} | ${yes(r.distribution)} | ${yes(r.batch)} | ${yes(r.json)} | ${r.prices} |`);
+  return ["| Spec | Key variable | Distribution | Batch | JSON mode | Prices (source, date) |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }

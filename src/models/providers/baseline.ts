@@ -10,6 +10,7 @@ export const baselineKind: ProviderKind = {
   prefixes: ["baseline"],
   specs: ["baseline:population-mode", "baseline:attribute-mode:ATTR", "baseline:attribute-product", "baseline:uniform"],
   help: `baselines from the benchmark's counts: ${BASELINE_NAMES.join(", ")} (no key; exact distributions)`,
+  priceNote: "local: free",
   capabilities: { distribution: true, batch: false, json: false, seed: false },
   parse(spec) {
     const model = specRest(spec);

@@ -75,6 +75,8 @@ export interface ProviderKind {
   create(spec: string, ctx: ProviderContext): Promise<Provider>;
   /** List prices (USD per 1M tokens, with source and date); absent for local providers, which cost nothing. */
   prices?: PriceTable;
+  /** Without a price table: why (help and README), e.g. "local: free". */
+  priceNote?: string;
   /** What the cache keys of a spec depend on, without creating the provider (no key needed, nothing contacted). */
   cacheIdentity(spec: string, ctx: Pick<ProviderContext, "baseURL" | "env">): Pick<Provider, "id" | "endpoint">;
   /** A short name for tables and figures ("gpt-4.1", "stories260K"). */

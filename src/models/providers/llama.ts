@@ -10,6 +10,7 @@ export const llamaKind: ProviderKind = {
   prefixes: ["llama", "hf"],
   specs: ["llama:PATH.gguf", "hf:USER/REPO:QUANT"],
   help: "a GGUF model in-process through node-llama-cpp (no key; hf: from SVLAB_MODELS_DIR, downloaded unless SVLAB_OFFLINE=1); distribution by scoring the codes",
+  priceNote: "local: free",
   capabilities: { distribution: true, batch: false, json: true, seed: true },
   parse(spec) {
     const rest = specRest(spec);

@@ -22,6 +22,7 @@ export const openaiCompatibleKind: ProviderKind = {
   specs: ["openai-compatible:BASE_URL#MODEL"],
   help: "a server speaking OpenAI's chat completions: vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter (SVLAB_API_KEY, optional); --batch where the server has /batches",
   keyVariable: "SVLAB_API_KEY",
+  priceNote: "no list price: cost not counted",
   capabilities: { distribution: true, batch: true, json: true, seed: true },
   parse,
   async create(spec, ctx) {
