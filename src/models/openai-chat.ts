@@ -64,7 +64,8 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
     id,
     ...(endpoint !== undefined ? { endpoint } : {}),
     url: baseURL,
-    capabilities: { distribution: true, seed: true, batch: o.kind === "openai" },
+    // batch as the registry says: OpenAI's Batch API, or a compatible server's /batches (svlab run --batch)
+    capabilities: { distribution: true, seed: true, batch: true },
     async answer(prompt: Prompt, opts: GenerateOptions & { signal?: AbortSignal }): Promise<ProviderReply> {
       const started = performance.now();
       const body = chatRequestBody(o.kind, o.model, prompt, { ...opts, topLogprobs: opts.topLogprobs ?? o.topLogprobs });

@@ -12,7 +12,7 @@ import { runBatchGrid } from "../../runner/batch";
 import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
 import { displayPath, shellArg, wroteLines, type WrittenFile } from "../wrote";
-import { specSummary } from "../../models/registry";
+import { providerHelp, specSummary } from "../../models/registry";
 
 interface RunOpts {
   model: string;
@@ -113,6 +113,7 @@ export function register(program: Command): void {
     .command("run")
     .description("ask a model every (question, subgroup) pair of a split; write predictions to the results folder")
     .requiredOption("--model <spec>", `provider spec: ${specSummary()}`)
+    .addHelpText("after", `\nProviders (src/models/providers/):\n${providerHelp()}`)
     .option("--split <split>", "ood | train | all", "ood")
     .option("--template <id>", "prompt template (repeatable; comma-separated list ok)", (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
     .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones)")
