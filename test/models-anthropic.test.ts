@@ -18,6 +18,7 @@ import { ProviderError, type Prompt, type Provider } from "../src/models/types";
 import { projectRoot } from "../src/paths";
 import { jobKey, runJobs } from "../src/runner/engine";
 import { readResults } from "../src/runner/results";
+import { classifyError } from "../src/runner/retry";
 import type { CliResult } from "./support/cli";
 import { startAnthropicServer, type AnthropicServer } from "./support/anthropic-server";
 
@@ -145,6 +146,31 @@ test("malformed bodies and timeouts are transient", async () => {
   const e = await rejectsWith(claude.answer(prompt, {}));
   assert.equal(e.transient, true);
   assert.match(e.message, /malformed response \(no content array\)/);
+});
+
+test("through the runner: a 529 then an answer is retried once and answered; retry-after reaches the backoff; a 400 is not retried", async () => {
+  let n = 0;
+  server.reset();
+  server.setBehaviour(() => (n++ === 0 ? { kind: "overloaded", retryAfterSeconds: 0 } : { text: "Answer: 3" }));
+  const job = { prompt, split: "ood" as const, sample: 0 };
+  const r = await runJobs({ provider: claude, jobs: [job], retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+  assert.deepEqual([r.counts.answered, r.counts.retries, r.predictions[0].code, server.count()], [1, 1, 3, 2]);
+  assert.equal(r.rateLimitPauses, 1, "an overload pauses every request, like a 429");
+  // what the runner reads from a 529: retry, after the server's Retry-After
+  const c = classifyError(new ProviderError("x", 529, 3, true));
+  assert.deepEqual([c.retry, c.retryAfterMs, c.kind], [true, 3000, "rate-limit"]);
+  // a Retry-After longer than the policy allows fails at once instead of waiting (as for a 429)
+  n = 0;
+  server.reset();
+  server.setBehaviour(() => ({ kind: "overloaded", retryAfterSeconds: 3600 }));
+  const long = await runJobs({ provider: claude, jobs: [job], retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+  assert.match(long.errors[0].error, /Retry-After 3600s is longer than the 300s allowed/);
+  assert.equal(server.count(), 1);
+  server.reset();
+  server.setBehaviour(() => ({ kind: "status", status: 400, errorType: "invalid_request_error", message: "max_tokens: too large" }));
+  const bad = await runJobs({ provider: claude, jobs: [job], retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+  assert.deepEqual([bad.counts.errors, bad.errors[0].attempts, bad.errors[0].status, server.count()], [1, 1, 400, 1]);
+  assert.match(bad.errors[0].error, /HTTP 400: max_tokens: too large \(invalid_request_error\)/);
 });
 
 test("no logprobs, said plainly: no distribution capability; a distribution request is refused before any call", async () => {
