@@ -171,6 +171,12 @@ test("through the runner: a 529 then an answer is retried once and answered; ret
   const bad = await runJobs({ provider: claude, jobs: [job], retry: { baseDelayMs: 1, maxDelayMs: 2 } });
   assert.deepEqual([bad.counts.errors, bad.errors[0].attempts, bad.errors[0].status, server.count()], [1, 1, 400, 1]);
   assert.match(bad.errors[0].error, /HTTP 400: max_tokens: too large \(invalid_request_error\)/);
+  // a refused key stops the run at once, naming the variable to check
+  server.reset();
+  server.setBehaviour(() => ({ kind: "status", status: 401, errorType: "authentication_error", message: "invalid x-api-key" }));
+  const auth = await runJobs({ provider: claude, jobs: [job, { ...job, sample: 1 }], concurrency: 1, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+  assert.equal(auth.fatal, `${server.url} refused the credentials (HTTP 401: invalid x-api-key (authentication_error)); check the API key (ANTHROPIC_API_KEY for anthropic:). Stopped without sending more`);
+  assert.equal(server.count(), 1);
 });
 
 test("no logprobs, said plainly: no distribution capability; a distribution request is refused before any call", async () => {

@@ -84,6 +84,16 @@ export function providerLabel(spec: string): string {
   return kindOf(spec)?.label(spec) ?? modelNameOf(spec);
 }
 
+/**
+ * Which environment variable holds the key for a spec, for messages: "SVLAB_API_KEY for
+ * openai-compatible:"; for a spec of no known kind, every kind's variable.
+ */
+export function keyHint(spec: string): string {
+  const kind = kindOf(spec);
+  const kinds = kind ? [kind] : PROVIDER_KINDS;
+  return kinds.filter((k) => k.keyVariable).map((k) => `${k.keyVariable} for ${k.prefixes[0]}:`).join(", ") || "no key needed";
+}
+
 /** A baseline spec (computed from the benchmark, not a model). */
 export function isBaselineSpec(spec: string): boolean {
   return kindOf(spec) === baselineKind;

@@ -7,6 +7,7 @@ import pLimit from "p-limit";
 import type { Split } from "../benchmark/types";
 import type { Answer, GenerateOptions, Prompt, Provider, Usage } from "../models/types";
 import { answerFromReply } from "../models/parse-answer";
+import { keyHint } from "../models/registry";
 import { redact } from "../models/secrets";
 import type { AnswerCache } from "./cache";
 import { cacheKey } from "./cache";
@@ -115,7 +116,7 @@ export class EndpointWatch {
   failure(c: Classified, attempt: number, final = false): boolean {
     if (this.fatal) return true;
     if (c.auth) {
-      this.fatal = redact(`${this.where} refused the credentials (${this.why(c)}); check the API key (OPENAI_API_KEY for openai:, SVLAB_API_KEY for openai-compatible:). Stopped without sending more`);
+      this.fatal = redact(`${this.where} refused the credentials (${this.why(c)}); check the API key (${keyHint(this.id)}). Stopped without sending more`);
       return true;
     }
     if (c.unreachable && !this.succeeded) {
