@@ -19,6 +19,7 @@ import { projectRoot } from "../src/paths";
 import { jobKey, runJobs } from "../src/runner/engine";
 import { readResults } from "../src/runner/results";
 import { classifyError } from "../src/runner/retry";
+import { httpFetch } from "../src/runner/http-fetch";
 import type { CliResult } from "./support/cli";
 import { startAnthropicServer, type AnthropicServer } from "./support/anthropic-server";
 
@@ -177,6 +178,24 @@ test("through the runner: a 529 then an answer is retried once and answered; ret
   const auth = await runJobs({ provider: claude, jobs: [job, { ...job, sample: 1 }], concurrency: 1, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
   assert.equal(auth.fatal, `${server.url} refused the credentials (HTTP 401: invalid x-api-key (authentication_error)); check the API key (ANTHROPIC_API_KEY for anthropic:). Stopped without sending more`);
   assert.equal(server.count(), 1);
+});
+
+test("with the runner's own fetch (httpFetch) the SDK maps failures the same way", async () => {
+  const viaRunner = await createProvider("anthropic:claude-sonnet-4-5", { baseURL: server.url, env: { ANTHROPIC_API_KEY: KEY }, timeoutMs: 300, fetch: httpFetch });
+  const cases: Array<[Parameters<AnthropicServer["setBehaviour"]>[0], number | undefined, RegExp]> = [
+    [() => ({ kind: "overloaded", retryAfterSeconds: 2 }), 529, /HTTP 529: Overloaded/],
+    [() => ({ kind: "malformed" }), 200, /malformed response body/],
+    [() => ({ kind: "hang" }), undefined, /timed out after 300 ms/],
+  ];
+  for (const [behaviour, status, re] of cases) {
+    server.reset();
+    server.setBehaviour(behaviour);
+    const e = await rejectsWith(viaRunner.answer(prompt, {}));
+    assert.deepEqual([e.status, e.transient], [status, true], e.message);
+    assert.match(e.message, re);
+  }
+  server.setBehaviour(() => ({ text: "Answer: 4" }));
+  assert.equal(answerFromReply(await viaRunner.answer(prompt, {}), prompt).code, 4);
 });
 
 test("no logprobs, said plainly: no distribution capability; a distribution request is refused before any call", async () => {
