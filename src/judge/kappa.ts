@@ -117,3 +117,76 @@ export function kappasByItem<C extends string = OrdinalVerdict>(
   const unweighted = cohensKappa(xs, ys, "unweighted", categories);
   return { n: xs.length, agreement: unweighted.agreement, unweighted, linear: cohensKappa(xs, ys, "linear", categories), quadratic: cohensKappa(xs, ys, "quadratic", categories) };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Judge–human and human–human agreement
+
+/** Mean of the defined κ over rater pairs (judge × each annotator, or each pair of annotators). */
+export interface MeanKappa {
+  unweighted: number | null;
+  linear: number | null;
+  quadratic: number | null;
+  /** Rater pairs averaged (those with a defined quadratic κ), of `of`. */
+  pairs: number;
+  of: number;
+  /** Set when no pair had a defined κ. */
+  reason?: string;
+}
+
+export interface CriterionAgreement {
+  criterion: string;
+  annotators: string[];
+  /** Items any annotator rated for this criterion. */
+  items: number;
+  /** Present when judge verdicts were given: κ of the judge with each annotator, and their mean. */
+  judgeHuman?: { mean: MeanKappa; perAnnotator: Record<string, Kappas> };
+  /** κ of every pair of annotators ("a × b"), and their mean. */
+  humanHuman: { mean: MeanKappa; pairs: Record<string, Kappas> };
+}
+
+function meanKappa(ks: readonly Kappas[], none: string): MeanKappa {
+  const avg = (w: KappaWeighting): number | null => {
+    const v = ks.map((k) => k[w].kappa).filter((x): x is number => x !== null);
+    return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
+  };
+  const defined = ks.filter((k) => k.quadratic.kappa !== null).length;
+  const out: MeanKappa = { unweighted: avg("unweighted"), linear: avg("linear"), quadratic: avg("quadratic"), pairs: defined, of: ks.length };
+  if (!ks.length) out.reason = none;
+  else if (!defined) out.reason = `κ is undefined for every pair (${ks[0].quadratic.reason ?? "no shared item"})`;
+  return out;
+}
+
+/**
+ * Agreement per criterion, from criterion → annotator → item → verdict, and optionally the judge's
+ * criterion → item → verdict. Means are unweighted over rater pairs with a defined κ (the paper's
+ * "averaged over annotators"); every pair's own κ and item count are kept beside them.
+ */
+export function annotatorAgreement(
+  humans: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, OrdinalVerdict>>>,
+  judge?: ReadonlyMap<string, ReadonlyMap<string, OrdinalVerdict>>,
+): CriterionAgreement[] {
+  const out: CriterionAgreement[] = [];
+  for (const [criterion, byAnnotator] of humans) {
+    const annotators = [...byAnnotator.keys()].sort();
+    const items = new Set<string>();
+    for (const m of byAnnotator.values()) for (const i of m.keys()) items.add(i);
+    const pairs: Record<string, Kappas> = {};
+    for (let x = 0; x < annotators.length; x++) {
+      for (let y = x + 1; y < annotators.length; y++) pairs[`${annotators[x]} × ${annotators[y]}`] = kappasByItem(byAnnotator.get(annotators[x])!, byAnnotator.get(annotators[y])!);
+    }
+    const row: CriterionAgreement = {
+      criterion,
+      annotators,
+      items: items.size,
+      humanHuman: { mean: meanKappa(Object.values(pairs), "one annotator only: no pair to compare"), pairs },
+    };
+    if (judge) {
+      const j = judge.get(criterion) ?? new Map<string, OrdinalVerdict>();
+      const perAnnotator: Record<string, Kappas> = {};
+      for (const a of annotators) perAnnotator[a] = kappasByItem(j, byAnnotator.get(a)!);
+      row.judgeHuman = { mean: meanKappa(Object.values(perAnnotator), "no annotator"), perAnnotator };
+    }
+    out.push(row);
+  }
+  return out;
+}

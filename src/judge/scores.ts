@@ -29,6 +29,7 @@
  *   bootstrap over questions (the same draws for both).
  */
 import { basicIntervalWithEstimate, disparity, drawClusterWeights, parseSubgroupId, quantile, type Disparity } from "../metrics";
+import type { OrdinalVerdict } from "./kappa";
 import { candidateScore, type Criterion, type Judgement } from "./types";
 
 export type Interval = [lo: number, hi: number];
@@ -426,4 +427,26 @@ export function compareScores(
     out[c] = { base: point.b, tuned: point.t, difference, ci: weights.length ? percentileWithEstimate(difference, diffs, level) : [NaN, NaN], items, onlyBase, onlyTuned };
   }
   return { criteria: out, pairs: bs.length, bootstrap: { draws, seed, level, cluster: "question" } };
+}
+
+/**
+ * The judge's one verdict per item for agreement with humans, from the two orders combined:
+ * win if (s1 + s2)/2 > 0.5, tie if = 0.5, loss if < 0.5 (so "A" then "A" — a pure position
+ * preference — is a tie, and a win plus a tie is a win). Items not scored (unparsed or one order
+ * only) have no verdict.
+ */
+export function combinedVerdict(score: number): OrdinalVerdict {
+  return score > 0.5 ? "win" : score < 0.5 ? "loss" : "tie";
+}
+
+/** criterion → item → combined verdict, for every scored item. */
+export function combinedVerdicts(scores: Pick<JudgeScores, "items">): Map<Criterion, Map<string, OrdinalVerdict>> {
+  const out = new Map<Criterion, Map<string, OrdinalVerdict>>();
+  for (const x of scores.items) {
+    for (const [c, s] of Object.entries(x.scores)) {
+      if (s === null) continue;
+      (out.get(c) ?? out.set(c, new Map()).get(c)!).set(x.item, combinedVerdict(s));
+    }
+  }
+  return out;
 }
