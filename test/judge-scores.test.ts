@@ -1,7 +1,7 @@
 /** Win rates, intervals, position consistency, group disparity and base-vs-tuned of the pairwise judge. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compareScores, scoreJudgements } from "../src/judge/scores";
+import { attributesFrom, compareScores, scoreJudgements } from "../src/judge/scores";
 import type { CandidatePosition, Judgement, Verdict } from "../src/judge/types";
 
 /** One judgement of item (question, subgroup) with the candidate at `candidate`. */
@@ -54,7 +54,7 @@ test("a judge that always answers \"A\" gives WR exactly 0.5 (the swap cancels i
   assert.equal(r.positionConsistency, 0);
   assert.equal(r.aRate, 1);
   assert.equal(r.tieRate, 0);
-  assert.deepEqual(r.itemScores, { "0": 0, "0.25": 0, "0.5": 12, "0.75": 0, "1": 0 });
+  assert.deepEqual(r.itemScores, { "0.00": 0, "0.25": 0, "0.50": 12, "0.75": 0, "1.00": 0 });
   // Every item scores 0.5, so every resample does too.
   assert.deepEqual(r.ci, [0.5, 0.5]);
 });
@@ -86,7 +86,7 @@ test("position consistency, tie rate and WR on a constructed example", () => {
   assert.equal(r.positionConsistency, 0.5);
   assert.equal(r.tieRate, 0.125);
   assert.equal(r.aRate, 0.5);
-  assert.deepEqual(r.itemScores, { "0": 1, "0.25": 0, "0.5": 1, "0.75": 1, "1": 1 });
+  assert.deepEqual(r.itemScores, { "0.00": 1, "0.25": 0, "0.50": 1, "0.75": 1, "1.00": 1 });
 });
 
 test("unparsed verdicts leave the item out of WR and are counted, never scored as ties; one-order items are incomplete", () => {
@@ -185,6 +185,11 @@ test("by default, attributes come from subgroup ids (stratum:value)", () => {
   assert.equal(s.byAttribute.overall.sex.values.Female.winRate, 1);
   assert.equal(s.byAttribute.overall.sex.values.Male.winRate, 0.5);
   assert.equal(s.byAttribute.overall.sex.disparity.normalisedRange, 0.5);
+  // From a benchmark's subgroups instead: their attribute names win over the id's.
+  const f = attributesFrom([{ id: "sex:Female", attributes: { gender: "F" } }]);
+  assert.deepEqual([f("sex:Female"), f("sex:Male")], [{ gender: "F" }, { sex: "Male" }]);
+  const t = scoreJudgements(grid((pos) => pos), { bootstrap: 0, subgroupAttributes: f });
+  assert.deepEqual(Object.keys(t.byAttribute.overall).sort(), ["gender", "sex"]);
 });
 
 test("base vs tuned: difference on the shared items with a paired bootstrap over questions", () => {

@@ -29,6 +29,7 @@
  *   bootstrap over questions (the same draws for both).
  */
 import { basicIntervalWithEstimate, disparity, drawClusterWeights, parseSubgroupId, quantile, type Disparity } from "../metrics";
+import type { Subgroup } from "../benchmark/types";
 import type { OrdinalVerdict } from "./kappa";
 import { candidateScore, type Criterion, type Judgement } from "./types";
 
@@ -60,9 +61,11 @@ export interface CriterionScore {
   tieRate: number;
   positionConsistency: number;
   aRate: number;
-  /** Scored items by combined score: loss (0), half (0.25), tie (0.5), …, win (1). */
-  itemScores: Record<"0" | "0.25" | "0.5" | "0.75" | "1", number>;
+  /** Scored items by combined score (s1 + s2)/2: "0.00" lost both orders … "1.00" won both (keys keep this order in JSON). */
+  itemScores: Record<ItemScoreKey, number>;
 }
+
+export type ItemScoreKey = "0.00" | "0.25" | "0.50" | "0.75" | "1.00";
 
 export interface GroupWinRate {
   winRate: number;
@@ -109,6 +112,15 @@ const DEFAULT_LEVEL = 0.95;
 
 function defaultAttributes(subgroup: string): Record<string, string> {
   return parseSubgroupId(subgroup).attributes;
+}
+
+/**
+ * `subgroupAttributes` from a benchmark's subgroups (their attributes as the preset names them);
+ * an id not among them falls back to reading the id.
+ */
+export function attributesFrom(subgroups: ReadonlyArray<Pick<Subgroup, "id" | "attributes">>): (subgroup: string) => Record<string, string> {
+  const byId = new Map(subgroups.map((s) => [s.id, s.attributes]));
+  return (id) => byId.get(id) ?? defaultAttributes(id);
 }
 
 /** Both orders of one item. */
@@ -258,7 +270,7 @@ export function scoreJudgements(judgements: readonly Judgement[], opts: ScoreOpt
     let ties = 0;
     let aVerdicts = 0;
     let consistent = 0;
-    const itemScores: CriterionScore["itemScores"] = { "0": 0, "0.25": 0, "0.5": 0, "0.75": 0, "1": 0 };
+    const itemScores: CriterionScore["itemScores"] = { "0.00": 0, "0.25": 0, "0.50": 0, "0.75": 0, "1.00": 0 };
     pairs.forEach((p, i) => {
       const s1 = p.asA ? candidateScore(p.asA, c) : null;
       const s2 = p.asB ? candidateScore(p.asB, c) : null;
@@ -267,7 +279,7 @@ export function scoreJudgements(judgements: readonly Judgement[], opts: ScoreOpt
       if (s1 === null || s2 === null) return void incomplete++;
       const score = (s1 + s2) / 2;
       items[i].scores[c] = score;
-      itemScores[String(score) as keyof typeof itemScores]++;
+      itemScores[score.toFixed(2) as ItemScoreKey]++;
       if (s1 === s2) consistent++;
       for (const j of [p.asA!, p.asB!]) {
         if (j.verdicts[c] === "tie") ties++;

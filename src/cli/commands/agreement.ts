@@ -28,7 +28,7 @@ function human(s: AgreementSummary): string {
     const notes = [c.judgeHuman?.mean.reason && `judge–human: ${c.judgeHuman.mean.reason}`, c.humanHuman.mean.reason && `human–human: ${c.humanHuman.mean.reason}`, c.judgeMissing ? `${c.judgeMissing} annotated item(s) have no judge verdict (not judged, or unparsed)` : ""].filter(Boolean);
     for (const n of notes) lines.push(`${c.criterion}: ${n}`);
   }
-  lines.push("", "Weighted Cohen's κ on loss < tie < win; the judge's verdict is its two orders combined (win if (s1+s2)/2 > 0.5, tie if = 0.5).");
+  lines.push("", `Weighted Cohen's κ on loss < tie < win, mean over rater pairs with a defined κ${s.judge ? "; the judge's verdict is its two orders combined (win if (s1+s2)/2 > 0.5, tie if = 0.5, loss if < 0.5)" : ""}.`);
   return lines.join("\n");
 }
 
