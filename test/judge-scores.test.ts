@@ -215,3 +215,12 @@ test("base vs tuned: difference on the shared items with a paired bootstrap over
   assert.ok(Math.abs(many.difference - (8 / 12 - 0.5) / 2) < 1e-15, String(many.difference));
   assert.equal(compareScores([base, base], [tuned, base], { bootstrap: 0 }).pairs, 2);
 });
+
+test("no judgements: NaN win rates (null in JSON) and zero counts, no throw", () => {
+  const s = scoreJudgements([], { criteria: ["overall"] });
+  const r = s.criteria.overall;
+  assert.deepEqual([r.n, r.unparsed, r.incomplete, r.questions], [0, 0, 0, 0]);
+  assert.ok(Number.isNaN(r.winRate) && Number.isNaN(r.ci[0]));
+  assert.deepEqual(s.bySubgroup.overall, {});
+  assert.equal(JSON.parse(JSON.stringify(s)).criteria.overall.winRate, null);
+});

@@ -254,7 +254,8 @@ export function scoreJudgements(judgements: readonly Judgement[], opts: ScoreOpt
   const qIndex = new Map(questions.map((q, i) => [q, i]));
   const Q = questions.length;
   const subgroups = [...new Set(pairs.map((p) => p.subgroup))].sort();
-  const attrsBySubgroup = new Map(subgroups.map((s) => [s, attributesOf(s)]));
+  // A subgroup the caller's function does not know has no attributes (it still counts in bySubgroup).
+  const attrsBySubgroup = new Map(subgroups.map((s) => [s, attributesOf(s) ?? {}]));
   const attrValues = new Map<string, Set<string>>();
   for (const a of attrsBySubgroup.values()) for (const [k, v] of Object.entries(a)) (attrValues.get(k) ?? attrValues.set(k, new Set()).get(k)!).add(v);
   const attributes = [...attrValues.keys()].sort();
