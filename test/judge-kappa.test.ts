@@ -260,7 +260,8 @@ test("svlab agreement: judge–human and human–human kappa per criterion, exac
   // The same from the judgements file's path, in words.
   const h = svlab(["agreement", "--human", join(dir, "human.csv"), "--judge", join(dir, "results", "judge-run-1", "judgements.jsonl")]);
   assert.equal(h.status, 0, h.stderr);
-  assert.match(h.stdout, /^overall\s+10\s+0\.762 \/ 0\.833 \(2 of 2\)\s+0\.524 \/ 0\.667 \(1 of 1\)$/m);
+  assert.match(h.stdout, /^overall\s+10\s+0\.762 \/ 0\.833 \(2 of 2; n 10, 10\)\s+0\.524 \/ 0\.667 \(1 of 1; n 10\)$/m);
+  assert.match(h.stdout, /^persona\s+4\s+1\.000 \/ 1\.000 \(1 of 1; n 3\)\s+— \/ — \(0 of 0; n 0\)$/m);
   assert.match(h.stdout, /^persona: 1 annotated item\(s\) have no judge verdict/m);
 
   // Human–human only (no --judge).

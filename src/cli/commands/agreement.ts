@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { annotationsByCriterion, judgementsPath, readAnnotations, readJudgements } from "../../judge/agreement-file";
-import { annotatorAgreement, type CriterionAgreement, type MeanKappa } from "../../judge/kappa";
+import { annotatorAgreement, type CriterionAgreement, type Kappas, type MeanKappa } from "../../judge/kappa";
 import { combinedVerdicts, scoreJudgements } from "../../judge/scores";
 import { resultsRoot } from "../../runner/results";
 import { emit } from "../output";
@@ -16,12 +16,14 @@ export interface AgreementSummary {
 }
 
 const fmt = (k: number | null): string => (k === null ? "—" : k.toFixed(3));
-const pair = (m: MeanKappa | undefined): string => (m ? `${fmt(m.linear)} / ${fmt(m.quadratic)} (${m.pairs} of ${m.of})` : "");
+/** "linear / quadratic (pairs with a κ of pairs; items each pair shares)". */
+const pair = (m: MeanKappa | undefined, ks: Record<string, Kappas> | undefined): string =>
+  m ? `${fmt(m.linear)} / ${fmt(m.quadratic)} (${m.pairs} of ${m.of}; n ${Object.values(ks ?? {}).map((k) => k.n).join(", ") || 0})` : "";
 
 function human(s: AgreementSummary): string {
   const lines = [`${s.annotations} annotations by ${s.annotators.length} annotator(s) in ${s.human}${s.judge ? `; judge: ${s.judge}` : ""}`, ""];
-  const head = ["criterion", "items", ...(s.judge ? ["judge–human κ linear / quadratic (pairs)"] : []), "human–human κ linear / quadratic (pairs)"];
-  const rows = Object.values(s.criteria).map((c) => [c.criterion, String(c.items), ...(s.judge ? [pair(c.judgeHuman?.mean)] : []), pair(c.humanHuman.mean)]);
+  const head = ["criterion", "items", ...(s.judge ? ["judge–human κ linear / quadratic (pairs; n)"] : []), "human–human κ linear / quadratic (pairs; n)"];
+  const rows = Object.values(s.criteria).map((c) => [c.criterion, String(c.items), ...(s.judge ? [pair(c.judgeHuman?.mean, c.judgeHuman?.perAnnotator)] : []), pair(c.humanHuman.mean, c.humanHuman.pairs)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) lines.push(r.map((x, i) => x.padEnd(widths[i])).join("  ").trimEnd());
   for (const c of Object.values(s.criteria)) {
