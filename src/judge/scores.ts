@@ -28,7 +28,7 @@
  * - **compareScores** (base vs tuned): on the items scored in both, difference of WR with a paired
  *   bootstrap over questions (the same draws for both).
  */
-import { basicIntervalWithEstimate, disparity, drawClusterWeights, parseSubgroupId, quantile, type Disparity } from "../metrics";
+import { basicIntervalWithEstimate, disparity, drawClusterWeights, parseSubgroupId, quantile, type Disparity } from "../metrics/index";
 import type { Subgroup } from "../benchmark/types";
 import type { OrdinalVerdict } from "./kappa";
 import { candidateScore, type Criterion, type Judgement } from "./types";
