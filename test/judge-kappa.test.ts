@@ -20,12 +20,14 @@ function fromMatrix(m: number[][]): [OrdinalVerdict[], OrdinalVerdict[]] {
   const cats: OrdinalVerdict[] = ["loss", "tie", "win"];
   const a: OrdinalVerdict[] = [];
   const b: OrdinalVerdict[] = [];
-  m.forEach((row, i) => row.forEach((count, j) => {
-    for (let k = 0; k < count; k++) {
-      a.push(cats[i]);
-      b.push(cats[j]);
-    }
-  }));
+  m.forEach((row, i) =>
+    row.forEach((count, j) => {
+      for (let k = 0; k < count; k++) {
+        a.push(cats[i]);
+        b.push(cats[j]);
+      }
+    }),
+  );
   return [a, b];
 }
 
@@ -38,14 +40,22 @@ function fromMatrix(m: number[][]): [OrdinalVerdict[], OrdinalVerdict[]] {
 //   expected D_e = (12+12+12+12)/100 × ½ + (9+9)/100 × 1 = 0.24 + 0.18 = 0.42; κ = 1 − 0.2/0.42 = 11/21.
 // Quadratic (w = ((i−j)/2)²): D_o = 4 × ¼ / 10 = 0.1; D_e = 0.48 × ¼ + 0.18 = 0.30; κ = 1 − 0.1/0.3 = 2/3.
 // scikit-learn 1.9.1 cohen_kappa_score gives 0.3939393939393939, 0.5238095238095238, 0.6666666666666667.
-const EXAMPLE1 = [[2, 1, 0], [1, 2, 1], [0, 1, 2]];
+const EXAMPLE1 = [
+  [2, 1, 0],
+  [1, 2, 1],
+  [0, 1, 2],
+];
 
 // Example 2 (n = 8), unequal marginals: rows 3, 1, 4; columns 2, 1, 5.
 //   counts  [1 0 2]  p_o = 5/8; p_e = (3·2 + 1·1 + 4·5)/64 = 27/64; κ = (40 − 27)/(64 − 27) = 13/37.
 //           [0 1 0]  Linear: D_o = 3 cells at distance 2 / 8 = 24/64; D_e = (3+2+5+4)/64 × ½ + (15+8)/64 = 30/64; κ = 1 − 24/30 = 1/5.
 //           [1 0 3]  Quadratic: D_o = 24/64; D_e = 14/64 × ¼ + 23/64 = 26.5/64; κ = 1 − 24/26.5 = 5/53.
 // scikit-learn 1.9.1: 0.3513513513513513, 0.19999999999999996, 0.09433962264150941.
-const EXAMPLE2 = [[1, 0, 2], [0, 1, 0], [1, 0, 3]];
+const EXAMPLE2 = [
+  [1, 0, 2],
+  [0, 1, 0],
+  [1, 0, 3],
+];
 
 test("kappa on hand-computed examples: unweighted, linear and quadratic", () => {
   const [a, b] = fromMatrix(EXAMPLE1);
@@ -78,7 +88,9 @@ test("kappa edge cases: perfect agreement 1; one constant rater 0; both constant
   assert.throws(() => cohensKappa(["win"], ["draw" as OrdinalVerdict]), /"draw" at position 0 is not one of loss, tie, win/);
 });
 
-test("kappa agrees with an independent Python implementation on seeded random ratings", { skip: spawnSync("python3", ["--version"]).status !== 0 && "python3 not found" }, () => {
+test("kappa agrees with an independent Python implementation on seeded random ratings", {
+  skip: spawnSync("python3", ["--version"]).status !== 0 && "python3 not found",
+}, () => {
   // A second implementation written independently: agreement weights 1 − w, κ = (p_o − p_e)/(1 − p_e).
   const py = `
 import json, sys
@@ -100,7 +112,7 @@ for a, b in cases:
 print(json.dumps(out))
 `;
   let s = 12345;
-  const rnd = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const cases: number[][][] = [];
   for (let c = 0; c < 20; c++) {
     const n = 5 + Math.floor(rnd() * 40);
@@ -121,8 +133,16 @@ print(json.dumps(out))
 });
 
 test("kappasByItem compares only the items both raters rated", () => {
-  const a = new Map<string, OrdinalVerdict>([["i1", "win"], ["i2", "loss"], ["i3", "tie"]]);
-  const b = new Map<string, OrdinalVerdict>([["i2", "loss"], ["i3", "tie"], ["i4", "win"]]);
+  const a = new Map<string, OrdinalVerdict>([
+    ["i1", "win"],
+    ["i2", "loss"],
+    ["i3", "tie"],
+  ]);
+  const b = new Map<string, OrdinalVerdict>([
+    ["i2", "loss"],
+    ["i3", "tie"],
+    ["i4", "win"],
+  ]);
   const k = kappasByItem(a, b);
   assert.equal(k.n, 2);
   assert.equal(k.linear.kappa, 1);
@@ -143,7 +163,8 @@ test("human–human agreement with one annotator is null with a reason, not NaN"
 // The annotations file
 
 test("annotations: win/tie/loss, or A/B with the candidate's position; criteria case-insensitive", () => {
-  const csv = "item,annotator,criterion,verdict,candidate\nQ1|sex:Female,ann1,Overall,WIN,\nQ1|sex:Female,ann2,overall,A,B\nQ2|sex:Male,ann2, persona ,b,b\n\"Q3|sex:Female\",ann1,value,tie,\n";
+  const csv =
+    'item,annotator,criterion,verdict,candidate\nQ1|sex:Female,ann1,Overall,WIN,\nQ1|sex:Female,ann2,overall,A,B\nQ2|sex:Male,ann2, persona ,b,b\n"Q3|sex:Female",ann1,value,tie,\n';
   const rows = parseAnnotations(csv, "h.csv");
   assert.deepEqual(
     rows.map((r) => [r.item, r.annotator, r.criterion, r.verdict, r.line]),
@@ -166,9 +187,18 @@ test("annotation errors name the file, line, field and the values expected", () 
     }
     assert.fail("expected an error");
   };
-  assert.equal(err("item,annotator,verdict\nQ1|s,ann1,win\n"), "h.csv:1: missing column criterion; expected a header row with item, annotator, criterion, verdict (and optionally candidate), found item, annotator, verdict");
-  assert.equal(err("item,annotator,criterion,verdict\nQ1|s,ann1,overall,maybe\n"), 'h.csv:2: field verdict is "maybe"; expected win, tie or loss (or A, B or tie with a candidate column)');
-  assert.equal(err("item,annotator,criterion,verdict\nQ1|s,ann1,overall,A\n"), 'h.csv:2: field candidate is ""; a verdict of A or B needs candidate = A or B (the position of the candidate\'s answer)');
+  assert.equal(
+    err("item,annotator,verdict\nQ1|s,ann1,win\n"),
+    "h.csv:1: missing column criterion; expected a header row with item, annotator, criterion, verdict (and optionally candidate), found item, annotator, verdict",
+  );
+  assert.equal(
+    err("item,annotator,criterion,verdict\nQ1|s,ann1,overall,maybe\n"),
+    'h.csv:2: field verdict is "maybe"; expected win, tie or loss (or A, B or tie with a candidate column)',
+  );
+  assert.equal(
+    err("item,annotator,criterion,verdict\nQ1|s,ann1,overall,A\n"),
+    'h.csv:2: field candidate is ""; a verdict of A or B needs candidate = A or B (the position of the candidate\'s answer)',
+  );
   assert.equal(err("item,annotator,criterion,verdict\nQ1|s,,overall,win\n"), "h.csv:2: field annotator is empty; expected the annotator's name");
   assert.equal(err("item,annotator,criterion,verdict\nQ1|s,ann1,overall\n"), "h.csv:2: 3 fields, expected 4 (item, annotator, criterion, verdict)");
   assert.equal(
@@ -184,9 +214,18 @@ test("annotation errors name the file, line, field and the values expected", () 
 });
 
 test("judgements file errors name the line and field", () => {
-  assert.throws(() => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"A","verdicts":{"overall":"A"},"raw":""}\n{oops\n', "j.jsonl"), /^AgreementFileError: j\.jsonl:2: not a JSON line/);
-  assert.throws(() => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"C","verdicts":{},"raw":""}\n', "j.jsonl"), /j\.jsonl:1: field candidate is "C"; expected "A" or "B"/);
-  assert.throws(() => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"A","verdicts":{"overall":"left"},"raw":""}\n', "j.jsonl"), /j\.jsonl:1: verdicts\.overall is "left"; expected "A", "B", "tie" or null/);
+  assert.throws(
+    () => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"A","verdicts":{"overall":"A"},"raw":""}\n{oops\n', "j.jsonl"),
+    /^AgreementFileError: j\.jsonl:2: not a JSON line/,
+  );
+  assert.throws(
+    () => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"C","verdicts":{},"raw":""}\n', "j.jsonl"),
+    /j\.jsonl:1: field candidate is "C"; expected "A" or "B"/,
+  );
+  assert.throws(
+    () => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"A","verdicts":{"overall":"left"},"raw":""}\n', "j.jsonl"),
+    /j\.jsonl:1: verdicts\.overall is "left"; expected "A", "B", "tie" or null/,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -201,9 +240,16 @@ test("svlab agreement: judge–human and human–human kappa per criterion, exac
   //   ann1: loss loss tie | loss tie tie win | tie win win   → the EXAMPLE1 matrix against the judge.
   //   ann2 = the judge exactly (some rows written as A/B with the candidate's position).
   const orders: Record<string, [Verdict, Verdict]> = {
-    Q1: ["B", "A"], Q2: ["B", "A"], Q3: ["B", "A"],
-    Q4: ["A", "A"], Q5: ["tie", "tie"], Q6: ["B", "B"], Q7: ["tie", "tie"],
-    Q8: ["A", "B"], Q9: ["A", "B"], Q10: ["tie", "B"],
+    Q1: ["B", "A"],
+    Q2: ["B", "A"],
+    Q3: ["B", "A"],
+    Q4: ["A", "A"],
+    Q5: ["tie", "tie"],
+    Q6: ["B", "B"],
+    Q7: ["tie", "tie"],
+    Q8: ["A", "B"],
+    Q9: ["A", "B"],
+    Q10: ["tie", "B"],
   };
   const lines: string[] = [];
   for (const [q, [first, second]] of Object.entries(orders)) {
@@ -276,7 +322,10 @@ test("svlab agreement: a bad annotations file is one clear error naming line and
   const r = svlab(["agreement", "--human", join(dir, "bad.csv"), "--json"]);
   assert.equal(r.status, 1);
   assert.equal(r.stdout, "");
-  assert.equal(r.stderr.trim(), `svlab: ${join(dir, "bad.csv")}:2: field verdict is "great"; expected win, tie or loss (or A, B or tie with a candidate column)`);
+  assert.equal(
+    r.stderr.trim(),
+    `svlab: ${join(dir, "bad.csv")}:2: field verdict is "great"; expected win, tie or loss (or A, B or tie with a candidate column)`,
+  );
   const m = svlab(["agreement", "--human", join(dir, "human.csv"), "--judge", "no-such-run", "--results", join(dir, "results")]);
   assert.equal(m.status, 1);
   assert.match(m.stderr, /^svlab: no judgements for --judge no-such-run: looked for .*no-such-run\/judgements\.jsonl; give a judge run id/);

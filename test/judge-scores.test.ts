@@ -31,7 +31,10 @@ function grid(judge: (pos: CandidatePosition, q: string, sg: string) => Verdict 
 }
 
 test("a judge that always prefers the candidate gives WR exactly 1.0, consistency 1, no ties", () => {
-  const s = scoreJudgements(grid((pos) => pos), { bootstrap: 200 });
+  const s = scoreJudgements(
+    grid((pos) => pos),
+    { bootstrap: 200 },
+  );
   assert.deepEqual(Object.keys(s.criteria), ["overall", "value", "persona"]);
   for (const c of ["overall", "value", "persona"]) {
     const r = s.criteria[c];
@@ -47,8 +50,11 @@ test("a judge that always prefers the candidate gives WR exactly 1.0, consistenc
   assert.equal(s.judgements, 24);
 });
 
-test("a judge that always answers \"A\" gives WR exactly 0.5 (the swap cancels it) and consistency 0", () => {
-  const s = scoreJudgements(grid(() => "A"), { bootstrap: 200 });
+test('a judge that always answers "A" gives WR exactly 0.5 (the swap cancels it) and consistency 0', () => {
+  const s = scoreJudgements(
+    grid(() => "A"),
+    { bootstrap: 200 },
+  );
   const r = s.criteria.overall;
   assert.equal(r.winRate, 0.5);
   assert.equal(r.positionConsistency, 0);
@@ -60,7 +66,10 @@ test("a judge that always answers \"A\" gives WR exactly 0.5 (the swap cancels i
 });
 
 test("ties score 0.5 and count in the tie rate; two ties are position-consistent", () => {
-  const r = scoreJudgements(grid(() => "tie"), { bootstrap: 0 }).criteria.overall;
+  const r = scoreJudgements(
+    grid(() => "tie"),
+    { bootstrap: 0 },
+  ).criteria.overall;
   assert.equal(r.winRate, 0.5);
   assert.equal(r.tieRate, 1);
   assert.equal(r.positionConsistency, 1);
@@ -155,10 +164,12 @@ test("per subgroup and per attribute value: pooled win rates and the closed task
   const s = scoreJudgements(js, { bootstrap: 300, seed: 3, subgroupAttributes: (sg) => attrs[sg] });
   // overall: 4 + 2 wins (1), 4 ties (0.5), 2 losses (0) over 12 items → 8/12
   assert.equal(s.criteria.overall.winRate, 8 / 12);
-  assert.deepEqual(
-    Object.fromEntries(Object.entries(s.bySubgroup.overall).map(([k, v]) => [k, [v.winRate, v.n]])),
-    { F: [1, 4], "F+young": [1, 2], M: [0.5, 4], "M+old": [0, 2] },
-  );
+  assert.deepEqual(Object.fromEntries(Object.entries(s.bySubgroup.overall).map(([k, v]) => [k, [v.winRate, v.n]])), {
+    F: [1, 4],
+    "F+young": [1, 2],
+    M: [0.5, 4],
+    "M+old": [0, 2],
+  });
   const sex = s.byAttribute.overall.sex;
   // Female pools F and F+young: 6 wins → 1. Male pools M and M+old: (4 × 0.5 + 2 × 0) / 6 = 1/3.
   assert.deepEqual([sex.values.Female.winRate, sex.values.Female.n], [1, 6]);
@@ -180,7 +191,10 @@ test("per subgroup and per attribute value: pooled win rates and the closed task
 });
 
 test("by default, attributes come from subgroup ids (stratum:value)", () => {
-  const s = scoreJudgements(grid((pos, _q, sg) => (sg === "sex:Female" ? pos : "tie")), { bootstrap: 0 });
+  const s = scoreJudgements(
+    grid((pos, _q, sg) => (sg === "sex:Female" ? pos : "tie")),
+    { bootstrap: 0 },
+  );
   assert.deepEqual(Object.keys(s.byAttribute.overall), ["sex"]);
   assert.equal(s.byAttribute.overall.sex.values.Female.winRate, 1);
   assert.equal(s.byAttribute.overall.sex.values.Male.winRate, 0.5);
@@ -188,14 +202,23 @@ test("by default, attributes come from subgroup ids (stratum:value)", () => {
   // From a benchmark's subgroups instead: their attribute names win over the id's.
   const f = attributesFrom([{ id: "sex:Female", attributes: { gender: "F" } }]);
   assert.deepEqual([f("sex:Female"), f("sex:Male")], [{ gender: "F" }, { sex: "Male" }]);
-  const t = scoreJudgements(grid((pos) => pos), { bootstrap: 0, subgroupAttributes: f });
+  const t = scoreJudgements(
+    grid((pos) => pos),
+    { bootstrap: 0, subgroupAttributes: f },
+  );
   assert.deepEqual(Object.keys(t.byAttribute.overall).sort(), ["gender", "sex"]);
 });
 
 test("base vs tuned: difference on the shared items with a paired bootstrap over questions", () => {
   // Base ties everything (0.5). Tuned wins Q1, Q2 and ties the rest: on 12 items, 4 wins and 8 ties → 8/12.
-  const base = scoreJudgements(grid(() => "tie"), { bootstrap: 0 });
-  const tuned = scoreJudgements(grid((pos, q) => (q === "Q1" || q === "Q2" ? pos : "tie")), { bootstrap: 0 });
+  const base = scoreJudgements(
+    grid(() => "tie"),
+    { bootstrap: 0 },
+  );
+  const tuned = scoreJudgements(
+    grid((pos, q) => (q === "Q1" || q === "Q2" ? pos : "tie")),
+    { bootstrap: 0 },
+  );
   const cmp = compareScores(base, tuned, { bootstrap: 400, seed: 5 });
   const o = cmp.criteria.overall;
   assert.equal(o.base, 0.5);
@@ -207,7 +230,10 @@ test("base vs tuned: difference on the shared items with a paired bootstrap over
   assert.ok(lo <= o.difference && o.difference <= hi && lo >= 0, `[${lo}, ${hi}]`);
   assert.deepEqual(compareScores(base, tuned, { bootstrap: 400, seed: 5 }).criteria.overall.ci, o.ci);
   // Only shared items are compared: drop Q6 from tuned and the base side loses its Q6 items too.
-  const tunedLess = scoreJudgements(grid((pos, q) => (q === "Q1" || q === "Q2" ? pos : "tie")).filter((x) => x.question !== "Q6"), { bootstrap: 0 });
+  const tunedLess = scoreJudgements(
+    grid((pos, q) => (q === "Q1" || q === "Q2" ? pos : "tie")).filter((x) => x.question !== "Q6"),
+    { bootstrap: 0 },
+  );
   const c2 = compareScores(base, tunedLess, { bootstrap: 0 }).criteria.overall;
   assert.deepEqual([c2.items, c2.onlyBase, c2.onlyTuned, c2.tuned], [10, 2, 0, 0.7]);
   // Several models: the mean of their differences (here 1/6 and 0).

@@ -89,7 +89,10 @@ export function parseAnnotations(text: string, file: string): Annotation[] {
         header = cells.map((c) => c.toLowerCase());
         const missing = ANNOTATION_COLUMNS.filter((c) => !header!.includes(c));
         headerBad = missing.length > 0;
-        if (headerBad) problem(`${file}:${line}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; expected a header row with item, annotator, criterion, verdict (and optionally candidate), found ${cells.join(", ") || "an empty row"}`);
+        if (headerBad)
+          problem(
+            `${file}:${line}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; expected a header row with item, annotator, criterion, verdict (and optionally candidate), found ${cells.join(", ") || "an empty row"}`,
+          );
         return;
       }
       if (headerBad) return; // the header's problem says it all
@@ -107,9 +110,15 @@ export function parseAnnotations(text: string, file: string): Annotation[] {
       const raw = get("verdict").toLowerCase();
       const candidate = get("candidate").toUpperCase();
       let ok = true;
-      for (const [field, v] of [["item", item], ["annotator", annotator], ["criterion", criterion]] as const) {
+      for (const [field, v] of [
+        ["item", item],
+        ["annotator", annotator],
+        ["criterion", criterion],
+      ] as const) {
         if (!v) {
-          problem(`${file}:${line}: field ${field} is empty; expected ${field === "item" ? "an item key like Q1|sex:Female (as in the judgements)" : field === "criterion" ? "a criterion id such as overall, value or persona" : "the annotator's name"}`);
+          problem(
+            `${file}:${line}: field ${field} is empty; expected ${field === "item" ? "an item key like Q1|sex:Female (as in the judgements)" : field === "criterion" ? "a criterion id such as overall, value or persona" : "the annotator's name"}`,
+          );
           ok = false;
         }
       }
@@ -117,13 +126,18 @@ export function parseAnnotations(text: string, file: string): Annotation[] {
       if (raw === "win" || raw === "tie" || raw === "loss") verdict = raw;
       else if (raw === "a" || raw === "b") {
         if (candidate === "A" || candidate === "B") verdict = raw.toUpperCase() === candidate ? "win" : "loss";
-        else problem(`${file}:${line}: field candidate is ${JSON.stringify(get("candidate"))}; a verdict of A or B needs candidate = A or B (the position of the candidate's answer)`);
+        else
+          problem(
+            `${file}:${line}: field candidate is ${JSON.stringify(get("candidate"))}; a verdict of A or B needs candidate = A or B (the position of the candidate's answer)`,
+          );
       } else problem(`${file}:${line}: field verdict is ${JSON.stringify(get("verdict"))}; expected ${VERDICTS}`);
       if (!ok || verdict === null) return;
       const key = JSON.stringify([item, annotator, criterion]);
       const before = seen.get(key);
       if (before !== undefined) {
-        problem(`${file}:${line}: annotator ${JSON.stringify(annotator)} already gave item ${JSON.stringify(item)} a ${criterion} verdict on line ${before}; one verdict per item, annotator and criterion expected`);
+        problem(
+          `${file}:${line}: annotator ${JSON.stringify(annotator)} already gave item ${JSON.stringify(item)} a ${criterion} verdict on line ${before}; one verdict per item, annotator and criterion expected`,
+        );
         return;
       }
       seen.set(key, line);
@@ -163,7 +177,9 @@ export function parseJudgements(text: string, file: string): Judgement[] {
       throw new AgreementFileError(file, [`${where}: not a JSON line (${(err as Error).message})`]);
     }
     const bad = (field: string, expected: string): never => {
-      throw new AgreementFileError(file, [`${where}: field ${field} is ${JSON.stringify((j as unknown as Record<string, unknown>)?.[field])}; expected ${expected}`]);
+      throw new AgreementFileError(file, [
+        `${where}: field ${field} is ${JSON.stringify((j as unknown as Record<string, unknown>)?.[field])}; expected ${expected}`,
+      ]);
     };
     if (typeof j !== "object" || j === null) throw new AgreementFileError(file, [`${where}: expected a JSON object (one judgement)`]);
     if (typeof j.item !== "string" || !j.item) bad("item", "the item key (a non-empty string)");
@@ -172,7 +188,8 @@ export function parseJudgements(text: string, file: string): Judgement[] {
     if (j.candidate !== "A" && j.candidate !== "B") bad("candidate", '"A" or "B"');
     if (typeof j.verdicts !== "object" || j.verdicts === null) bad("verdicts", 'an object {criterion: "A" | "B" | "tie" | null}');
     for (const [c, v] of Object.entries(j.verdicts)) {
-      if (v !== null && v !== "A" && v !== "B" && v !== "tie") throw new AgreementFileError(file, [`${where}: verdicts.${c} is ${JSON.stringify(v)}; expected "A", "B", "tie" or null`]);
+      if (v !== null && v !== "A" && v !== "B" && v !== "tie")
+        throw new AgreementFileError(file, [`${where}: verdicts.${c} is ${JSON.stringify(v)}; expected "A", "B", "tie" or null`]);
     }
     out.push(j);
   });

@@ -94,17 +94,18 @@ export function cohensKappa<C extends string = OrdinalVerdict>(
   const agreement = same / n;
   // Expected disagreement 0 ⇔ both marginals sit on one and the same category; then observed is 0 too.
   if (expected === 0) {
-    return { kappa: null, reason: `both raters gave every one of the ${n} items the same single category (${categories[rows.findIndex((r) => r > 0)]}): chance agreement is 1, so κ is undefined`, n, agreement };
+    return {
+      kappa: null,
+      reason: `both raters gave every one of the ${n} items the same single category (${categories[rows.findIndex((r) => r > 0)]}): chance agreement is 1, so κ is undefined`,
+      n,
+      agreement,
+    };
   }
   return { kappa: 1 - observed / expected, n, agreement };
 }
 
 /** The three kappas of two raters keyed by item, over the items both rated. */
-export function kappasByItem<C extends string = OrdinalVerdict>(
-  a: ReadonlyMap<string, C>,
-  b: ReadonlyMap<string, C>,
-  categories?: readonly C[],
-): Kappas {
+export function kappasByItem<C extends string = OrdinalVerdict>(a: ReadonlyMap<string, C>, b: ReadonlyMap<string, C>, categories?: readonly C[]): Kappas {
   const xs: C[] = [];
   const ys: C[] = [];
   for (const [item, v] of a) {
@@ -115,7 +116,13 @@ export function kappasByItem<C extends string = OrdinalVerdict>(
     }
   }
   const unweighted = cohensKappa(xs, ys, "unweighted", categories);
-  return { n: xs.length, agreement: unweighted.agreement, unweighted, linear: cohensKappa(xs, ys, "linear", categories), quadratic: cohensKappa(xs, ys, "quadratic", categories) };
+  return {
+    n: xs.length,
+    agreement: unweighted.agreement,
+    unweighted,
+    linear: cohensKappa(xs, ys, "linear", categories),
+    quadratic: cohensKappa(xs, ys, "quadratic", categories),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,7 +179,8 @@ export function annotatorAgreement(
     for (const m of byAnnotator.values()) for (const i of m.keys()) items.add(i);
     const pairs: Record<string, Kappas> = {};
     for (let x = 0; x < annotators.length; x++) {
-      for (let y = x + 1; y < annotators.length; y++) pairs[`${annotators[x]} × ${annotators[y]}`] = kappasByItem(byAnnotator.get(annotators[x])!, byAnnotator.get(annotators[y])!);
+      for (let y = x + 1; y < annotators.length; y++)
+        pairs[`${annotators[x]} × ${annotators[y]}`] = kappasByItem(byAnnotator.get(annotators[x])!, byAnnotator.get(annotators[y])!);
     }
     const row: CriterionAgreement = {
       criterion,

@@ -135,11 +135,13 @@ interface ItemPair {
 function pairJudgements(judgements: readonly Judgement[]): ItemPair[] {
   const byItem = new Map<string, ItemPair>();
   judgements.forEach((j, i) => {
-    if (j.candidate !== "A" && j.candidate !== "B") throw new Error(`judgement ${i} (item ${JSON.stringify(j.item)}): candidate is ${JSON.stringify(j.candidate)}, expected "A" or "B"`);
+    if (j.candidate !== "A" && j.candidate !== "B")
+      throw new Error(`judgement ${i} (item ${JSON.stringify(j.item)}): candidate is ${JSON.stringify(j.candidate)}, expected "A" or "B"`);
     let p = byItem.get(j.item);
     if (!p) byItem.set(j.item, (p = { item: j.item, question: j.question, subgroup: j.subgroup }));
     const slot = j.candidate === "A" ? "asA" : "asB";
-    if (p[slot]) throw new Error(`item ${JSON.stringify(j.item)} is judged twice with the candidate as ${j.candidate} (judgement ${i}); one judgement per order expected`);
+    if (p[slot])
+      throw new Error(`item ${JSON.stringify(j.item)} is judged twice with the candidate as ${j.candidate} (judgement ${i}); one judgement per order expected`);
     p[slot] = j;
   });
   return [...byItem.values()];
@@ -194,7 +196,12 @@ function percentileWithEstimate(estimate: number, draws: number[], level: number
 }
 
 /** Group win rates with percentile intervals, and their disparity with basic intervals. */
-function groupScores(cells: Cells, weights: Uint16Array[], level: number, overall: number): { groups: Record<string, GroupWinRate>; disparity: WinRateDisparity } {
+function groupScores(
+  cells: Cells,
+  weights: Uint16Array[],
+  level: number,
+  overall: number,
+): { groups: Record<string, GroupWinRate>; disparity: WinRateDisparity } {
   const G = cells.groups.length;
   const point = new Map<string, number>();
   for (let g = 0; g < G; g++) point.set(cells.groups[g], cells.pooled(g));
@@ -315,7 +322,10 @@ export function scoreJudgements(judgements: readonly Judgement[], opts: ScoreOpt
     const keep = (cells: Cells): Cells => {
       const gs = cells.groups.map((_, g) => g).filter((g) => cells.count(g) > 0);
       if (gs.length === cells.groups.length) return cells;
-      const out = new Cells(gs.map((g) => cells.groups[g]), Q);
+      const out = new Cells(
+        gs.map((g) => cells.groups[g]),
+        Q,
+      );
       gs.forEach((g, k) => {
         out.sum.set(cells.sum.subarray(g * Q, (g + 1) * Q), k * Q);
         out.n.set(cells.n.subarray(g * Q, (g + 1) * Q), k * Q);
@@ -338,7 +348,13 @@ export function scoreJudgements(judgements: readonly Judgement[], opts: ScoreOpt
     subgroupDisparity,
     byAttribute,
     judgements: judgements.length,
-    bootstrap: { draws: weights.length, seed, level, cluster: "question", method: "percentile for win rates, basic for disparity; both widened to contain the estimate" },
+    bootstrap: {
+      draws: weights.length,
+      seed,
+      level,
+      cluster: "question",
+      method: "percentile for win rates, basic for disparity; both widened to contain the estimate",
+    },
     items,
   };
 }
@@ -376,7 +392,8 @@ export function compareScores(
 ): ScoreComparison {
   const bs = Array.isArray(base) ? (base as readonly JudgeScores[]) : [base as JudgeScores];
   const ts = Array.isArray(tuned) ? (tuned as readonly JudgeScores[]) : [tuned as JudgeScores];
-  if (bs.length !== ts.length || bs.length === 0) throw new Error(`compareScores: ${bs.length} base and ${ts.length} tuned score sets; pass one of each per model`);
+  if (bs.length !== ts.length || bs.length === 0)
+    throw new Error(`compareScores: ${bs.length} base and ${ts.length} tuned score sets; pass one of each per model`);
   const draws = opts.bootstrap ?? DEFAULT_DRAWS;
   const seed = opts.seed ?? DEFAULT_SEED;
   const level = opts.level ?? DEFAULT_LEVEL;
@@ -437,7 +454,15 @@ export function compareScores(
       return s.t - s.b;
     });
     const difference = point.t - point.b;
-    out[c] = { base: point.b, tuned: point.t, difference, ci: weights.length ? percentileWithEstimate(difference, diffs, level) : [NaN, NaN], items, onlyBase, onlyTuned };
+    out[c] = {
+      base: point.b,
+      tuned: point.t,
+      difference,
+      ci: weights.length ? percentileWithEstimate(difference, diffs, level) : [NaN, NaN],
+      items,
+      onlyBase,
+      onlyTuned,
+    };
   }
   return { criteria: out, pairs: bs.length, bootstrap: { draws, seed, level, cluster: "question" } };
 }

@@ -18,19 +18,43 @@ export interface AgreementSummary {
 const fmt = (k: number | null): string => (k === null ? "—" : k.toFixed(3));
 /** "linear / quadratic (pairs with a κ of pairs; items each pair shares)". */
 const pair = (m: MeanKappa | undefined, ks: Record<string, Kappas> | undefined): string =>
-  m ? `${fmt(m.linear)} / ${fmt(m.quadratic)} (${m.pairs} of ${m.of}; n ${Object.values(ks ?? {}).map((k) => k.n).join(", ") || 0})` : "";
+  m
+    ? `${fmt(m.linear)} / ${fmt(m.quadratic)} (${m.pairs} of ${m.of}; n ${
+        Object.values(ks ?? {})
+          .map((k) => k.n)
+          .join(", ") || 0
+      })`
+    : "";
 
 function human(s: AgreementSummary): string {
   const lines = [`${s.annotations} annotations by ${s.annotators.length} annotator(s) in ${s.human}${s.judge ? `; judge: ${s.judge}` : ""}`, ""];
   const head = ["criterion", "items", ...(s.judge ? ["judge–human κ linear / quadratic (pairs; n)"] : []), "human–human κ linear / quadratic (pairs; n)"];
-  const rows = Object.values(s.criteria).map((c) => [c.criterion, String(c.items), ...(s.judge ? [pair(c.judgeHuman?.mean, c.judgeHuman?.perAnnotator)] : []), pair(c.humanHuman.mean, c.humanHuman.pairs)]);
+  const rows = Object.values(s.criteria).map((c) => [
+    c.criterion,
+    String(c.items),
+    ...(s.judge ? [pair(c.judgeHuman?.mean, c.judgeHuman?.perAnnotator)] : []),
+    pair(c.humanHuman.mean, c.humanHuman.pairs),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [head, ...rows]) lines.push(r.map((x, i) => x.padEnd(widths[i])).join("  ").trimEnd());
+  for (const r of [head, ...rows])
+    lines.push(
+      r
+        .map((x, i) => x.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    );
   for (const c of Object.values(s.criteria)) {
-    const notes = [c.judgeHuman?.mean.reason && `judge–human: ${c.judgeHuman.mean.reason}`, c.humanHuman.mean.reason && `human–human: ${c.humanHuman.mean.reason}`, c.judgeMissing ? `${c.judgeMissing} annotated item(s) have no judge verdict (not judged, or unparsed)` : ""].filter(Boolean);
+    const notes = [
+      c.judgeHuman?.mean.reason && `judge–human: ${c.judgeHuman.mean.reason}`,
+      c.humanHuman.mean.reason && `human–human: ${c.humanHuman.mean.reason}`,
+      c.judgeMissing ? `${c.judgeMissing} annotated item(s) have no judge verdict (not judged, or unparsed)` : "",
+    ].filter(Boolean);
     for (const n of notes) lines.push(`${c.criterion}: ${n}`);
   }
-  lines.push("", `Weighted Cohen's κ on loss < tie < win, mean over rater pairs with a defined κ${s.judge ? "; the judge's verdict is its two orders combined (win if (s1+s2)/2 > 0.5, tie if = 0.5, loss if < 0.5)" : ""}.`);
+  lines.push(
+    "",
+    `Weighted Cohen's κ on loss < tie < win, mean over rater pairs with a defined κ${s.judge ? "; the judge's verdict is its two orders combined (win if (s1+s2)/2 > 0.5, tie if = 0.5, loss if < 0.5)" : ""}.`,
+  );
   return lines.join("\n");
 }
 
