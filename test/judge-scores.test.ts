@@ -110,8 +110,14 @@ test("unparsed verdicts leave the item out of WR and are counted, never scored a
   const s = scoreJudgements(js, { bootstrap: 0 });
   // overall: scored Q1 (1) and Q3 (0) → 0.5; Q2 and Q5 unparsed; Q4 incomplete.
   assert.deepEqual(
-    { winRate: s.criteria.overall.winRate, n: s.criteria.overall.n, unparsed: s.criteria.overall.unparsed, incomplete: s.criteria.overall.incomplete },
-    { winRate: 0.5, n: 2, unparsed: 2, incomplete: 1 },
+    {
+      winRate: s.criteria.overall.winRate,
+      n: s.criteria.overall.n,
+      unparsed: s.criteria.overall.unparsed,
+      failed: s.criteria.overall.failed,
+      incomplete: s.criteria.overall.incomplete,
+    },
+    { winRate: 0.5, n: 2, unparsed: 2, failed: 1, incomplete: 1 },
   );
   // persona: scored Q1 (1) and Q2 (0) → 0.5; Q3 and Q5 unparsed. Had the nulls been ties, WR would differ.
   assert.deepEqual(

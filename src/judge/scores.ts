@@ -8,7 +8,7 @@
  * Definitions (the paper leaves them open; these are ours):
  * - **Scored item**: both orders judged, both with a verdict for c. An item with a verdict missing in
  *   either order (the judge's reply had none for c, or the call failed) is left out of WR and counted
- *   in `unparsed` — never scored as a tie. An item judged in one order only (a stopped run) is left
+ *   in `unparsed` (`failed` says how many of those had a failed call) — never scored as a tie. An item judged in one order only (a stopped run) is left
  *   out and counted in `incomplete`. `n` = scored items.
  * - **Interval**: percentile bootstrap over QUESTIONS (a resample draws questions with replacement
  *   and keeps all their items; WR of a resample is the mean over its items), seeded (default 1000
@@ -54,6 +54,8 @@ export interface CriterionScore {
   n: number;
   /** Items with no verdict for this criterion in at least one order (left out of winRate). */
   unparsed: number;
+  /** Of the unparsed items, those with a failed judge call (no reply) in an order. */
+  failed: number;
   /** Items judged in one order only (left out of winRate). */
   incomplete: number;
   /** Questions with at least one scored item (the bootstrap's clusters). */
@@ -274,6 +276,7 @@ export function scoreJudgements(judgements: readonly Judgement[], opts: ScoreOpt
     const sgIndex = new Map(subgroups.map((s, i) => [s, i]));
     const attrCells = new Map(attributes.map((a) => [a, new Cells([...attrValues.get(a)!].sort(), Q)]));
     let unparsed = 0;
+    let failed = 0;
     let incomplete = 0;
     let ties = 0;
     let aVerdicts = 0;
@@ -283,7 +286,11 @@ export function scoreJudgements(judgements: readonly Judgement[], opts: ScoreOpt
       const s1 = p.asA ? candidateScore(p.asA, c) : null;
       const s2 = p.asB ? candidateScore(p.asB, c) : null;
       items[i].scores[c] = null;
-      if ((p.asA && s1 === null) || (p.asB && s2 === null)) return void unparsed++;
+      if ((p.asA && s1 === null) || (p.asB && s2 === null)) {
+        unparsed++;
+        if (p.asA?.error || p.asB?.error) failed++;
+        return;
+      }
       if (s1 === null || s2 === null) return void incomplete++;
       const score = (s1 + s2) / 2;
       items[i].scores[c] = score;
@@ -311,6 +318,7 @@ export function scoreJudgements(judgements: readonly Judgement[], opts: ScoreOpt
       ci: weights.length ? percentileWithEstimate(winRate, wrDraws, level) : [NaN, NaN],
       n,
       unparsed,
+      failed,
       incomplete,
       questions: clusters,
       tieRate: n ? ties / (2 * n) : NaN,
