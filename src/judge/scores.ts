@@ -8,8 +8,8 @@
  * Definitions (the paper leaves them open; these are ours):
  * - **Scored item**: both orders judged, both with a verdict for c. An item with a verdict missing in
  *   either order (the judge's reply had none for c, or the call failed) is left out of WR and counted
- *   in `unparsed` (`failed` says how many of those had a failed call) — never scored as a tie. An item judged in one order only (a stopped run) is left
- *   out and counted in `incomplete`. `n` = scored items.
+ *   in `unparsed` (`failed`: how many of those had a failed call) — never scored as a tie. An item
+ *   judged in one order only (a stopped run) is left out and counted in `incomplete`. `n` = scored items.
  * - **Interval**: percentile bootstrap over QUESTIONS (a resample draws questions with replacement
  *   and keeps all their items; WR of a resample is the mean over its items), seeded (default 1000
  *   draws, seed 1, level 0.95), widened to contain the estimate should it ever fall outside.
