@@ -79,6 +79,8 @@ export function parseAnnotations(text: string, file: string): Annotation[] {
   };
   Papa.parse<string[]>(text, {
     header: false,
+    // Never guessed: item keys hold "|", one of papaparse's candidate delimiters.
+    delimiter: ",",
     skipEmptyLines: "greedy",
     step: (row) => {
       const line = lineAt(text, start, lineStarts);
