@@ -28,11 +28,7 @@ export interface GenerateOptions {
   topLogprobs?: number;
   /** Sample index for repeated samples (n > 1); part of the cache key. */
   sample?: number;
-  /**
-   * Reply with a JSON object (judge verdicts): OpenAI/compatible response_format json_object, llama a
-   * JSON grammar; providers without a JSON mode (anthropic:) leave it to the prompt. Part of the cache
-   * key only when true, so keys of requests without it do not change.
-   */
+  /** Ask for a JSON object reply (OpenAI response_format json_object, a JSON grammar where the provider has one). */
   json?: boolean;
 }
 

@@ -112,8 +112,7 @@ export function register(program: Command): void {
   program
     .command("run")
     .description("ask a model every (question, subgroup) pair of a split; write predictions to the results folder")
-    .requiredOption("--model <spec>", `provider spec: ${specSummary()}`)
-    .addHelpText("after", `\nProviders (src/models/providers/):\n${providerHelp()}`)
+    .requiredOption("--model <spec>", 'provider spec: "openai:MODEL", "openai-compatible:URL#MODEL", "llama:PATH.gguf", "baseline:NAME"')
     .option("--split <split>", "ood | train | all", "ood")
     .option("--template <id>", "prompt template (repeatable; comma-separated list ok)", (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
     .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones)")
@@ -135,6 +134,7 @@ export function register(program: Command): void {
     .option("--timeout <ms>", "per-attempt timeout in ms", "120000")
     .option("--poll-interval <ms>", "batch mode: ms between status checks", "30000")
     .option("--json", "print the summary as JSON")
+    .addHelpText("after", `\nProviders (--model; every spec form: ${specSummary()}):\n${providerHelp()}`)
     .action(async (opts: RunOpts) => {
       const split = opts.split;
       if (split !== "ood" && split !== "train" && split !== "all") throw new CliError(`--split: expected ood, train or all, got "${split}"`);
