@@ -9,10 +9,10 @@ import { BATCH_DISCOUNT } from "../../models/pricing";
 import type { GenerateOptions } from "../../models/types";
 import { planGrid, runGrid, type RunSummary } from "../../runner/grid";
 import { runBatchGrid } from "../../runner/batch";
+import { providerHelp, specSummary } from "../../models/registry";
 import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
 import { displayPath, shellArg, wroteLines, type WrittenFile } from "../wrote";
-import { providerHelp, specSummary } from "../../models/registry";
 
 interface RunOpts {
   model: string;
