@@ -10,7 +10,6 @@ import { projectRoot } from "../src/paths";
 import {
   batchTargetOf, cacheIdentity, createProvider, isBaselineSpec, kindOf, PROVIDER_KINDS, PROVIDER_SPECS, priceFor, providerLabel, providersMarkdown, specSummary,
 } from "../src/models/registry";
-import { modelLabel } from "../src/figures/results-labels";
 
 test("one kind per prefix; every spec form in PROVIDER_SPECS belongs to its kind", () => {
   const prefixes = PROVIDER_KINDS.flatMap((k) => k.prefixes);
@@ -55,7 +54,7 @@ test("prices: one table per hosted kind with an https source and a date; local k
   assert.equal(priceFor("nonsense"), undefined);
 });
 
-test("labels, baselines and cache identity come from the registry (figures read the same labels)", () => {
+test("labels, baselines and cache identity come from the registry", () => {
   const cases: Array<[string, string]> = [
     ["openai:gpt-4.1", "gpt-4.1"],
     ["openai-compatible:http://127.0.0.1:8000/v1#qwen2.5-7b", "qwen2.5-7b"],
@@ -65,12 +64,8 @@ test("labels, baselines and cache identity come from the registry (figures read 
     ["some:thing/else.gguf", "else"],
     ["Sailor2 8B", "Sailor2 8B"],
   ];
-  for (const [spec, label] of cases) {
-    assert.equal(providerLabel(spec), label, spec);
-    assert.equal(modelLabel(spec), label, spec);
-  }
+  for (const [spec, label] of cases) assert.equal(providerLabel(spec), label, spec);
   assert.equal(providerLabel("baseline:attribute-mode:age_group"), "age group mode");
-  assert.equal(modelLabel("baseline:population-mode"), "national mode", "figures keep their own baseline names");
   assert.ok(isBaselineSpec("baseline:uniform") && !isBaselineSpec("openai:gpt-4.1") && !isBaselineSpec("baselines"));
   assert.deepEqual(cacheIdentity("openai:gpt-4.1", { env: {} }), { id: "openai:gpt-4.1" });
   assert.deepEqual(cacheIdentity("openai:gpt-4.1", { env: { OPENAI_BASE_URL: "http://gw:1/v1" } }), { id: "openai:gpt-4.1", endpoint: "http://gw:1/v1" });
