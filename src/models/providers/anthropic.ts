@@ -24,8 +24,10 @@ export const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
- * Anthropic list prices, standard tier (base input and output), USD per 1M tokens. Model ids are the
- * API's aliases; dated ids ("claude-sonnet-4-5-20250929") bill as their alias. Message Batches cost half.
+ * Anthropic list prices, standard tier (base input and output; cachedInput = cache hits), USD per 1M
+ * tokens, read on asOf from the pricing table of Anthropic's docs (the page at `source`). Model ids are
+ * the API's aliases; dated ids ("claude-sonnet-4-5-20250929") bill as their alias. Models not listed
+ * get no cost (never a guess). Message Batches would cost half (svlab has no Anthropic batch mode).
  */
 export const ANTHROPIC_PRICE_TABLE: PriceTable = Object.freeze({
   source: "https://platform.claude.com/docs/en/about-claude/pricing",
