@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ATTRIBUTES } from "../wvs/attributes";
 import { loadCodebook, type Codebook } from "../wvs/codebook";
+import { countryLabel } from "../wvs/countries";
+import { localiseQuestion } from "../wvs/localise";
 import type { Respondents } from "../wvs/respondents";
 import type { AttributeName } from "../wvs/types";
 import { modalAnswer } from "./modal";
@@ -26,8 +28,13 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
   const preset: Preset = getPreset(options.preset ?? "tan2026");
   const opts: BenchmarkOptions = { ...preset.defaults, ...stripUndefined(options), preset: preset.name };
   const codebook = options.codebook ?? loadCodebook();
-  const questionIds = preset.questions(codebook).filter((q) => resp.questions.includes(q));
-  const missingQ = preset.questions(codebook).filter((q) => !resp.questions.includes(q));
+  const country = preset.country;
+  if (resp.country.code !== country.code) {
+    throw new Error(`${resp.file}: respondents of ${countryLabel(resp.country)} loaded, but preset ${preset.name} is for ${countryLabel(country)}; load them with country: ${country.code}`);
+  }
+  const wanted = preset.questions(codebook, resp);
+  const questionIds = wanted.filter((q) => resp.questions.includes(q));
+  const missingQ = wanted.filter((q) => !resp.questions.includes(q));
   if (missingQ.length) {
     throw new Error(`${resp.file}: missing question columns required by preset ${preset.name}: ${missingQ.slice(0, 10).join(", ")}${missingQ.length > 10 ? " …" : ""}`);
   }
@@ -74,6 +81,7 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
         attributes: Object.fromEntries(stratum.attributes.map((a, k) => [a, t.values[k]])),
         size: t.size,
         split: stratum.split,
+        country: country.name,
       });
     }
     const of = new Int32Array(n).fill(-1);
@@ -87,9 +95,10 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
 
   if (subgroups.length === 0) {
     throw new Error(
-      `${resp.file}: no subgroup has ${opts.minSubgroupSize}+ respondents (${n} respondents read); every subgroup of preset ${preset.name} is empty or too small`,
+      `${resp.file}: no subgroup has ${opts.minSubgroupSize}+ respondents (${n} respondents read, ${country.name}); every subgroup of preset ${preset.name} is empty or too small`,
     );
   }
+  if (questionIds.length === 0) throw new Error(`${resp.file}: no question of preset ${preset.name} was asked in ${countryLabel(country)}`);
 
   // Pairs and the whole-sample distribution.
   const pairs: Pair[] = [];
@@ -120,11 +129,12 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
   pairs.push(...orderPairs(subgroups, (sg) => perSubgroup[subgroups.indexOf(sg)]));
   return {
     options: opts,
-    questions: questionIds.map((q) => codebook.questions[q]),
+    questions: questionIds.map((q) => localiseQuestion(codebook.questions[q], country)),
     subgroups,
     pairs,
     population,
     provenance: { file: basename(resp.file), sha256: fileSha256(resp.file), format: resp.format, respondents: n },
+    country,
   };
 }
 

@@ -50,7 +50,8 @@ async function load(opts: LoadBenchmarkOptions): Promise<Benchmark> {
       "these benchmark options need the WVS-7 microdata (weights or thresholds differ from the shipped aggregates); set WVS_CSV or pass the file",
     );
   }
-  const resp = await loadRespondents(file, unknownCodesAsMissing ? { unknownCodes: "missing" } : {});
+  const country = getPreset(preset).country.code;
+  const resp = await loadRespondents(file, { country, ...(unknownCodesAsMissing ? { unknownCodes: "missing" } : {}) });
   const b = buildBenchmark(resp, { ...options, preset });
   if (resp.unknownCodes.total > 0) b.provenance.unknownCodesAsMissing = resp.unknownCodes;
   return b;

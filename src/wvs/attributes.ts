@@ -8,6 +8,8 @@ import type { AttributeName } from "./types";
 
 export interface AttributeSpec {
   name: AttributeName;
+  /** Name in crossed stratum keys and on the command line, when shorter ("age" in "sex_x_age"). */
+  short?: string;
   /** Short description for tables and notebook readers. */
   description: string;
   /** WVS column(s) it is read from. */
@@ -52,6 +54,7 @@ export const ATTRIBUTES: Record<AttributeName, AttributeSpec> = {
   sex: { name: "sex", description: "Sex (Q260)", columns: ["Q260"], ...fromCodes("Q260") },
   age_group: {
     name: "age_group",
+    short: "age",
     description: "Age group (X003R, 6 bands; from Q262 when X003R is absent)",
     columns: ["X003R", "Q262"],
     values: () => AGE_BANDS.map(([, l]) => l),
@@ -104,7 +107,15 @@ export const ATTRIBUTES: Record<AttributeName, AttributeSpec> = {
 export const ATTRIBUTE_NAMES = Object.keys(ATTRIBUTES) as AttributeName[];
 
 export function getAttribute(name: string): AttributeSpec {
-  const a = (ATTRIBUTES as Record<string, AttributeSpec>)[name];
-  if (!a) throw new Error(`unknown attribute "${name}": expected one of ${ATTRIBUTE_NAMES.join(", ")}`);
+  const a = (ATTRIBUTES as Record<string, AttributeSpec>)[name] ?? Object.values(ATTRIBUTES).find((x) => x.short === name);
+  if (!a) {
+    const known = ATTRIBUTE_NAMES.map((n) => (ATTRIBUTES[n].short ? `${n} (or ${ATTRIBUTES[n].short})` : n));
+    throw new Error(`unknown attribute "${name}": expected one of ${known.join(", ")}`);
+  }
   return a;
+}
+
+/** The name an attribute goes by in crossed stratum keys: "age" for age_group, else its name. */
+export function attributeKey(name: string): string {
+  return (ATTRIBUTES as Record<string, AttributeSpec>)[name]?.short ?? name;
 }
