@@ -95,7 +95,7 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
 
   if (subgroups.length === 0) {
     throw new Error(
-      `${resp.file}: no subgroup has ${opts.minSubgroupSize}+ respondents (${n} respondents read, ${country.name}); every subgroup of preset ${preset.name} is empty or too small`,
+      `${resp.file}: no subgroup has ${opts.minSubgroupSize}+ respondents (${n} respondents read); every subgroup of preset ${preset.name} (${country.name}) is empty or too small`,
     );
   }
   if (questionIds.length === 0) throw new Error(`${resp.file}: no question of preset ${preset.name} was asked in ${countryLabel(country)}`);

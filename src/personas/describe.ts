@@ -1,13 +1,27 @@
 /**
  * Compositional persona text: one phrase per attribute the subgroup defines, nothing else.
  * "sex:Female" → "a woman living in Singapore"; "age_x_religion:65 and over|Muslim" →
- * "a person living in Singapore, aged 65 or over and Muslim". Unknown attributes/values get a
- * plain "<attribute>: <value>" phrase instead of failing, so other presets still render.
+ * "a person living in Singapore, aged 65 or over and Muslim". The country is the subgroup's (set
+ * from the benchmark's preset). Unknown attributes/values get a plain "<attribute>: <value>"
+ * phrase instead of failing, so other presets still render.
  */
 import type { Subgroup } from "../benchmark/types";
+import { COUNTRY } from "../wvs/codebook-build";
 
-/** Where every persona lives (the benchmark is the Singapore WVS-7 sample). */
-export const PERSONA_COUNTRY = "Singapore";
+/** Where a persona lives when its subgroup names no country: the codebook's (tan2026's) country. */
+export const PERSONA_COUNTRY = COUNTRY.name;
+
+/** The persona's subgroup: its attributes and, from the benchmark, the country it lives in. */
+export type PersonaSubgroup = Pick<Subgroup, "attributes"> & { country?: string };
+
+function countryOf(subgroup: PersonaSubgroup): string {
+  return subgroup.country ?? PERSONA_COUNTRY;
+}
+
+/** No attributes, the subgroup's country kept: the no-persona control's "a person living in <country>". */
+export function anyone(subgroup: PersonaSubgroup): PersonaSubgroup {
+  return subgroup.country === undefined ? { attributes: {} } : { attributes: {}, country: subgroup.country };
+}
 
 const SEX_NOUN: Record<string, string> = { Female: "woman", Male: "man" };
 const SEX_FIRST_PERSON: Record<string, string> = { Female: "I am a woman.", Male: "I am a man." };
@@ -47,8 +61,9 @@ function article(word: string): string {
   return /^[aeiou]/i.test(word) ? "an" : "a";
 }
 
+/** The WVS country-specific labels start with the country's two-letter prefix ("SG: Malay"). */
 function ethnicityAdj(value: string): string {
-  return ETHNICITY_ADJ[value] ?? value.replace(/^SG:\s*/, "");
+  return ETHNICITY_ADJ[value] ?? value.replace(/^[A-Z]{2}:\s*/, "");
 }
 
 function genericPhrase(attr: string, value: string): string {
@@ -59,11 +74,11 @@ function genericPhrase(attr: string, value: string): string {
 export interface PersonaParts {
   /** Noun phrase with article, e.g. "a Malay woman". */
   nounPhrase: string;
-  /** Predicates after "living in Singapore", e.g. ["aged 65 or over", "Muslim"]. */
+  /** Predicates after "living in <country>", e.g. ["aged 65 or over", "Muslim"]. */
   predicates: string[];
 }
 
-export function personaParts(subgroup: Pick<Subgroup, "attributes">): PersonaParts {
+export function personaParts(subgroup: PersonaSubgroup): PersonaParts {
   const a = subgroup.attributes;
   const adjectives: string[] = [];
   const predicates: string[] = [];
@@ -103,15 +118,15 @@ function rank(pred: string): number {
  * The persona as one noun phrase: "a Malay woman living in Singapore",
  * "a person living in Singapore, aged 65 or over and Muslim".
  */
-export function personaDescription(subgroup: Pick<Subgroup, "attributes">): string {
+export function personaDescription(subgroup: PersonaSubgroup): string {
   const { nounPhrase, predicates } = personaParts(subgroup);
-  const base = `${nounPhrase} living in ${PERSONA_COUNTRY}`;
+  const base = `${nounPhrase} living in ${countryOf(subgroup)}`;
   return predicates.length ? `${base}, ${joinAnd(predicates)}` : base;
 }
 
 /** A first-person biography, one sentence per attribute: "I live in Singapore. I am a woman. I am aged 65 or over." */
-export function firstPersonBio(subgroup: Pick<Subgroup, "attributes">): string {
-  const sentences = [`I live in ${PERSONA_COUNTRY}.`];
+export function firstPersonBio(subgroup: PersonaSubgroup): string {
+  const sentences = [`I live in ${countryOf(subgroup)}.`];
   const a = subgroup.attributes;
   // fixed attribute order so the same subgroup always gives the same bio
   const order = ["sex", "age_group", "ethnicity", "religion"];
