@@ -167,3 +167,15 @@ export function definePreset(p: {
   PRESETS[p.name] = preset;
   return preset;
 }
+
+/**
+ * The preset a caller means: a named one, or the paper's rules for a country and attribute list
+ * (either may be given; the other defaults to tan2026's country / attributes). Both at once is an error.
+ */
+export function choosePreset(o: { preset?: string; country?: string | number; attributes?: string[] }): Preset {
+  if (o.country === undefined && o.attributes === undefined) return getPreset(o.preset ?? TAN2026.name);
+  if (o.preset !== undefined) {
+    throw new Error(`a preset ("${o.preset}") and a country/attribute list were both given: expected one or the other`);
+  }
+  return countryPreset({ country: o.country ?? TAN2026.country.code, attributes: o.attributes ?? TAN2026.attributes });
+}
