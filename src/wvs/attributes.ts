@@ -115,6 +115,12 @@ export function getAttribute(name: string): AttributeSpec {
   return a;
 }
 
+/** The attribute a stratum key part names: "age" → age_group; unknown parts are kept as they are. */
+export function attributeFromKey(part: string): string {
+  if (part in ATTRIBUTES) return part;
+  return Object.values(ATTRIBUTES).find((x) => x.short === part)?.name ?? part;
+}
+
 /** The name an attribute goes by in crossed stratum keys: "age" for age_group, else its name. */
 export function attributeKey(name: string): string {
   return (ATTRIBUTES as Record<string, AttributeSpec>)[name]?.short ?? name;
