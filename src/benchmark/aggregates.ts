@@ -10,7 +10,7 @@ import { dataDir } from "../paths";
 import { WVS_CITATION } from "../wvs/codebook-build";
 import { loadCodebook, type Codebook } from "../wvs/codebook";
 import { COUNTRY } from "../wvs/codebook-build";
-import type { Country } from "../wvs/countries";
+import { countryPlace, type Country } from "../wvs/countries";
 import { localiseQuestion } from "../wvs/localise";
 import { orderPairs } from "./build";
 import { modalAnswer } from "./modal";
@@ -113,7 +113,7 @@ export function readAggregates(
   const options: BenchmarkOptions = { ...f.options, tiePolicy: opts.tiePolicy ?? f.options.tiePolicy };
   const country = f.country ?? PRESETS[f.options.preset]?.country;
   if (!country) throw new Error(`${path}: no "country" field and preset "${f.options.preset}" is not a known preset; expected one of the two`);
-  const subgroups: Subgroup[] = f.subgroups.map((s) => ({ ...s, country: country.name }));
+  const subgroups: Subgroup[] = f.subgroups.map((s) => ({ ...s, country: countryPlace(country) }));
   const byId = new Map(subgroups.map((s) => [s.id, s]));
   const perSubgroup = new Map<string, Pair[]>(f.subgroups.map((s) => [s.id, []]));
   for (const q of f.questions) {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ATTRIBUTES } from "../wvs/attributes";
 import { loadCodebook, type Codebook } from "../wvs/codebook";
-import { countryLabel } from "../wvs/countries";
+import { countryLabel, countryPlace } from "../wvs/countries";
 import { localiseQuestion } from "../wvs/localise";
 import type { Respondents } from "../wvs/respondents";
 import type { AttributeName } from "../wvs/types";
@@ -81,7 +81,7 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
         attributes: Object.fromEntries(stratum.attributes.map((a, k) => [a, t.values[k]])),
         size: t.size,
         split: stratum.split,
-        country: country.name,
+        country: countryPlace(country),
       });
     }
     const of = new Int32Array(n).fill(-1);

@@ -16,8 +16,8 @@ export interface Subgroup {
   size: number;
   split: Split;
   /**
-   * Display name of the country the subgroup lives in, from the preset ("Singapore"): persona
-   * prompts say "living in <country>". Not stored in the aggregates (the file names its country once).
+   * The country the subgroup lives in, as prose names it ("Singapore", "the United States"; from
+   * the preset): persona prompts say "living in <country>". Not stored in the aggregates (the file names its country once).
    */
   country?: string;
 }

@@ -14,9 +14,17 @@ export interface Country {
   name: string;
   /** Demonym as the questionnaire fills "[nationality]", e.g. "Singaporean". */
   nationality: string;
+  /** The name as prose puts it after "living in", when it differs: "the United States". */
+  place?: string;
 }
 
-const c = (code: number, alpha3: string, name: string, nationality: string): Country => ({ code, alpha3, name, nationality });
+const c = (code: number, alpha3: string, name: string, nationality: string, place?: string): Country =>
+  place ? { code, alpha3, name, nationality, place } : { code, alpha3, name, nationality };
+
+/** "living in <place>": "Singapore", "the Netherlands". */
+export function countryPlace(country: Country): string {
+  return country.place ?? country.name;
+}
 
 /** WVS-7 participants (cross-national file v6.0), in code order. */
 export const WVS7_COUNTRIES: readonly Country[] = [
@@ -54,17 +62,17 @@ export const WVS7_COUNTRIES: readonly Country[] = [
   c(434, "LBY", "Libya", "Libyan"),
   c(446, "MAC", "Macao", "Macanese"),
   c(458, "MYS", "Malaysia", "Malaysian"),
-  c(462, "MDV", "Maldives", "Maldivian"),
+  c(462, "MDV", "Maldives", "Maldivian", "the Maldives"),
   c(484, "MEX", "Mexico", "Mexican"),
   c(496, "MNG", "Mongolia", "Mongolian"),
   c(504, "MAR", "Morocco", "Moroccan"),
-  c(528, "NLD", "Netherlands", "Dutch"),
+  c(528, "NLD", "Netherlands", "Dutch", "the Netherlands"),
   c(554, "NZL", "New Zealand", "New Zealander"),
   c(558, "NIC", "Nicaragua", "Nicaraguan"),
   c(566, "NGA", "Nigeria", "Nigerian"),
   c(586, "PAK", "Pakistan", "Pakistani"),
   c(604, "PER", "Peru", "Peruvian"),
-  c(608, "PHL", "Philippines", "Filipino"),
+  c(608, "PHL", "Philippines", "Filipino", "the Philippines"),
   c(630, "PRI", "Puerto Rico", "Puerto Rican"),
   c(642, "ROU", "Romania", "Romanian"),
   c(643, "RUS", "Russia", "Russian"),
@@ -80,7 +88,7 @@ export const WVS7_COUNTRIES: readonly Country[] = [
   c(804, "UKR", "Ukraine", "Ukrainian"),
   c(818, "EGY", "Egypt", "Egyptian"),
   c(826, "GBR", "Great Britain", "British"),
-  c(840, "USA", "United States", "American"),
+  c(840, "USA", "United States", "American", "the United States"),
   c(858, "URY", "Uruguay", "Uruguayan"),
   c(860, "UZB", "Uzbekistan", "Uzbek"),
   c(862, "VEN", "Venezuela", "Venezuelan"),
