@@ -41,7 +41,8 @@ export async function benchmarkFromOptions(opts: BenchmarkSourceOptions): Promis
       attributes: opts.attributes === undefined ? undefined : opts.attributes.split(",").map((a) => a.trim()).filter(Boolean),
     });
   } catch (e) {
-    throw new CliError(`${opts.country !== undefined || opts.attributes !== undefined ? "--country/--attributes" : "--preset"}: ${(e as Error).message}`);
+    const fromCountry = opts.country !== undefined || opts.attributes !== undefined;
+    throw new CliError(fromCountry ? `--country/--attributes: ${(e as Error).message}` : (e as Error).message);
   }
   // a country/attribute benchmark has no shipped aggregates: it is always built from the microdata (WVS_CSV when no --wvs)
   const fromCountry = opts.country !== undefined || opts.attributes !== undefined;
