@@ -206,3 +206,19 @@ test("real file: Singapore's rows relabelled as country 840 give Singapore's cou
     rmSync(relabelled, { force: true });
   }
 });
+
+test("another country's ethnic codes load (not checked against Singapore's list) and read as codes, not adjectives", async () => {
+  const b = buildBenchmark(await loadRespondents(file, { country: 840 }), { preset: countryPreset({ country: 840, attributes: ["ethnicity", "sex"] }).name });
+  assert.deepEqual(b.subgroups.map((s) => [s.id, s.size]), [
+    ["ethnicity:Q290=840001", 135],
+    ["sex:Male", 70],
+    ["sex:Female", 65],
+    ["ethnicity_x_sex:Q290=840001|Male", 70],
+    ["ethnicity_x_sex:Q290=840001|Female", 65],
+  ]);
+  const q = b.questions[0];
+  assert.equal(
+    buildPrompt(q, b.subgroups[4], "third-person").messages[0].content.split("\n")[0],
+    'Consider a woman living in the United States, with ethnicity "Q290=840001". How would this person answer the following question from the World Values Survey?',
+  );
+});

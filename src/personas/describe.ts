@@ -61,6 +61,9 @@ function article(word: string): string {
   return /^[aeiou]/i.test(word) ? "an" : "a";
 }
 
+/** A code shown as "<variable>=<code>": the codebook has no label for it (another country's ethnic groups). */
+const UNLABELLED = /^[A-Z][A-Z0-9_]*=-?\d+$/;
+
 /** The WVS country-specific labels start with the country's two-letter prefix ("SG: Malay"). */
 function ethnicityAdj(value: string): string {
   return ETHNICITY_ADJ[value] ?? value.replace(/^[A-Z]{2}:\s*/, "");
@@ -90,7 +93,9 @@ export function personaParts(subgroup: PersonaSubgroup): PersonaParts {
         if (!SEX_NOUN[value]) predicates.push(genericPhrase(attr, value));
         break;
       case "ethnicity":
-        adjectives.push(ethnicityAdj(value));
+        // a country-specific code the codebook has no label for ("Q290=840001") is no adjective
+        if (UNLABELLED.test(value)) predicates.push(genericPhrase(attr, value));
+        else adjectives.push(ethnicityAdj(value));
         break;
       case "age_group":
         predicates.push(agePhrase(value));

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { findWvsFile } from "../../paths";
 import { writeAggregates } from "../../benchmark/aggregates";
 import { loadBenchmark } from "../../benchmark/load";
 import { choosePreset } from "../../benchmark/presets";
@@ -46,6 +47,9 @@ export async function benchmarkFromOptions(opts: BenchmarkSourceOptions): Promis
   }
   // a country/attribute benchmark has no shipped aggregates: it is always built from the microdata (WVS_CSV when no --wvs)
   const fromCountry = opts.country !== undefined || opts.attributes !== undefined;
+  if (fromCountry && !opts.wvs && !findWvsFile()) {
+    throw new CliError("--country/--attributes build the benchmark from the WVS-7 microdata: pass --wvs FILE (the cross-national CSV) or set WVS_CSV");
+  }
   const b = await loadBenchmark({
     wvs: opts.wvs ? resolve(opts.wvs) : fromCountry ? true : undefined,
     preset: preset.name,
