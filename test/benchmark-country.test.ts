@@ -13,7 +13,7 @@ import { buildBenchmark } from "../src/benchmark/build";
 import { loadBenchmark } from "../src/benchmark/load";
 import { choosePreset, countryPreset, crossStrata, TAN2026 } from "../src/benchmark/presets";
 import { summarizeBenchmark } from "../src/benchmark/summary";
-import { buildPrompt } from "../src/personas";
+import { buildPrompt, firstPersonBio, personaDescription } from "../src/personas";
 import { loadCodebook } from "../src/wvs/codebook";
 import { resolveCountry } from "../src/wvs/countries";
 import { loadRespondents } from "../src/wvs/respondents";
@@ -221,4 +221,16 @@ test("another country's ethnic codes load (not checked against Singapore's list)
     buildPrompt(q, b.subgroups[4], "third-person").messages[0].content.split("\n")[0],
     'Consider a woman living in the United States, with ethnicity "Q290=840001". How would this person answer the following question from the World Values Survey?',
   );
+});
+
+test("persona wording for the other attributes: education, marital status, income, employment", async () => {
+  const p = { attributes: { education: "Higher", age_group: "25-34 years", marital_status: "Married" }, country: "Germany" };
+  assert.equal(personaDescription(p), "a person living in Germany, aged 25 to 34, married and with a higher level of education");
+  assert.equal(firstPersonBio(p), "I live in Germany. I am aged 25 to 34. I have a higher level of education. I am married.");
+  assert.equal(personaDescription({ attributes: { sex: "Male", employment: "Retired/pensioned", income: "Low" } }), "a man living in Singapore, retired and in a low-income household");
+  // from a benchmark: the synthetic rows are all Q275R 1 ("Lower") and Q273 1 ("Married")
+  const b = buildBenchmark(await loadRespondents(file, { country: 276 }), { preset: countryPreset({ country: "DEU", attributes: ["sex", "education", "marital_status"] }).name });
+  const s = b.subgroups.find((x) => x.id === "sex_x_education:Female|Lower")!;
+  assert.equal(s.size, 76);
+  assert.equal(personaDescription(s), "a woman living in Germany, with a lower level of education");
 });

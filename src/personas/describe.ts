@@ -48,6 +48,40 @@ const RELIGION_FIRST_PERSON: Record<string, string> = {
   "Do not belong to a denomination": "I do not belong to any religious denomination.",
 };
 
+/**
+ * Wording for the other attributes svlab derives (codebook labels → a predicate after the noun and
+ * a first-person sentence), so `--attributes sex,age,education,…` personas read as prose.
+ */
+const MORE_WORDING: Record<string, Record<string, [predicate: string, firstPerson: string]>> = {
+  education: {
+    Lower: ["with a lower level of education", "I have a lower level of education."],
+    Middle: ["with a middle level of education", "I have a middle level of education."],
+    Higher: ["with a higher level of education", "I have a higher level of education."],
+  },
+  income: {
+    Low: ["in a low-income household", "My household's income is low."],
+    Medium: ["in a medium-income household", "My household's income is medium."],
+    High: ["in a high-income household", "My household's income is high."],
+  },
+  marital_status: {
+    Married: ["married", "I am married."],
+    "Living together as married": ["living with a partner", "I live with a partner."],
+    Divorced: ["divorced", "I am divorced."],
+    Separated: ["separated", "I am separated."],
+    Widowed: ["widowed", "I am widowed."],
+    Single: ["single", "I am single."],
+  },
+  employment: {
+    "Full time (30 hours a week or more)": ["working full time", "I work full time."],
+    "Part time (less than 30 hours a week)": ["working part time", "I work part time."],
+    "Self employed": ["self-employed", "I am self-employed."],
+    "Retired/pensioned": ["retired", "I am retired."],
+    "Housewife not otherwise employed": ["a homemaker", "I am a homemaker."],
+    Student: ["a student", "I am a student."],
+    Unemployed: ["unemployed", "I am unemployed."],
+  },
+};
+
 /** "16-24 years" → "aged 16 to 24"; "65 and over" → "aged 65 or over". */
 export function agePhrase(value: string): string {
   let m = /^(\d+)\s*-\s*(\d+)(\s*years)?$/.exec(value.trim());
@@ -104,7 +138,7 @@ export function personaParts(subgroup: PersonaSubgroup): PersonaParts {
         predicates.push(RELIGION_PRED[value] ?? value);
         break;
       default:
-        predicates.push(genericPhrase(attr, value));
+        predicates.push(MORE_WORDING[attr]?.[value]?.[0] ?? genericPhrase(attr, value));
     }
   }
   // fixed predicate order (age before religion) whatever the stratum's attribute order is
@@ -152,7 +186,7 @@ export function firstPersonBio(subgroup: PersonaSubgroup): string {
         sentences.push(RELIGION_FIRST_PERSON[value] ?? `I am ${RELIGION_PRED[value] ?? value}.`);
         break;
       default:
-        sentences.push(`My ${attr.replace(/_/g, " ")} is ${value}.`);
+        sentences.push(MORE_WORDING[attr]?.[value]?.[1] ?? `My ${attr.replace(/_/g, " ")} is ${value}.`);
     }
   }
   return sentences.join(" ");
