@@ -50,7 +50,7 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
       if (!resp.attributes.includes(a as AttributeName)) throw new Error(`${resp.file}: cannot derive attribute "${a}" for stratum ${stratum.key}`);
     }
     const cols = stratum.attributes.map((a) => resp.table.array(a) as ArrayLike<string | null>);
-    const orders = stratum.attributes.map((a) => ATTRIBUTES[a as AttributeName].values(codebook));
+    const orders = stratum.attributes.map((a) => ATTRIBUTES[a as AttributeName].values(codebook, country));
     const tally = new Map<string, { values: string[]; size: number }>();
     for (let i = 0; i < n; i++) {
       const values = cols.map((c) => c[i]);

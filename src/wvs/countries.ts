@@ -16,6 +16,8 @@ export interface Country {
   nationality: string;
   /** The name as prose puts it after "living in", when it differs: "the United States". */
   place?: string;
+  /** Customary order of country-specific codes, by variable, first ones first (the rest follow in code order). */
+  codeOrder?: Record<string, number[]>;
 }
 
 const c = (code: number, alpha3: string, name: string, nationality: string, place?: string): Country =>
@@ -77,7 +79,8 @@ export const WVS7_COUNTRIES: readonly Country[] = [
   c(642, "ROU", "Romania", "Romanian"),
   c(643, "RUS", "Russia", "Russian"),
   c(688, "SRB", "Serbia", "Serbian"),
-  c(702, "SGP", "Singapore", "Singaporean"),
+  // Singapore's customary CMIO order for ethnic groups (Chinese, Malay, Indian, Others)
+  { ...c(702, "SGP", "Singapore", "Singaporean"), codeOrder: { Q290: [702004, 702006, 702003] } },
   c(703, "SVK", "Slovakia", "Slovak"),
   c(704, "VNM", "Vietnam", "Vietnamese"),
   c(716, "ZWE", "Zimbabwe", "Zimbabwean"),
