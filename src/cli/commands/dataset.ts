@@ -18,6 +18,8 @@ export interface BenchmarkSourceOptions {
   country?: string;
   attributes?: string;
   weighted?: boolean;
+  /** The tie policy (the cli branch spells the option --ties; --tie is the older spelling). */
+  ties?: string;
   tie?: string;
   unknownCodesAsMissing?: boolean;
 }
@@ -33,7 +35,9 @@ export function benchmarkSourceOptions(cmd: Command): Command {
 
 /** The benchmark those options name: shipped aggregates for a preset without --wvs, else built from the microdata. */
 export async function benchmarkFromOptions(opts: BenchmarkSourceOptions): Promise<Benchmark> {
-  if (opts.tie && opts.tie !== "lowest" && opts.tie !== "highest") throw new CliError(`--tie: expected lowest or highest, got "${opts.tie}"`);
+  const ties = opts.ties ?? opts.tie;
+  const tiesFlag = opts.ties !== undefined ? "--ties" : "--tie";
+  if (ties && ties !== "lowest" && ties !== "highest") throw new CliError(`${tiesFlag}: expected lowest or highest, got "${ties}"`);
   let preset;
   try {
     preset = choosePreset({
@@ -54,7 +58,7 @@ export async function benchmarkFromOptions(opts: BenchmarkSourceOptions): Promis
     wvs: opts.wvs ? resolve(opts.wvs) : fromCountry ? true : undefined,
     preset: preset.name,
     weighted: opts.weighted || undefined,
-    tiePolicy: opts.tie as "lowest" | "highest" | undefined,
+    tiePolicy: ties as "lowest" | "highest" | undefined,
     ...(opts.unknownCodesAsMissing ? { unknownCodesAsMissing: true } : {}),
   });
   noteBenchmarkUnknownCodes(b);
