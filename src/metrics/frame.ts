@@ -15,9 +15,9 @@
  * with religion = Muslim into one group "Muslim" (e.g. all OOD age×religion and ethnicity×religion
  * subgroups containing Muslim). A subgroup without that attribute is left out of that grouping.
  */
+import { parseSubgroupIdLenient } from "../benchmark/subgroup-id";
 import type { Subgroup } from "../benchmark/types";
 import { pairKey } from "../benchmark/types";
-import { parseSubgroupIdLenient } from "../benchmark/subgroup-id";
 import { macroMean, METRICS, type MetricName } from "./aggregate";
 import { disparity, DISPARITY_KEYS, type Disparity, type DisparityKey } from "./disparity";
 import type { PairScore } from "./score";
