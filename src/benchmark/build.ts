@@ -13,7 +13,7 @@ import { localiseQuestion } from "../wvs/localise";
 import type { Respondents } from "../wvs/respondents";
 import type { AttributeName } from "../wvs/types";
 import { modalAnswer } from "./modal";
-import { getPreset, type Preset } from "./presets";
+import { getPreset, TAN2026, type Preset } from "./presets";
 import { subgroupId } from "./subgroup-id";
 import type { Benchmark, BenchmarkOptions, Pair, Subgroup } from "./types";
 
@@ -25,7 +25,7 @@ export interface BuildOptions extends Partial<BenchmarkOptions> {
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): Benchmark {
-  const preset: Preset = getPreset(options.preset ?? "tan2026");
+  const preset: Preset = getPreset(options.preset ?? TAN2026.name);
   const opts: BenchmarkOptions = { ...preset.defaults, ...stripUndefined(options), preset: preset.name };
   const codebook = options.codebook ?? loadCodebook();
   const country = preset.country;
