@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { readAggregates, writeAggregates } from "../src/benchmark/aggregates";
 import { buildBenchmark } from "../src/benchmark/build";
-import { loadBenchmark } from "../src/benchmark/load";
+import { loadBenchmark, loadRespondentsOf } from "../src/benchmark/load";
 import { choosePreset, countryPreset, crossStrata, TAN2026 } from "../src/benchmark/presets";
 import { summarizeBenchmark } from "../src/benchmark/summary";
 import { buildPrompt, firstPersonBio, personaDescription } from "../src/personas";
@@ -233,4 +233,10 @@ test("persona wording for the other attributes: education, marital status, incom
   const s = b.subgroups.find((x) => x.id === "sex_x_education:Female|Lower")!;
   assert.equal(s.size, 76);
   assert.equal(personaDescription(s), "a woman living in Germany, with a lower level of education");
+});
+
+test("loadRespondentsOf: the benchmark's own country's rows", async () => {
+  const b = buildBenchmark(await loadRespondents(file, { country: 276 }), { preset: countryPreset({ country: 276, attributes: ["sex"] }).name });
+  const r = await loadRespondentsOf(b, file);
+  assert.deepEqual([r.country.alpha3, r.rows], ["DEU", 158]);
 });

@@ -77,3 +77,11 @@ export function getSubgroup(b: Benchmark, id: string): Benchmark["subgroups"][nu
       " (subgroups with fewer than 30 respondents are not in the benchmark)",
   );
 }
+
+/**
+ * The respondents behind a benchmark: the rows of its country (not the default country) from a
+ * WVS-7 file, e.g. for microdata checks of a benchmark built with --country.
+ */
+export function loadRespondentsOf(b: Benchmark, file?: string, opts: { unknownCodesAsMissing?: boolean } = {}): ReturnType<typeof loadRespondents> {
+  return loadRespondents(file, { ...(b.country ? { country: b.country.code } : {}), ...(opts.unknownCodesAsMissing ? { unknownCodes: "missing" } : {}) });
+}
