@@ -240,3 +240,13 @@ test("loadRespondentsOf: the benchmark's own country's rows", async () => {
   const r = await loadRespondentsOf(b, file);
   assert.deepEqual([r.country.alpha3, r.rows], ["DEU", 158]);
 });
+
+test("bad input: an attribute whose columns the file lacks is named with its columns and the attributes there are", async () => {
+  const lines = crossNationalText([USA]).split("\n");
+  const k = lines[0].split(",").indexOf("Q279");
+  const noEmployment = join(tmp, "no-employment.csv");
+  writeFileSync(noEmployment, lines.map((l) => l.split(",").filter((_, i) => i !== k).join(",")).join("\n"));
+  const r = svlab(["dataset", "--wvs", noEmployment, "--country", "USA", "--attributes", "sex,employment"]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no-employment\.csv: cannot derive attribute "employment" for stratum employment: the file has none of its columns \(Q279\); attributes it has: sex, age_group, ethnicity, religion, /);
+});

@@ -47,7 +47,13 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
   const members: { stratumIndex: number; of: Int32Array }[] = [];
   preset.strata.forEach((stratum, si) => {
     for (const a of stratum.attributes) {
-      if (!resp.attributes.includes(a as AttributeName)) throw new Error(`${resp.file}: cannot derive attribute "${a}" for stratum ${stratum.key}`);
+      if (!resp.attributes.includes(a as AttributeName)) {
+        const cols = ATTRIBUTES[a as AttributeName]?.columns;
+        throw new Error(
+          `${resp.file}: cannot derive attribute "${a}" for stratum ${stratum.key}` +
+            (cols ? `: the file has none of its columns (${cols.join(", ")}); attributes it has: ${resp.attributes.join(", ")}` : ": not an attribute svlab knows"),
+        );
+      }
     }
     const cols = stratum.attributes.map((a) => resp.table.array(a) as ArrayLike<string | null>);
     const orders = stratum.attributes.map((a) => ATTRIBUTES[a as AttributeName].values(codebook, country));
