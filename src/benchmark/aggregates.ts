@@ -7,9 +7,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dataDir } from "../paths";
-import { WVS_CITATION } from "../wvs/codebook-build";
+import { COUNTRY, WVS_CITATION } from "../wvs/codebook-build";
 import { loadCodebook, type Codebook } from "../wvs/codebook";
-import { COUNTRY } from "../wvs/codebook-build";
 import { countryPlace, type Country } from "../wvs/countries";
 import { localiseQuestion } from "../wvs/localise";
 import { orderPairs } from "./build";
