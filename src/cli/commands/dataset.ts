@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { findWvsFile } from "../../paths";
 import { writeAggregates } from "../../benchmark/aggregates";
 import { loadBenchmark } from "../../benchmark/load";
-import { choosePreset } from "../../benchmark/presets";
+import { choosePreset, type Preset } from "../../benchmark/presets";
 import { summarizeBenchmark } from "../../benchmark/summary";
 import type { Benchmark } from "../../benchmark/types";
 import { CliError, emit } from "../output";
@@ -38,7 +38,7 @@ export async function benchmarkFromOptions(opts: BenchmarkSourceOptions): Promis
   const ties = opts.ties ?? opts.tie;
   const tiesFlag = opts.ties !== undefined ? "--ties" : "--tie";
   if (ties && ties !== "lowest" && ties !== "highest") throw new CliError(`${tiesFlag}: expected lowest or highest, got "${ties}"`);
-  let preset;
+  let preset: Preset;
   try {
     preset = choosePreset({
       preset: opts.preset,
