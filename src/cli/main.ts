@@ -9,14 +9,18 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { CliError } from "./output";
 import { redact } from "../models/secrets";
 import { describeError, isBug } from "./errors";
+import { configureDefaultsHelp } from "./help";
+import { svlabVersion } from "./version";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command("svlab")
-    .description("Subgroup Values Lab: persona-prompted LLMs vs WVS-7 Singapore subgroups")
+    .description("Subgroup Values Lab: can persona-prompted LLMs answer as World Values Survey (WVS-7) subgroups do?")
+    .version(svlabVersion(), "-V, --version", "print svlab's version")
     .showHelpAfterError()
     .exitOverride();
+  configureDefaultsHelp(program);
   const dir = join(here, "commands");
   const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
   for (const f of files) {
