@@ -1,46 +1,9 @@
-/**
- * svlab's command line. Every file in ./commands exports `register(program)`; this file only
- * collects them, so each stage adds its command without touching the others.
- */
-import { Command } from "commander";
-import { readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { CliError } from "./output";
+/** svlab's command line: build the command tree (./program.ts), run it, and tell errors in one line. */
 import { redact } from "../models/secrets";
 import { describeError, isBug } from "./errors";
-import { configureDefaultsHelp } from "./help";
-import { svlabVersion } from "./version";
+import { buildProgram } from "./program";
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-export async function buildProgram(): Promise<Command> {
-  const program = new Command("svlab")
-    .description("Subgroup Values Lab: can persona-prompted LLMs answer as World Values Survey (WVS-7) subgroups do?")
-    .version(svlabVersion(), "-V, --version", "print svlab's version")
-    .showHelpAfterError()
-    .exitOverride();
-  configureDefaultsHelp(program);
-  const dir = join(here, "commands");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
-  for (const f of files) {
-    try {
-      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };
-      mod.register?.(program);
-    } catch (err) {
-      // One broken command must not take the others down: register a stub that reports why.
-      const name = f.replace(/\.ts$/, "");
-      program
-        .command(name)
-        .description(`(unavailable: ${(err as Error).message.split("\n")[0]})`)
-        .allowUnknownOption()
-        .action(() => {
-          throw new CliError(`command "${name}" failed to load: ${(err as Error).message}`);
-        });
-    }
-  }
-  return program;
-}
+export { buildProgram };
 
 async function main(): Promise<void> {
   const program = await buildProgram();
@@ -49,7 +12,7 @@ async function main(): Promise<void> {
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (e.code?.startsWith("commander.")) {
-      // commander already printed its message (help, unknown option, …)
+      // commander already printed its message (help, version, unknown option, …)
       process.exitCode = e.exitCode ?? 1;
       return;
     }
