@@ -37,6 +37,14 @@ test("svlab --version and -V print package.json's version and exit 0", () => {
   }
 });
 
+test("the program itself answers --version too (with other arguments, e.g. --version --help)", async () => {
+  const p = await buildProgram();
+  let out = "";
+  p.configureOutput({ writeOut: (s) => (out += s) });
+  await assert.rejects(p.parseAsync(["--version", "--help"], { from: "user" }), { code: "commander.version", exitCode: 0 });
+  assert.equal(out, `${version}\n`);
+});
+
 test("svlabVersion names the file and field when package.json has no version", () => {
   const dir = mkdtempSync(join(tmpdir(), "svlab-version-"));
   try {

@@ -2,10 +2,16 @@
 import { redact } from "../models/secrets";
 import { describeError, isBug } from "./errors";
 import { buildProgram } from "./program";
+import { svlabVersion } from "./version";
 
 export { buildProgram };
 
 async function main(): Promise<void> {
+  // `svlab --version` alone answers without loading every command (as commander would print it).
+  if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {
+    process.stdout.write(`${svlabVersion()}\n`);
+    return;
+  }
   const program = await buildProgram();
   try {
     await program.parseAsync(process.argv);
