@@ -61,7 +61,6 @@ test("help shows true defaults: bare values, code-applied ones in the text, noth
   assert.equal(d(["run"], "--template"), "prompt template (repeatable; comma-separated list ok; default: system-persona)");
   assert.equal(d(["run"], "--split"), "ood | train | all (default: ood)");
   assert.equal(d(["run"], "--concurrency"), "parallel requests (default: 8)");
-  assert.equal(d(["run"], "--max-tokens"), "max output tokens (default: the server's; llama: 32)");
   assert.equal(d(["run"], "--top-logprobs"), "top_logprobs to request with --distribution (default: 20)");
   assert.equal(d(["run"], "--no-cache"), "do not read or write the answer cache");
   assert.equal(d(["prompt"], "--template").endsWith("(default: system-persona)"), true);

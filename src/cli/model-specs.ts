@@ -3,7 +3,6 @@
  * the baseline names from src/models/baselines, so a new provider or baseline shows without a CLI edit.
  */
 import { BASELINE_NAMES, PROVIDER_SPECS } from "../models/index";
-import { DEFAULT_LLAMA_MAX_TOKENS } from "../models/llama";
 
 const BASELINE = "baseline:";
 
@@ -15,5 +14,3 @@ export function modelSpecHelp(): string {
   return `${providers.join(" | ")} | ${BASELINE}NAME with NAME one of ${baselines.join(", ")}`;
 }
 
-/** --max-tokens: OpenAI-style servers apply their own default; llama.cpp runs use svlab's. */
-export const MAX_TOKENS_HELP = `max output tokens (default: the server's; llama: ${DEFAULT_LLAMA_MAX_TOKENS})`;

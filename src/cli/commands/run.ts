@@ -12,8 +12,8 @@ import { runBatchGrid } from "../../runner/batch";
 import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
 import { displayPath, shellArg, wroteLines, type WrittenFile } from "../wrote";
-import { MAX_TOKENS_HELP, modelSpecHelp } from "../model-specs";
 import { DEFAULT_TEMPLATE } from "../../personas/index";
+import { modelSpecHelp } from "../model-specs";
 
 interface RunOpts {
   model: string;
@@ -116,11 +116,11 @@ export function register(program: Command): void {
     .requiredOption("--model <spec>", `provider spec: ${modelSpecHelp()}`)
     .option("--split <split>", "ood | train | all", "ood")
     .option("--template <id>", `prompt template (repeatable; comma-separated list ok; default: ${DEFAULT_TEMPLATE})`, (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
-    .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones; default: every pair)")
+    .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones)")
     .option("--concurrency <n>", "parallel requests", "8")
     .option("--samples <n>", "samples per prompt (repeated sampling)", "1")
     .option("--temperature <t>", "sampling temperature (default: the server's; llama: 0)")
-    .option("--max-tokens <n>", MAX_TOKENS_HELP)
+    .option("--max-tokens <n>", "max output tokens")
     .option("--seed <n>", "seed (sample i uses seed + i; default: none sent)")
     .option("--distribution", "ask for answer distributions (logprobs / next-token probabilities)")
     .option("--top-logprobs <n>", "top_logprobs to request with --distribution (default: 20)")
