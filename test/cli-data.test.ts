@@ -36,9 +36,9 @@ test("CLI errors are one clear line and exit 1", () => {
   const r = svlab(["distribution", "--wvs", "/nonexistent/file.csv", "--json"]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^svlab: file\.csv: file not found \(\/nonexistent\/file\.csv\)/);
-  const q = svlab(["dataset", "--ties", "middle"]);
+  const q = svlab(["dataset", "--tie", "middle"]);
   assert.equal(q.status, 1);
-  assert.match(q.stderr, /--ties: expected lowest or highest, got "middle"/);
+  assert.match(q.stderr, /--tie: expected lowest or highest, got "middle"/);
   const o = svlab(["dataset", "--out", "/tmp/x"]);
   assert.match(o.stderr, /--out needs --wvs/);
 });

@@ -52,7 +52,7 @@ export function metricInfo(name: string): MetricInfo {
   return m;
 }
 
-function pairValue(s: PairScore, field: keyof PairScore): number | undefined {
+function valueOf(s: PairScore, field: keyof PairScore): number | undefined {
   const v = s[field];
   return typeof v === "number" && !Number.isNaN(v) ? v : undefined;
 }
@@ -62,7 +62,7 @@ export function micro(scores: readonly PairScore[], metric: MetricName): number 
   const f = METRICS[metric].field;
   let sum = 0, n = 0;
   for (const s of scores) {
-    const v = pairValue(s, f);
+    const v = valueOf(s, f);
     if (v !== undefined) {
       sum += v;
       n++;
@@ -76,7 +76,7 @@ export function macro(scores: readonly PairScore[], metric: MetricName, groupOf:
   const f = METRICS[metric].field;
   const acc = new Map<string, [number, number]>();
   for (const s of scores) {
-    const v = pairValue(s, f);
+    const v = valueOf(s, f);
     if (v === undefined) continue;
     const g = groupOf(s);
     const a = acc.get(g);

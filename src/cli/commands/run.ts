@@ -13,7 +13,6 @@ import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
 import { displayPath, shellArg, wroteLines, type WrittenFile } from "../wrote";
 import { DEFAULT_TEMPLATE } from "../../personas/index";
-import { modelSpecHelp } from "../model-specs";
 
 interface RunOpts {
   model: string;
@@ -113,7 +112,7 @@ export function register(program: Command): void {
   program
     .command("run")
     .description("ask a model every (question, subgroup) pair of a split; write predictions to the results folder")
-    .requiredOption("--model <spec>", `provider spec: ${modelSpecHelp()}`)
+    .requiredOption("--model <spec>", 'provider spec: "openai:MODEL", "openai-compatible:URL#MODEL", "llama:PATH.gguf", "baseline:NAME"')
     .option("--split <split>", "ood | train | all", "ood")
     .option("--template <id>", `prompt template (repeatable; comma-separated list ok; default: ${DEFAULT_TEMPLATE})`, (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
     .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones)")
