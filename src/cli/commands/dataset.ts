@@ -72,9 +72,6 @@ export function register(program: Command): void {
     .option("--weighted", "label with W_WEIGHT-weighted modes (needs --wvs)")
     .option("--ties <policy>", "which of tied modal codes becomes the label: lowest | highest (default: the preset's, lowest for tan2026)")
     .addOption(new Option("--tie <policy>").hideHelp()) // the spelling before --ties, still accepted
-    .on("option:ties", function (this: Command, v: string) {
-      this.setOptionValueWithSource("tie", v, "cli"); // the action reads either spelling as opts.tie
-    })
     .option("--out <dir>", "write the aggregates (answer counts per question and subgroup) to DIR")
     .option("--json", "print JSON");
   benchmarkSourceOptions(cmd).action(async (opts: BenchmarkSourceOptions & { out?: string; json?: boolean }) => {
