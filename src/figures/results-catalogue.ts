@@ -7,10 +7,10 @@
  * The captions below are static (for --list); the rendered figures' titles carry the actual level.
  */
 import type { Split } from "../benchmark/types";
-import { analyseResults, type AnalysisOptions, type ResultsAnalysis } from "../report/analysis";
+import { analyseResults, type AnalysisOptions, type ResultsAnalysis } from "../analysis/results";
 import { type FigureContext, registerFigure } from "./registry";
 import { HEATMAP_STRATA, presetStratumAttributes, RESULTS_FIGURE_SIZES, resultsFigureSet, type MissingFigure, type NamedFigure } from "./results-figures";
-import { BASELINE_NAMES, levelPercent, NATIONAL_MODE, slug, stratumLabel } from "./results-labels";
+import { BASELINE_NAMES, levelPercent, NATIONAL_MODE, slug, stratumLabel } from "../analysis/labels";
 
 const NATIONAL = BASELINE_NAMES[NATIONAL_MODE];
 

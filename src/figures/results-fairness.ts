@@ -7,7 +7,7 @@
  * "0.275 observed; 0.15 expected from subgroup sizes alone" is read off the bar.
  */
 import type { FigureSpec } from "./spec";
-import { fittedTitle, isBaseline, levelPercent, seriesColours, wrapLabel } from "./results-labels";
+import { fittedTitle, isBaseline, levelPercent, seriesColours, wrapLabel } from "../analysis/labels";
 import { labelWidth, type FigureOptions, type ScoreWithCi } from "./results-main";
 
 export interface FairnessRow {

@@ -12,11 +12,11 @@
  */
 import { TAN2026 } from "../benchmark/presets";
 import { skillByGroup } from "../metrics/compare";
-import { builtInBaseline, type ModelResult, type ResultsAnalysis } from "../report/analysis";
+import { builtInBaseline, type ModelResult, type ResultsAnalysis } from "../analysis/results";
 import { attributeFigure, attributeFigureHeight, groupSkillFigure, subgroupHeatmap, type AttributePanel } from "./results-groups";
 import { fairnessFigure, type FairnessRow } from "./results-fairness";
 import { mainResultsFigure, promptSensitivityFigure, type ModelScore } from "./results-main";
-import { baselineName, levelPercent, NATIONAL_MODE, seriesColours, slug, stratumLabel } from "./results-labels";
+import { baselineName, levelPercent, NATIONAL_MODE, seriesColours, slug, stratumLabel } from "../analysis/labels";
 import type { FigureSpec } from "./spec";
 
 export interface NamedFigure {

@@ -7,7 +7,7 @@
  * - model vs baseline per group: each group's model score against the same group's baseline score.
  */
 import type { FigureSpec } from "./spec";
-import { attributeLabel, fittedTitle, isBaseline, METRIC_AXIS, METRIC_NAMES, METRIC_RANGE, modelLabel, seriesColours, seriesKey, stratumLabel, subgroupLabel, valueLabel, wrapLabel } from "./results-labels";
+import { attributeLabel, fittedTitle, isBaseline, METRIC_AXIS, METRIC_NAMES, METRIC_RANGE, modelLabel, seriesColours, seriesKey, stratumLabel, subgroupLabel, valueLabel, wrapLabel } from "../analysis/labels";
 import type { FigureOptions, ScoreWithCi } from "./results-main";
 
 const FONT = { family: "Helvetica, Arial, sans-serif", size: 13 };

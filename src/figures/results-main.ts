@@ -5,7 +5,7 @@
  * Builders return plain plotly specs; render them with src/figures/render.ts.
  */
 import type { FigureSpec } from "./spec";
-import { fittedTitle, isBaseline, levelPercent, METRIC_AXIS, METRIC_NAMES, seriesColours, seriesKey, wrapLabel } from "./results-labels";
+import { fittedTitle, isBaseline, levelPercent, METRIC_AXIS, METRIC_NAMES, seriesColours, seriesKey, wrapLabel } from "../analysis/labels";
 
 export interface ScoreWithCi {
   value: number;

@@ -3,8 +3,8 @@
  * HTML renderers both consume these, and notebooks can show them as they are.
  */
 import type { Estimate } from "../metrics/index";
-import { attributeLabel, levelPercent, subgroupLabel, valueLabel } from "../figures/results-labels";
-import { builtInBaseline, overallSkill, type ResultsAnalysis } from "./analysis";
+import { attributeLabel, levelPercent, subgroupLabel, valueLabel } from "../analysis/labels";
+import { builtInBaseline, overallSkill, type ResultsAnalysis } from "../analysis/results";
 import { disparityCell } from "./uncertainty-text";
 
 export interface Table {

@@ -9,7 +9,7 @@ import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
 import { benchmarkSha256 } from "../../benchmark/fingerprint";
 import { evaluatePredictions, evaluationJson, withFailures, type By, type MetricName } from "../../metrics/index";
-import { baselinePredictions } from "../../report/sources";
+import { baselinePredictions } from "../../analysis/sources";
 import { distinctSize, filterPredictions, pairsHeader, uncertaintyLines } from "../../report/uncertainty-text";
 import { microdataFrom } from "../../metrics/noise-floor";
 import { loadRespondents } from "../../wvs/respondents";

@@ -22,7 +22,7 @@
  */
 import type { Benchmark, Split } from "../benchmark/types";
 import { attributeGapTest, compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GapTestResult, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
-import { modelLabel, NATIONAL_MODE, runLabels } from "../figures/results-labels";
+import { modelLabel, NATIONAL_MODE, runLabels } from "./labels";
 import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, unfinishedRuns, type PredictionSource } from "./sources";
 
 export interface AnalysisOptions {
