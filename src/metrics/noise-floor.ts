@@ -36,7 +36,7 @@
  */
 import type { Benchmark, Pair, Subgroup } from "../benchmark/types";
 import { pairKey } from "../benchmark/types";
-import { accumulate, drawClusterWeights } from "./frame";
+import { accumulate, drawClusterWeights } from "./bootstrap";
 import { isValidCode, itemError, scaleOf, type Scale } from "./ordinal";
 import type { PairScore } from "./score";
 import { stabilitySummary, type StabilitySummary } from "./label-stability";
