@@ -10,6 +10,9 @@
  * ones `svlab evaluate`, the report and the per-group figures loop over; the other built-ins
  * (parse and refusal rates, distribution metrics) are diagnostics, read by name.
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { PairScore } from "./score";
 
 export type BuiltInMetric = "accuracy" | "nmae" | "parsed" | "refused" | "invalid" | "w1" | "jsd" | "jsDistance" | "expectedNmae" | "validMass";
@@ -61,8 +64,14 @@ export function reduceWith(m: MetricInfo, sum: number, count: number): number {
   return m.reduce ? m.reduce(sum, count) : sum / count;
 }
 
-const REGISTRY = new Map<string, MetricInfo>();
-const listeners: Array<(m: MetricInfo) => void> = [];
+// One registry per process, even if this module is loaded twice (the CLI through tsx's ESM loader,
+// a notebook through CommonJS, a user's metric module through either).
+const STORE = ((globalThis as Record<symbol, unknown>)[Symbol.for("svlab.metric-registry")] ??= {
+  metrics: new Map<string, MetricInfo>(),
+  listeners: [] as Array<(m: MetricInfo) => void>,
+}) as { metrics: Map<string, MetricInfo>; listeners: Array<(m: MetricInfo) => void> };
+const REGISTRY = STORE.metrics;
+const listeners = STORE.listeners;
 
 function fieldMetric(id: BuiltInMetric, field: keyof PairScore, label: string, description: string, direction: "higher" | "lower", headline: boolean): MetricInfo {
   const higher = direction === "higher";
@@ -86,7 +95,7 @@ for (const m of [
   fieldMetric("jsDistance", "jsDistance", "JS distance", "sqrt of the base-2 Jensen–Shannon divergence", "lower", false),
   fieldMetric("expectedNmae", "expectedError", "Expected NMAE", "NMAE expected when sampling from the model's distribution", "lower", false),
   fieldMetric("validMass", "validMass", "Valid mass", "probability the model put on valid answer codes", "higher", false),
-]) REGISTRY.set(m.id, m);
+]) if (!REGISTRY.get(m.id)?.builtIn) REGISTRY.set(m.id, m);
 
 /**
  * Register a per-pair metric. It then appears wherever metrics are looped over (if headline):
@@ -147,4 +156,22 @@ export function headlineMetrics(): MetricInfo[] {
 /** Call `listener` for every metric registered from now on (e.g. to add its figures to a catalogue). */
 export function onMetricRegistered(listener: (m: MetricInfo) => void): void {
   listeners.push(listener);
+}
+
+/**
+ * Load modules that register metrics (each calls registerMetric when imported): `--metrics FILE`
+ * of evaluate, report and figures. A module that registers nothing is an error naming it.
+ */
+export async function loadMetricModules(files: readonly string[], cwd = process.cwd()): Promise<MetricInfo[]> {
+  const added: MetricInfo[] = [];
+  for (const f of files) {
+    const path = resolve(cwd, f);
+    if (!existsSync(path)) throw new Error(`--metrics ${f}: no such file (expected a .ts or .js module that calls registerMetric from src/metrics/registry)`);
+    const before = new Set(REGISTRY.keys());
+    await import(pathToFileURL(path).href);
+    const now = [...REGISTRY.values()].filter((m) => !before.has(m.id));
+    if (!now.length) throw new Error(`--metrics ${f}: the module registered no metric (expected a call to registerMetric({ id, label, direction, range, value }))`);
+    added.push(...now);
+  }
+  return added;
 }
