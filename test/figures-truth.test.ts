@@ -16,7 +16,7 @@ import { createFigureContext, getFigure } from "../src/figures/registry";
 import { resultsFigureSet, type NamedFigure } from "../src/figures/results-figures";
 import { promptSensitivityFigure } from "../src/figures/results-main";
 import {
-  attributeLabel, BASELINE_COLOURS, BASELINE_NAMES, baselineName, fittedTitle, METRIC_RANGE, modelLabel, NATIONAL_MODE, runLabels, TITLE_SAFE_WIDTH, titleChars, wrapLabel,
+  attributeLabel, BASELINE_COLOURS, BASELINE_NAMES, baselineName, fittedTitle, metricRange, modelLabel, NATIONAL_MODE, runLabels, TITLE_SAFE_WIDTH, titleChars, wrapLabel,
 } from "../src/analysis/labels";
 import { analyseResults, type ResultsAnalysis } from "../src/analysis/results";
 import { baselinePredictions, DEFAULT_BASELINES } from "../src/analysis/sources";
@@ -188,7 +188,7 @@ test("every accuracy heatmap shares the metric's fixed scale", () => {
   for (const a of [noRun, withRuns]) {
     const maps = resultsFigureSet(a).figures.filter((f) => f.name.startsWith("results-heatmap-"));
     assert.equal(maps.length, 3);
-    for (const f of maps) assert.deepEqual([traces(f)[0].zmin, traces(f)[0].zmax], METRIC_RANGE.accuracy);
+    for (const f of maps) assert.deepEqual([traces(f)[0].zmin, traces(f)[0].zmax], metricRange("accuracy"));
   }
 });
 

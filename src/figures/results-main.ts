@@ -5,7 +5,7 @@
  * Builders return plain plotly specs; render them with src/figures/render.ts.
  */
 import type { FigureSpec } from "./spec";
-import { fittedTitle, isBaseline, levelPercent, METRIC_AXIS, METRIC_NAMES, seriesColours, seriesKey, wrapLabel } from "../analysis/labels";
+import { fittedTitle, isBaseline, levelPercent, metricAxis, metricName, seriesColours, seriesKey, wrapLabel } from "../analysis/labels";
 
 export interface ScoreWithCi {
   value: number;
@@ -68,7 +68,7 @@ export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}
     const axis = k === 0 ? { xaxis: "x", yaxis: "y" } : { xaxis: "x2", yaxis: "y2" };
     data.push({
       type: "bar",
-      name: METRIC_NAMES[metric],
+      name: metricName(metric),
       x,
       y: bars.map((s) => s[metric].value),
       error_y: errorY(bars.map((s) => s[metric])),
@@ -77,7 +77,7 @@ export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}
       textposition: "outside",
       cliponaxis: false,
       showlegend: false,
-      hovertemplate: `%{x}<br>${METRIC_NAMES[metric]} %{y:.3f}<extra></extra>`,
+      hovertemplate: `%{x}<br>${metricName(metric)} %{y:.3f}<extra></extra>`,
       ...axis,
     });
     if (models.length) {
@@ -113,9 +113,9 @@ export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}
       font: FONT,
       grid: { rows: 1, columns: 2, pattern: "independent", xgap: 0.15 },
       xaxis: { title: { text: models.length ? "Model" : "Baseline" }, automargin: true, tickangle: 0 },
-      yaxis: { title: { text: METRIC_AXIS.accuracy }, range: [0, 1] },
+      yaxis: { title: { text: metricAxis("accuracy") }, range: [0, 1] },
       xaxis2: { title: { text: models.length ? "Model" : "Baseline" }, automargin: true, tickangle: 0 },
-      yaxis2: { title: { text: METRIC_AXIS.nmae }, rangemode: "tozero" },
+      yaxis2: { title: { text: metricAxis("nmae") }, rangemode: "tozero" },
       shapes,
       showlegend: shapes.length > 0,
       legend: { title: { text: "Baselines (dashed lines)" }, orientation: "h", x: 0, y: -0.3, yanchor: "top" },
@@ -183,7 +183,7 @@ export function promptSensitivityFigure(rows: TemplateScore[], opts: Omit<Figure
       title: title.layout,
       font: FONT,
       xaxis: { title: { text: "Model" }, automargin: true, tickangle: 0 },
-      yaxis: { title: { text: METRIC_AXIS.accuracy } },
+      yaxis: { title: { text: metricAxis("accuracy") } },
       legend: { title: { text: "Template" } },
       barmode: "overlay",
       margin: { t: title.marginTop },

@@ -3,7 +3,7 @@
  * micro and macro Accuracy/NMAE, parse and refusal rates, clustered bootstrap CIs, disparity over
  * subgroups, distribution metrics when present, coverage. Pure: benchmark + predictions in, JSON out.
  */
-import type { Benchmark, Split } from "../benchmark/types";
+import { pairKey, type Benchmark, type Split } from "../benchmark/types";
 import type { Prediction } from "../runner/types";
 import { summarise, type Summary } from "./aggregate";
 import type { Disparity } from "./disparity";
@@ -119,11 +119,11 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
     return { templateId: t, n: sm.n, accuracy: sm.accuracy, nmae: sm.nmae };
   });
   const splits = new Set(scores.map((s) => s.split));
-  const inSplit = new Set(bench.pairs.filter((p) => !opts.split || p.split === opts.split).map((p) => `${p.question}::${p.subgroup}`));
-  const failedHere = failedAll.filter((p) => p.templateId === templateId && inSplit.has(`${p.question}::${p.subgroup}`));
+  const inSplit = new Set(bench.pairs.filter((p) => !opts.split || p.split === opts.split).map((p) => pairKey(p.question, p.subgroup)));
+  const failedHere = failedAll.filter((p) => p.templateId === templateId && inSplit.has(pairKey(p.question, p.subgroup)));
   const failed: Evaluation["failed"] = {
     requests: failedHere.length,
-    pairs: new Set(failedHere.map((p) => `${p.question}::${p.subgroup}`)).size,
+    pairs: new Set(failedHere.map((p) => pairKey(p.question, p.subgroup))).size,
     policy: opts.excludeFailed ? "excluded" : "scored wrong",
   };
   const coverage: Coverage = {

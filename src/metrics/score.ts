@@ -212,7 +212,7 @@ export function scorePredictions(bench: LabelSource, predictions: Iterable<Predi
         continue;
       }
       const scale = scales.get(pair.question);
-      if (!scale) throw new Error(`benchmark pair ${pair.question}::${pair.subgroup}: question ${pair.question} is not in benchmark.questions`);
+      if (!scale) throw new Error(`benchmark pair ${pairKey(pair.question, pair.subgroup)}: question ${pair.question} is not in benchmark.questions`);
       scores.push(scorePair(pair, scale, preds.sort((a, b) => a.sample - b.sample), ties));
     }
   }

@@ -2,8 +2,8 @@
  * The report's tables, as plain header + string rows, built from a ResultsAnalysis. Markdown and
  * HTML renderers both consume these, and notebooks can show them as they are.
  */
-import type { Estimate } from "../metrics/index";
-import { attributeLabel, levelPercent, subgroupLabel, valueLabel } from "../analysis/labels";
+import { headlineMetrics, type Estimate, type MetricInfo, type MetricName } from "../metrics/index";
+import { attributeLabel, levelPercent, metricName, subgroupLabel, valueLabel } from "../analysis/labels";
 import { builtInBaseline, overallSkill, type ResultsAnalysis } from "../analysis/results";
 import { disparityCell } from "./uncertainty-text";
 
@@ -27,8 +27,16 @@ function coverageText(n: number, expected: number): string {
   return n === expected ? String(n) : `${n} of ${expected}`;
 }
 
+/** Registered headline metrics beyond accuracy and NMAE: each adds its columns to the main and fairness tables. */
+function extraMetrics(): MetricInfo[] {
+  return headlineMetrics().filter((m) => !m.builtIn);
+}
+
+const arrow = (m: MetricInfo) => (m.higherIsBetter ? "↑" : "↓");
+
 export function mainTable(a: ResultsAnalysis): Table {
   const national = builtInBaseline(a);
+  const extra = extraMetrics();
   const partial = a.models.some((m) => m.evaluation.n !== m.evaluation.coverage.expected);
   return {
     title: `Main results (${a.split.toUpperCase()} split)`,
@@ -37,12 +45,13 @@ export function mainTable(a: ResultsAnalysis): Table {
       "macro = mean over subgroups. Unparseable or refused answers count as wrong (NMAE error 1). " +
       (partial ? "Pairs \"n of N\": the run covers n of the split's N pairs and its scores are over those n. " : "") +
       (national ? `Skill = (model − ${national.label}) / (perfect − ${national.label}), with the ${national.label} rescored on exactly the model's pairs.` : ""),
-    headers: ["Model", "Kind", "Pairs", "Accuracy ↑", "NMAE ↓", "Macro acc.", "Macro NMAE", "Parsed", "Refused", ...(national ? ["Skill acc.", "Skill NMAE"] : [])],
+    headers: ["Model", "Kind", "Pairs", "Accuracy ↑", "NMAE ↓", ...extra.map((x) => `${x.label} ${arrow(x)}`), "Macro acc.", "Macro NMAE", "Parsed", "Refused", ...(national ? ["Skill acc.", "Skill NMAE"] : [])],
     rows: a.models.map((m) => {
       const e = m.evaluation;
       const s = national && m !== national ? overallSkill(a, m.label, national.label)?.rows[0] : undefined;
       return [
         m.label, m.kind === "baseline" ? "baseline" : "LLM run", coverageText(e.n, e.coverage.expected), withCi(e.ci?.accuracy, e.accuracy), withCi(e.ci?.nmae, e.nmae),
+        ...extra.map((x) => withCi(e.metrics[x.id]?.ci?.overall, e.metrics[x.id]?.value)),
         f3(e.macro.accuracy), f3(e.macro.nmae), f3(e.parsed), f3(e.refused),
         ...(national ? (m === national ? ["ref.", "ref."] : [signed(s?.skill.accuracy ?? NaN), signed(s?.skill.nmae ?? NaN)]) : []),
       ];
@@ -50,7 +59,7 @@ export function mainTable(a: ResultsAnalysis): Table {
   };
 }
 
-export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae"): Table[] {
+export function attributeTables(a: ResultsAnalysis, metric: MetricName): Table[] {
   return a.attributes.map((attr) => {
     const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) => x.localeCompare(y, "en", { numeric: true }));
     // Subgroups and pairs of the whole split (a built-in baseline covers it all); a run with fewer
@@ -58,7 +67,7 @@ export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae")
     const full = a.models.find((m) => m.builtIn) ?? a.models[0];
     const pairs = full?.frame.byGroup(metric, `attribute:${attr}`) ?? [];
     return {
-      title: `${metric === "accuracy" ? "Accuracy" : "NMAE"} by ${attributeLabel(attr).toLowerCase()}`,
+      title: `${metricName(metric)} by ${attributeLabel(attr).toLowerCase()}`,
       note: `Each value pools every subgroup of the split that contains it; ${levelText(a)} bootstrap CIs over questions. Subgroups and pairs: the whole split; a run covering fewer pairs is scored on its own pairs (main table).`,
       headers: [attributeLabel(attr), "Subgroups", "Pairs (split)", ...a.models.map((m) => m.label)],
       rows: values.map((v) => {
@@ -73,16 +82,19 @@ export function fairnessTable(a: ResultsAnalysis): Table {
   const withNull = a.models.some((m) => m.evaluation.disparity.accuracy.null);
   const nm = a.models.find((m) => m.evaluation.disparity.accuracy.null)?.evaluation.disparity.accuracy.null;
   const ci = a.models.find((m) => m.evaluation.disparity.accuracy.ci)?.evaluation.disparity.accuracy.ci;
+  const extra = extraMetrics();
   return {
     title: "Fairness across subgroups",
     note:
       "Normalised range = (max − min)/max; CV = σ/μ with the population σ (the subgroups are all there are). For NMAE, max is the worst subgroup. " +
       (ci ? `[ ]: ${levelText(a)} basic bootstrap interval resampling questions and every pair's label from its subgroup's answers (${ci.draws} resamples; it corrects the upward bias dispersion statistics have under resampling, and always contains the estimate). ` : "") +
-      (withNull && nm ? `"from sizes alone": the mean over ${nm.draws} draws of a size-matched null — every subgroup answering like the whole sample, at its own size (${nm.method === "multinomial-aggregates" ? "an approximation from the shipped counts: per-question multinomial draws" : "random respondent groups"}), scored with the same predictions; p = share of null draws at or above the observed value. A disparity near its noise floor is what subgroup sizes alone produce.` : ""),
-    headers: ["Model", "Acc. norm. range", "Acc. CV", "NMAE norm. range", "NMAE CV", "Worst subgroup (acc.)", "Worst acc."],
+      (withNull && nm ? `"from sizes alone": the mean over ${nm.draws} draws of a size-matched null — every subgroup answering like the whole sample, at its own size (${nm.method === "multinomial-aggregates" ? "an approximation from the shipped counts: per-question multinomial draws" : "random respondent groups"}), scored with the same predictions; p = share of null draws at or above the observed value. A disparity near its noise floor is what subgroup sizes alone produce.` : "") +
+      (extra.length ? ` ${extra.map((x) => x.label).join(", ")}: registered metric${extra.length > 1 ? "s" : ""}; intervals resample questions only, and there is no noise floor (it redraws labels, which only accuracy and NMAE are scored against).` : ""),
+    headers: ["Model", "Acc. norm. range", "Acc. CV", "NMAE norm. range", "NMAE CV", ...extra.flatMap((x) => [`${x.label} norm. range`, `${x.label} CV`]), "Worst subgroup (acc.)", "Worst acc."],
     rows: a.models.map((m) => {
       const d = m.evaluation.disparity;
-      return [m.label, disparityCell(d.accuracy, "normalisedRange"), disparityCell(d.accuracy, "cv"), disparityCell(d.nmae, "normalisedRange"), disparityCell(d.nmae, "cv"), subgroupLabel(d.accuracy.worstGroup), f3(d.accuracy.worst)];
+      const more = extra.flatMap((x) => (d[x.id] ? [disparityCell(d[x.id], "normalisedRange"), disparityCell(d[x.id], "cv")] : ["—", "—"]));
+      return [m.label, disparityCell(d.accuracy, "normalisedRange"), disparityCell(d.accuracy, "cv"), disparityCell(d.nmae, "normalisedRange"), disparityCell(d.nmae, "cv"), ...more, subgroupLabel(d.accuracy.worstGroup), f3(d.accuracy.worst)];
     }),
   };
 }
@@ -179,8 +191,7 @@ export function templateTable(a: ResultsAnalysis): Table {
 export function allTables(a: ResultsAnalysis): Table[] {
   return [
     mainTable(a),
-    ...attributeTables(a, "accuracy"),
-    ...attributeTables(a, "nmae"),
+    ...headlineMetrics().flatMap((m) => attributeTables(a, m.id)),
     ...skillTables(a),
     fairnessTable(a),
     gapTestTable(a),
