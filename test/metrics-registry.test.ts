@@ -10,7 +10,7 @@ import { pairKey } from "../src/benchmark/types";
 import { analyseResults } from "../src/analysis/results";
 import { baselinePredictions } from "../src/analysis/sources";
 import { attributeFigureName, resultsFigureSet } from "../src/figures/results-figures";
-import { evaluatePredictions, evaluationJson, headlineMetrics, isMetric, metricInfo, MetricFrame, registerMetric, scaleOf, unregisterMetric, type PairScore } from "../src/metrics/index";
+import { evaluationJson, headlineMetrics, isMetric, metricInfo, MetricFrame, registerMetric, scaleOf, unregisterMetric, type PairScore } from "../src/metrics/index";
 import { allTables } from "../src/report/tables";
 import { svlab } from "./support/cli";
 

@@ -12,7 +12,7 @@ import { metricInfo, reduceWith, type MetricInfo, type MetricName } from "./regi
 // The metric set is open: see registry.ts. Re-exported here, where the averages were always defined.
 export type { MetricName, MetricInfo } from "./registry";
 
-function valueOf(s: PairScore, m: MetricInfo): number | undefined {
+function pairValue(s: PairScore, m: MetricInfo): number | undefined {
   const v = m.value(s);
   return typeof v === "number" && !Number.isNaN(v) ? v : undefined;
 }
@@ -22,7 +22,7 @@ export function micro(scores: readonly PairScore[], metric: MetricName): number 
   const m = metricInfo(metric);
   let sum = 0, n = 0;
   for (const s of scores) {
-    const v = valueOf(s, m);
+    const v = pairValue(s, m);
     if (v !== undefined) {
       sum += v;
       n++;
@@ -36,7 +36,7 @@ export function macro(scores: readonly PairScore[], metric: MetricName, groupOf:
   const m = metricInfo(metric);
   const acc = new Map<string, [number, number]>();
   for (const s of scores) {
-    const v = valueOf(s, m);
+    const v = pairValue(s, m);
     if (v === undefined) continue;
     const g = groupOf(s);
     const a = acc.get(g);
