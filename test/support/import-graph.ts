@@ -162,16 +162,20 @@ export function stageOf(module: string): string {
 export interface StageRules {
   /** Stages in pipeline order; a stage may import its own and earlier ranks. Entries at one rank are listed together. */
   order: string[][];
-  /** Stages that may import any stage (entry points and tools), and that no ordered stage may import. */
+  /** Folders outside the order that may import any stage (entry points and tools); only cycles through them are errors. */
   free: string[];
   /** Modules or folders every stage may import (helpers that import no stage, such as paths.ts). */
   shared: string[];
 }
 
+/** The node a module belongs to in the stage graph: a shared module is its own node, else its folder. */
+function nodeOf(module: string, shared: Set<string>): string {
+  return shared.has(module) ? module : stageOf(module) || module;
+}
+
 /**
  * Imports (type-only ones included: they couple the stages too) that go backwards in the stage
- * order, from an ordered stage into a free one, from a shared module into a stage, or to or from a
- * folder the rules do not name.
+ * order, from a shared module into a stage, or to or from a folder the rules do not name.
  */
 export function backwardImports(graph: ImportGraph, rules: StageRules): string[] {
   const rank = new Map<string, number>();
@@ -181,16 +185,34 @@ export function backwardImports(graph: ImportGraph, rules: StageRules): string[]
   const known = (s: string) => rank.has(s) || free.has(s) || shared.has(s);
   const bad: string[] = [];
   for (const [from, deps] of graph) {
-    const a = shared.has(from) ? from : stageOf(from) || from;
+    const a = nodeOf(from, shared);
     if (!known(a)) bad.push(`${from}: its folder "${a}" is not in the stage rules`);
     for (const { to } of deps) {
-      const b = shared.has(to) ? to : stageOf(to) || to;
-      if (a === b || shared.has(b) || free.has(a)) continue;
+      const b = nodeOf(to, shared);
+      if (a === b || shared.has(b) || free.has(a) || free.has(b)) continue;
       if (!known(b)) bad.push(`${from} → ${to}: "${b}" is not in the stage rules`);
-      else if (free.has(b)) bad.push(`${from} → ${to}: ${a} may not import ${b} (an entry point or tool)`);
       else if (shared.has(a)) bad.push(`${from} → ${to}: shared module ${a} may not import a stage`);
       else if (rank.get(b)! > rank.get(a)!) bad.push(`${from} → ${to}: ${a} comes before ${b} in the stage order`);
     }
   }
   return bad;
+}
+
+/**
+ * Cycles between stages (folders; a shared module counts as its own node), over every import:
+ * the check that also covers the free folders, which the order does not rank.
+ */
+export function stageCycles(graph: ImportGraph, rules: StageRules): string[][] {
+  const shared = new Set(rules.shared);
+  const folders = new Map<string, Set<string>>();
+  for (const [from, deps] of graph) {
+    const a = nodeOf(from, shared);
+    const set = folders.get(a) ?? new Set<string>();
+    folders.set(a, set);
+    for (const { to } of deps) {
+      const b = nodeOf(to, shared);
+      if (a !== b) set.add(b);
+    }
+  }
+  return findCycles(new Map([...folders].map(([k, v]) => [k, [...v].sort()])));
 }
