@@ -142,6 +142,12 @@ test("a registered metric gets its per-attribute figure, fairness panels and rep
   assert.equal(trace.y[k] - trace.error_y.arrayminus[k], ci.Muslim.lo);
   assert.match(String((fig!.spec.layout as any).title.text), /^Within one per attribute value/);
 
+  const main = set.figures.find((f) => f.name === "results-main")!;
+  assert.deepEqual((main.spec.data as Array<{ name: string }>).map((t) => t.name), ["Accuracy", "NMAE", "Within one", "NRMSE"]);
+  assert.equal((main.spec.data as Array<{ y: number[] }>)[2].y[a.models.indexOf(pm)], pm.evaluation.metrics.withinOne.value);
+  assert.match(main.caption, /^Accuracy, NMAE, Within one and NRMSE of the baselines/);
+  assert.deepEqual((main.spec.layout as any).yaxis4, { title: { text: "NRMSE (lower is better)" }, rangemode: "tozero" });
+
   const fair = set.figures.find((f) => f.name === "results-fairness")!;
   const titles = ((fair.spec.layout as any).annotations as Array<{ text: string }>).map((x) => x.text);
   assert.deepEqual(titles.filter((t) => t.includes("normalised range")), [
@@ -154,8 +160,8 @@ test("a registered metric gets its per-attribute figure, fairness panels and rep
 
   const tables = allTables(a);
   assert.ok(tables.some((t) => t.title === "Within one by religion"));
-  const main = tables.find((t) => t.title.startsWith("Main results"))!;
-  assert.deepEqual(main.headers.slice(3, 7), ["Accuracy ↑", "NMAE ↓", "Within one ↑", "NRMSE ↓"]);
+  const mainTable = tables.find((t) => t.title.startsWith("Main results"))!;
+  assert.deepEqual(mainTable.headers.slice(3, 7), ["Accuracy ↑", "NMAE ↓", "Within one ↑", "NRMSE ↓"]);
   const fairness = tables.find((t) => t.title === "Fairness across subgroups")!;
   assert.ok(fairness.headers.includes("Within one norm. range") && fairness.note!.includes("no noise floor"));
 });

@@ -74,11 +74,17 @@ export function figureColours(a: ResultsAnalysis): Map<string, string> {
 }
 
 export function mainScores(a: ResultsAnalysis): ModelScore[] {
+  // Registered headline metrics join accuracy and NMAE as panels of their own.
+  const extraIds = headlineMetrics().filter((m) => !m.builtIn).map((m) => m.id);
   return a.models.map((m) => ({
     model: m.model,
     label: m.label,
     accuracy: m.evaluation.ci ? { ...m.evaluation.ci.accuracy } : { value: m.evaluation.accuracy },
     nmae: m.evaluation.ci ? { ...m.evaluation.ci.nmae } : { value: m.evaluation.nmae },
+    ...(extraIds.length ? { extra: Object.fromEntries(extraIds.map((id) => {
+      const r = m.evaluation.metrics[id];
+      return [id, r?.ci ? { ...r.ci.overall } : { value: r?.value ?? NaN }];
+    })) } : {}),
   }));
 }
 
@@ -159,11 +165,14 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
   const SPLIT = split.toUpperCase();
   const needRun = `needs an LLM run on the ${SPLIT} split (svlab run --model SPEC --split ${split})`;
 
+  const headlineLabels = headlineMetrics().map((m) => m.label);
+  // "Accuracy and NMAE", "Accuracy, NMAE and Within one"
+  const metricList = headlineLabels.length > 1 ? `${headlineLabels.slice(0, -1).join(", ")} and ${headlineLabels[headlineLabels.length - 1]}` : headlineLabels.join("");
   out.push({
     name: "results-main",
     caption: runs.length
-      ? `Accuracy and NMAE on the ${SPLIT} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models.filter((m) => m.kind === "baseline").map((m) => m.label).join(", ")}).`
-      : `Accuracy and NMAE of the baselines on the ${SPLIT} split with ${level} bootstrap CIs (questions resampled); no model run yet, so the bars are the baselines.`,
+      ? `${metricList} on the ${SPLIT} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models.filter((m) => m.kind === "baseline").map((m) => m.label).join(", ")}).`
+      : `${metricList} of the baselines on the ${SPLIT} split with ${level} bootstrap CIs (questions resampled); no model run yet, so the bars are the baselines.`,
     spec: mainResultsFigure(mainScores(a), { split, level: a.options.level, colours, width: size["results-main"].width }),
     ...size["results-main"],
   });
