@@ -122,7 +122,10 @@ test("svlab evaluate --metrics: a registered metric in the JSON with its CI and 
 test("a registered metric gets its per-attribute figure, fairness panels and report tables", async () => {
   await import("./support/extra-metrics");
   const bench = await loadBenchmark();
-  const a = await analyseResults(bench, { results: null, bootstrap: 30, permutations: 50 });
+  const a = await analyseResults(bench, {
+    results: null, bootstrap: 30, permutations: 50,
+    compare: [{ before: "baseline:population-mode", after: "baseline:attribute-product" }],
+  });
   const pm = a.models.find((m) => m.model === "baseline:population-mode")!;
   const ev = evaluationJson(pm.evaluation);
   assert.equal(ev.metrics.withinOne.value, pm.frame.overall("withinOne"));
@@ -163,5 +166,11 @@ test("a registered metric gets its per-attribute figure, fairness panels and rep
   const mainTable = tables.find((t) => t.title.startsWith("Main results"))!;
   assert.deepEqual(mainTable.headers.slice(3, 7), ["Accuracy ↑", "NMAE ↓", "Within one ↑", "NRMSE ↓"]);
   const fairness = tables.find((t) => t.title === "Fairness across subgroups")!;
+  const change = tables.find((t) => t.title.includes(" → "))!;
+  assert.deepEqual(change.headers, ["Quantity", "Accuracy", "NMAE", "Within one", "NRMSE"]);
+  const pa = a.models.find((m) => m.model === "baseline:attribute-product")!;
+  const delta = pa.frame.overall("withinOne") - pm.frame.overall("withinOne");
+  assert.equal(a.comparisons[0].extra!.withinOne.overall.change, delta);
+  assert.match(change.rows[0][3], new RegExp(`^${delta.toFixed(3).replace("+", "")} \\[`));
   assert.ok(fairness.headers.includes("Within one norm. range") && fairness.note!.includes("no noise floor"));
 });

@@ -2,7 +2,7 @@
  * The report's tables, as plain header + string rows, built from a ResultsAnalysis. Markdown and
  * HTML renderers both consume these, and notebooks can show them as they are.
  */
-import { headlineMetrics, type Estimate, type MetricInfo, type MetricName } from "../metrics/index";
+import { headlineMetrics, type Estimate, type MetricInfo, type MetricName, type RunComparison } from "../metrics/index";
 import { attributeLabel, levelPercent, metricName, subgroupLabel, valueLabel } from "../analysis/labels";
 import { builtInBaseline, overallSkill, type ResultsAnalysis } from "../analysis/results";
 import { disparityCell } from "./uncertainty-text";
@@ -160,22 +160,27 @@ export function skillTables(a: ResultsAnalysis): Table[] {
 }
 
 export function comparisonTables(a: ResultsAnalysis): Table[] {
-  return a.comparisons.map((c) => ({
-    title: `${c.before} → ${c.after}`,
-    note:
-      `On the ${c.accuracy.pairs.shared} (question, subgroup) pairs both runs answered` +
-      (c.accuracy.pairs.onlyBefore || c.accuracy.pairs.onlyAfter ? ` (left out: ${c.accuracy.pairs.onlyBefore} only before, ${c.accuracy.pairs.onlyAfter} only after)` : "") +
-      `. Change after − before with paired ${levelText(a)} bootstrap CIs (same question draws for both runs). Gain correlation: corr(score before, gain) across subgroups; > 0 = the better-emulated gain more (fairness paradox).`,
-    headers: ["Quantity", "Accuracy", "NMAE"],
-    rows: [
-      ["Overall change", withCi(c.accuracy.overall.ci, c.accuracy.overall.change), withCi(c.nmae.overall.ci, c.nmae.overall.change)],
-      ["Δ norm. range", withCi(c.accuracy.disparity.ci?.normalisedRange, c.accuracy.disparity.change.normalisedRange), withCi(c.nmae.disparity.ci?.normalisedRange, c.nmae.disparity.change.normalisedRange)],
-      ["Δ CV", withCi(c.accuracy.disparity.ci?.cv, c.accuracy.disparity.change.cv), withCi(c.nmae.disparity.ci?.cv, c.nmae.disparity.change.cv)],
-      ["Δ gap max−min", f3(c.accuracy.disparity.change.gap), f3(c.nmae.disparity.change.gap)],
-      ["Δ worst group", f3(c.accuracy.disparity.change.worst), f3(c.nmae.disparity.change.worst)],
-      ["corr(before, gain), Pearson / Spearman", `${f3(c.accuracy.gainCorrelation.pearson)} / ${f3(c.accuracy.gainCorrelation.spearman)}`, `${f3(c.nmae.gainCorrelation.pearson)} / ${f3(c.nmae.gainCorrelation.spearman)}`],
-    ],
-  }));
+  return a.comparisons.map((c) => {
+    // Accuracy and NMAE, then any registered headline metric: one column each.
+    const cols: RunComparison[] = [c.accuracy, c.nmae, ...Object.values(c.extra ?? {})];
+    const each = (f: (x: RunComparison) => string) => cols.map(f);
+    return {
+      title: `${c.before} → ${c.after}`,
+      note:
+        `On the ${c.accuracy.pairs.shared} (question, subgroup) pairs both runs answered` +
+        (c.accuracy.pairs.onlyBefore || c.accuracy.pairs.onlyAfter ? ` (left out: ${c.accuracy.pairs.onlyBefore} only before, ${c.accuracy.pairs.onlyAfter} only after)` : "") +
+        `. Change after − before with paired ${levelText(a)} bootstrap CIs (same question draws for both runs). Gain correlation: corr(score before, gain) across subgroups; > 0 = the better-emulated gain more (fairness paradox).`,
+      headers: ["Quantity", ...cols.map((x) => metricName(x.metric))],
+      rows: [
+        ["Overall change", ...each((x) => withCi(x.overall.ci, x.overall.change))],
+        ["Δ norm. range", ...each((x) => withCi(x.disparity.ci?.normalisedRange, x.disparity.change.normalisedRange))],
+        ["Δ CV", ...each((x) => withCi(x.disparity.ci?.cv, x.disparity.change.cv))],
+        ["Δ gap max−min", ...each((x) => f3(x.disparity.change.gap))],
+        ["Δ worst group", ...each((x) => f3(x.disparity.change.worst))],
+        ["corr(before, gain), Pearson / Spearman", ...each((x) => `${f3(x.gainCorrelation.pearson)} / ${f3(x.gainCorrelation.spearman)}`)],
+      ],
+    };
+  });
 }
 
 /** Accuracy and NMAE per prompt template of each LLM run; baselines use no prompt, so they have no row. */
