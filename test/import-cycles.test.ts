@@ -51,7 +51,7 @@ test("detector: an injected cycle is found, with its path, through .js specifier
     "a/one.ts": 'import { two } from "./two.js";\nexport const one = () => two();\n',
     "a/two.ts": 'export { three as two } from "../b/index";\n',
     "b/index.ts": 'import { one } from "../a/one";\nexport const three = () => one;\n',
-    "b/free.ts": 'export const free = 1;\n',
+    "b/free.ts": "export const free = 1;\n",
   });
   try {
     const graph = importGraph(root);
@@ -74,7 +74,10 @@ test("detector: type-only imports make no cycle but still count against the stag
   });
   try {
     const graph = importGraph(root);
-    assert.deepEqual(graph.get("early/x.ts"), [{ to: "late/y.ts", typeOnly: true }, { to: "late/z.ts", typeOnly: true }]);
+    assert.deepEqual(graph.get("early/x.ts"), [
+      { to: "late/y.ts", typeOnly: true },
+      { to: "late/z.ts", typeOnly: true },
+    ]);
     // w → y (dynamic import) → w is a value cycle; x ↔ z is type-only.
     assert.deepEqual(findCycles(valueImports(graph)), [["early/w.ts", "late/y.ts", "early/w.ts"]]);
     const rules: StageRules = { order: [["early"], ["late"]], free: ["tool"], shared: [] };

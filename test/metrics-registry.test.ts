@@ -10,14 +10,37 @@ import { pairKey } from "../src/benchmark/types";
 import { analyseResults } from "../src/analysis/results";
 import { baselinePredictions } from "../src/analysis/sources";
 import { attributeFigureName, resultsFigureSet } from "../src/figures/results-figures";
-import { evaluationJson, headlineMetrics, isMetric, metricInfo, MetricFrame, registerMetric, scaleOf, unregisterMetric, type PairScore } from "../src/metrics/index";
+import {
+  evaluationJson,
+  headlineMetrics,
+  isMetric,
+  metricInfo,
+  MetricFrame,
+  registerMetric,
+  scaleOf,
+  unregisterMetric,
+  type PairScore,
+} from "../src/metrics/index";
 import { allTables } from "../src/report/tables";
 import { svlab } from "./support/cli";
 
 function score(question: string, subgroup: string, error: number, extra: Partial<PairScore> = {}): PairScore {
   return {
-    model: "m", templateId: "t", question, subgroup, split: "ood", label: 1, code: 1, samples: 1,
-    correct: error === 0 ? 1 : 0, error, parsed: 1, refused: 0, invalid: 0, span: 4, ...extra,
+    model: "m",
+    templateId: "t",
+    question,
+    subgroup,
+    split: "ood",
+    label: 1,
+    code: 1,
+    samples: 1,
+    correct: error === 0 ? 1 : 0,
+    error,
+    parsed: 1,
+    refused: 0,
+    invalid: 0,
+    span: 4,
+    ...extra,
   };
 }
 
@@ -32,7 +55,12 @@ test("registerMetric: ids, ranges, directions and built-ins are checked, with th
     assert.throws(() => registerMetric(ok), /"tmpMetric" is already registered/);
     assert.equal(registerMetric({ ...ok, label: "Tmp 2" }, { replace: true }).label, "Tmp 2");
     assert.equal(metricInfo("tmpMetric").perfect, 1);
-    assert.deepEqual(headlineMetrics().map((m) => m.id).slice(0, 2), ["accuracy", "nmae"]);
+    assert.deepEqual(
+      headlineMetrics()
+        .map((m) => m.id)
+        .slice(0, 2),
+      ["accuracy", "nmae"],
+    );
   } finally {
     unregisterMetric("tmpMetric");
   }
@@ -41,12 +69,26 @@ test("registerMetric: ids, ranges, directions and built-ins are checked, with th
 });
 
 test("a reducer that is not a mean: RMSE per group, overall, macro, disparity and the paired test", () => {
-  registerMetric({ id: "rmseTest", label: "RMSE", description: "", direction: "lower", range: [0, 1], value: (s) => s.error ** 2, reduce: (sum, n) => Math.sqrt(sum / n) });
+  registerMetric({
+    id: "rmseTest",
+    label: "RMSE",
+    description: "",
+    direction: "lower",
+    range: [0, 1],
+    value: (s) => s.error ** 2,
+    reduce: (sum, n) => Math.sqrt(sum / n),
+  });
   try {
     // Subgroup a: errors 0.5 and 0.5 → RMSE 0.5; subgroup b: 0 and 1 → RMSE sqrt(0.5) (its mean error is 0.5 too).
     const scores = [score("Q1", "x:a", 0.5), score("Q2", "x:a", 0.5), score("Q1", "x:b", 0), score("Q2", "x:b", 1)];
     const f = new MetricFrame(scores);
-    assert.deepEqual(f.byGroup("rmseTest").map((r) => [r.group, r.value]), [["x:a", 0.5], ["x:b", Math.sqrt(0.5)]]);
+    assert.deepEqual(
+      f.byGroup("rmseTest").map((r) => [r.group, r.value]),
+      [
+        ["x:a", 0.5],
+        ["x:b", Math.sqrt(0.5)],
+      ],
+    );
     assert.equal(f.overall("rmseTest"), Math.sqrt(1.5 / 4));
     assert.equal(f.macro("rmseTest"), (0.5 + Math.sqrt(0.5)) / 2);
     assert.equal(f.overall("nmae"), 0.5);
@@ -91,10 +133,12 @@ test("svlab evaluate --metrics: a registered metric in the JSON with its CI and 
   const bench = await loadBenchmark();
   const scales = new Map(bench.questions.map((q) => [q.id, scaleOf(q)]));
   const modes = new Map(bench.pairs.map((p) => [pairKey(p.question, p.subgroup), p.mode]));
-  let within = 0, n = 0;
+  let within = 0,
+    n = 0;
   for (const p of await baselinePredictions("baseline:population-mode", bench, { split: "ood" })) {
     const s = scales.get(p.question)!;
-    const a = s.position.get(p.code!), b = s.position.get(modes.get(pairKey(p.question, p.subgroup))!);
+    const a = s.position.get(p.code!),
+      b = s.position.get(modes.get(pairKey(p.question, p.subgroup))!);
     n++;
     if (a !== undefined && b !== undefined && Math.abs(a - b) <= 1) within++;
     else if (a === undefined && p.code === modes.get(pairKey(p.question, p.subgroup)) && s.offScale.has(p.code!)) within++;
@@ -123,7 +167,9 @@ test("a registered metric gets its per-attribute figure, fairness panels and rep
   await import("./support/extra-metrics");
   const bench = await loadBenchmark();
   const a = await analyseResults(bench, {
-    results: null, bootstrap: 30, permutations: 50,
+    results: null,
+    bootstrap: 30,
+    permutations: 50,
     compare: [{ before: "baseline:population-mode", after: "baseline:attribute-product" }],
   });
   const pm = a.models.find((m) => m.model === "baseline:population-mode")!;
@@ -146,17 +192,25 @@ test("a registered metric gets its per-attribute figure, fairness panels and rep
   assert.match(String((fig!.spec.layout as any).title.text), /^Within one per attribute value/);
 
   const main = set.figures.find((f) => f.name === "results-main")!;
-  assert.deepEqual((main.spec.data as Array<{ name: string }>).map((t) => t.name), ["Accuracy", "NMAE", "Within one", "NRMSE"]);
+  assert.deepEqual(
+    (main.spec.data as Array<{ name: string }>).map((t) => t.name),
+    ["Accuracy", "NMAE", "Within one", "NRMSE"],
+  );
   assert.equal((main.spec.data as Array<{ y: number[] }>)[2].y[a.models.indexOf(pm)], pm.evaluation.metrics.withinOne.value);
   assert.match(main.caption, /^Accuracy, NMAE, Within one and NRMSE of the baselines/);
   assert.deepEqual((main.spec.layout as any).yaxis4, { title: { text: "NRMSE (lower is better)" }, rangemode: "tozero" });
 
   const fair = set.figures.find((f) => f.name === "results-fairness")!;
   const titles = ((fair.spec.layout as any).annotations as Array<{ text: string }>).map((x) => x.text);
-  assert.deepEqual(titles.filter((t) => t.includes("normalised range")), [
-    "<b>Accuracy: normalised range, (max − min) / max</b>", "<b>NMAE: normalised range, (max − min) / max</b>",
-    "<b>Within one: normalised range, (max − min) / max</b>", "<b>NRMSE: normalised range, (max − min) / max</b>",
-  ]);
+  assert.deepEqual(
+    titles.filter((t) => t.includes("normalised range")),
+    [
+      "<b>Accuracy: normalised range, (max − min) / max</b>",
+      "<b>NMAE: normalised range, (max − min) / max</b>",
+      "<b>Within one: normalised range, (max − min) / max</b>",
+      "<b>NRMSE: normalised range, (max − min) / max</b>",
+    ],
+  );
   assert.equal(fair.height, 780 + 2 * 340);
   const bars = (fair.spec.data as Array<Record<string, any>>).find((t) => t.name === "Within one: normalised range, (max − min) / max")!;
   assert.equal(bars.y[a.models.indexOf(pm)], pm.evaluation.disparity.withinOne.normalisedRange);

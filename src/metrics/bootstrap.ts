@@ -91,7 +91,11 @@ export function bootstrapFrame(frame: MetricFrame, opts: BootstrapOptions = {}):
     const { sum, count, totalSum, totalCount } = m;
     const Q = m.questions.length;
     // Groups that have the metric at all; a resample missing one of them is "incomplete".
-    const present = m.groups.map((_, g) => { let c = 0; for (let q = 0; q < Q; q++) c += count[q * G + g]; return c > 0; });
+    const present = m.groups.map((_, g) => {
+      let c = 0;
+      for (let q = 0; q < Q; q++) c += count[q * G + g];
+      return c > 0;
+    });
     let incomplete = 0;
     for (let b = 0; b < B; b++) {
       const wb = w[b];
@@ -131,8 +135,16 @@ export function bootstrapFrame(frame: MetricFrame, opts: BootstrapOptions = {}):
  * monomorphic function so V8 optimises the hot loop (it runs B × Q × G times).
  */
 export function accumulate(
-  w: Uint16Array, Q: number, G: number, sum: Float64Array, count: Float64Array,
-  totalSum: Float64Array, totalCount: Float64Array, gv: Float64Array, gc: Float64Array, tot?: Float64Array,
+  w: Uint16Array,
+  Q: number,
+  G: number,
+  sum: Float64Array,
+  count: Float64Array,
+  totalSum: Float64Array,
+  totalCount: Float64Array,
+  gv: Float64Array,
+  gc: Float64Array,
+  tot?: Float64Array,
 ): number {
   gv.fill(0);
   gc.fill(0);

@@ -60,7 +60,14 @@ export interface RangeTestResult {
  * d_q = score_A(q) − score_B(q); under "no difference" the sign of each d_q is exchangeable, so
  * the null distribution flips signs at random (seeded). Statistic: mean d_q.
  */
-export function permutationTest(frame: MetricFrame, metric: MetricName, by: By, a: string, b: string, opts: { n?: number; seed?: number } = {}): PermutationResult {
+export function permutationTest(
+  frame: MetricFrame,
+  metric: MetricName,
+  by: By,
+  a: string,
+  b: string,
+  opts: { n?: number; seed?: number } = {},
+): PermutationResult {
   const n = opts.n ?? 10000;
   const seed = opts.seed ?? 1;
   const m = frame.matrix(metric, by);
@@ -70,7 +77,10 @@ export function permutationTest(frame: MetricFrame, metric: MetricName, by: By, 
   const ib = m.groups.indexOf(b);
   if (ia < 0 || ib < 0) throw new Error(`permutationTest: group "${ia < 0 ? a : b}" not found under ${groupingName(by)}; groups: ${m.groups.join(", ")}`);
   const d: number[] = [];
-  let sa = 0, ca = 0, sb = 0, cb = 0;
+  let sa = 0,
+    ca = 0,
+    sb = 0,
+    cb = 0;
   for (let q = 0; q < m.questions.length; q++) {
     const na = m.count[q * G + ia];
     const nb = m.count[q * G + ib];
@@ -83,11 +93,26 @@ export function permutationTest(frame: MetricFrame, metric: MetricName, by: By, 
   }
   if (d.length === 0) {
     // No question answered by both: nothing to compare, so no p-value (not a spurious 1/(n+1)).
-    return { metric, by: groupingName(by), a, b, valueA: NaN, valueB: NaN, diff: NaN, pairedDiff: NaN, questions: 0, p: NaN, pABetter: NaN, permutations: 0, seed };
+    return {
+      metric,
+      by: groupingName(by),
+      a,
+      b,
+      valueA: NaN,
+      valueB: NaN,
+      diff: NaN,
+      pairedDiff: NaN,
+      questions: 0,
+      p: NaN,
+      pABetter: NaN,
+      permutations: 0,
+      seed,
+    };
   }
   const obs = mean(d);
   const rnd = seededRandom(seed);
-  let two = 0, one = 0;
+  let two = 0,
+    one = 0;
   const higher = info.higherIsBetter;
   const eps = 1e-12;
   for (let i = 0; i < n; i++) {
@@ -100,8 +125,19 @@ export function permutationTest(frame: MetricFrame, metric: MetricName, by: By, 
   const valueA = reduceWith(info, sa, ca);
   const valueB = reduceWith(info, sb, cb);
   return {
-    metric, by: groupingName(by), a, b, valueA, valueB, diff: valueA - valueB, pairedDiff: obs, questions: d.length,
-    p: (two + 1) / (n + 1), pABetter: (one + 1) / (n + 1), permutations: n, seed,
+    metric,
+    by: groupingName(by),
+    a,
+    b,
+    valueA,
+    valueB,
+    diff: valueA - valueB,
+    pairedDiff: obs,
+    questions: d.length,
+    p: (two + 1) / (n + 1),
+    pABetter: (one + 1) / (n + 1),
+    permutations: n,
+    seed,
   };
 }
 
@@ -125,7 +161,10 @@ export function rangeTest(frame: MetricFrame, metric: MetricName, by: By, opts: 
   const gv = new Float64Array(G);
   const gc = new Float64Array(G);
   const range = (): [number, number, number] => {
-    let lo = Infinity, hi = -Infinity, ilo = -1, ihi = -1;
+    let lo = Infinity,
+      hi = -Infinity,
+      ilo = -1,
+      ihi = -1;
     for (let g = 0; g < G; g++) {
       if (gc[g] === 0) continue;
       const v = reduceWith(info, gv[g], gc[g]);
@@ -134,13 +173,33 @@ export function rangeTest(frame: MetricFrame, metric: MetricName, by: By, opts: 
     }
     return [hi - lo, ilo, ihi];
   };
-  for (let q = 0; q < Q; q++) for (const g of cells[q]) { gv[g] += m.sum[q * G + g]; gc[g] += m.count[q * G + g]; }
+  for (let q = 0; q < Q; q++)
+    for (const g of cells[q]) {
+      gv[g] += m.sum[q * G + g];
+      gc[g] += m.count[q * G + g];
+    }
   const [obs, ilo, ihi] = range();
   const groups = gc.reduce((a, c) => a + (c > 0 ? 1 : 0), 0);
-  const base = { metric, by: groupingName(by), method: "max-min permutation within questions" as const, groups, questions: cells.filter((c) => c.length > 0).length, seed };
+  const base = {
+    metric,
+    by: groupingName(by),
+    method: "max-min permutation within questions" as const,
+    groups,
+    questions: cells.filter((c) => c.length > 0).length,
+    seed,
+  };
   if (groups < 2) {
     const only = ihi >= 0 ? m.groups[ihi] : "";
-    return { ...base, best: only, worst: only, valueBest: obs === -Infinity ? NaN : reduceWith(info, gv[ihi], gc[ihi]), valueWorst: NaN, range: NaN, p: NaN, permutations: 0 };
+    return {
+      ...base,
+      best: only,
+      worst: only,
+      valueBest: obs === -Infinity ? NaN : reduceWith(info, gv[ihi], gc[ihi]),
+      valueWorst: NaN,
+      range: NaN,
+      p: NaN,
+      permutations: 0,
+    };
   }
   const rnd = seededRandom(seed);
   const perm = new Int32Array(G);
@@ -156,7 +215,9 @@ export function rangeTest(frame: MetricFrame, metric: MetricName, by: By, opts: 
       for (let j = 0; j < k; j++) perm[j] = list[j];
       for (let j = k - 1; j > 0; j--) {
         const r = Math.floor(rnd() * (j + 1));
-        const t = perm[j]; perm[j] = perm[r]; perm[r] = t;
+        const t = perm[j];
+        perm[j] = perm[r];
+        perm[r] = t;
       }
       // Group list[j] receives the cell of group perm[j].
       for (let j = 0; j < k; j++) {
@@ -168,8 +229,12 @@ export function rangeTest(frame: MetricFrame, metric: MetricName, by: By, opts: 
   }
   const [bi, wi] = higher ? [ihi, ilo] : [ilo, ihi];
   const val = (g: number) => {
-    let s = 0, c = 0;
-    for (let q = 0; q < Q; q++) { s += m.sum[q * G + g]; c += m.count[q * G + g]; }
+    let s = 0,
+      c = 0;
+    for (let q = 0; q < Q; q++) {
+      s += m.sum[q * G + g];
+      c += m.count[q * G + g];
+    }
     return reduceWith(info, s, c);
   };
   return { ...base, best: m.groups[bi], worst: m.groups[wi], valueBest: val(bi), valueWorst: val(wi), range: obs, p: (hits + 1) / (n + 1), permutations: n };

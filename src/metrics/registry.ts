@@ -73,10 +73,27 @@ const STORE = ((globalThis as Record<symbol, unknown>)[Symbol.for("svlab.metric-
 const REGISTRY = STORE.metrics;
 const listeners = STORE.listeners;
 
-function fieldMetric(id: BuiltInMetric, field: keyof PairScore, label: string, description: string, direction: "higher" | "lower", headline: boolean): MetricInfo {
+function fieldMetric(
+  id: BuiltInMetric,
+  field: keyof PairScore,
+  label: string,
+  description: string,
+  direction: "higher" | "lower",
+  headline: boolean,
+): MetricInfo {
   const higher = direction === "higher";
   return {
-    id, name: id, label, description, direction, range: [0, 1], perfect: higher ? 1 : 0, higherIsBetter: higher, headline, builtIn: true, field,
+    id,
+    name: id,
+    label,
+    description,
+    direction,
+    range: [0, 1],
+    perfect: higher ? 1 : 0,
+    higherIsBetter: higher,
+    headline,
+    builtIn: true,
+    field,
     value: (s) => {
       const v = s[field];
       return typeof v === "number" ? v : undefined;
@@ -95,7 +112,8 @@ for (const m of [
   fieldMetric("jsDistance", "jsDistance", "JS distance", "sqrt of the base-2 Jensen–Shannon divergence", "lower", false),
   fieldMetric("expectedNmae", "expectedError", "Expected NMAE", "NMAE expected when sampling from the model's distribution", "lower", false),
   fieldMetric("validMass", "validMass", "Valid mass", "probability the model put on valid answer codes", "higher", false),
-]) if (!REGISTRY.get(m.id)?.builtIn) REGISTRY.set(m.id, m);
+])
+  if (!REGISTRY.get(m.id)?.builtIn) REGISTRY.set(m.id, m);
 
 /**
  * Register a per-pair metric. It then appears wherever metrics are looped over (if headline):
@@ -104,21 +122,34 @@ for (const m of [
  */
 export function registerMetric(def: MetricDefinition, opts: { replace?: boolean } = {}): MetricInfo {
   const where = `registerMetric(${JSON.stringify(def?.id)})`;
-  if (typeof def?.id !== "string" || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(def.id)) throw new Error(`${where}: id must start with a letter and hold only letters, digits, "-" and "_"`);
+  if (typeof def?.id !== "string" || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(def.id))
+    throw new Error(`${where}: id must start with a letter and hold only letters, digits, "-" and "_"`);
   const old = REGISTRY.get(def.id);
   if (old?.builtIn) throw new Error(`${where}: "${def.id}" is a built-in metric; choose another id`);
   if (old && !opts.replace) throw new Error(`${where}: "${def.id}" is already registered (pass { replace: true } to redefine it)`);
   if (typeof def.value !== "function") throw new Error(`${where}: value must be a function (pair score → number | undefined)`);
-  if (def.direction !== "higher" && def.direction !== "lower") throw new Error(`${where}: direction must be "higher" or "lower", got ${JSON.stringify(def.direction)}`);
+  if (def.direction !== "higher" && def.direction !== "lower")
+    throw new Error(`${where}: direction must be "higher" or "lower", got ${JSON.stringify(def.direction)}`);
   const [lo, hi] = def.range ?? [];
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new Error(`${where}: range must be [lo, hi] with finite lo < hi, got ${JSON.stringify(def.range)}`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi))
+    throw new Error(`${where}: range must be [lo, hi] with finite lo < hi, got ${JSON.stringify(def.range)}`);
   if (def.reduce !== undefined && typeof def.reduce !== "function") throw new Error(`${where}: reduce must be a function (sum, count) → number`);
   if (!def.label) throw new Error(`${where}: label is required`);
   const higher = def.direction === "higher";
   const info: MetricInfo = {
-    id: def.id, name: def.id, label: def.label, description: def.description ?? "", direction: def.direction, range: [lo, hi],
-    perfect: def.perfect ?? (higher ? hi : lo), unit: def.unit, value: def.value, reduce: def.reduce, headline: def.headline ?? true,
-    higherIsBetter: higher, builtIn: false,
+    id: def.id,
+    name: def.id,
+    label: def.label,
+    description: def.description ?? "",
+    direction: def.direction,
+    range: [lo, hi],
+    perfect: def.perfect ?? (higher ? hi : lo),
+    unit: def.unit,
+    value: def.value,
+    reduce: def.reduce,
+    headline: def.headline ?? true,
+    higherIsBetter: higher,
+    builtIn: false,
   };
   REGISTRY.set(info.id, info);
   for (const l of listeners) l(info);
@@ -170,7 +201,8 @@ export async function loadMetricModules(files: readonly string[], cwd = process.
     const before = new Set(REGISTRY.keys());
     await import(pathToFileURL(path).href);
     const now = [...REGISTRY.values()].filter((m) => !before.has(m.id));
-    if (!now.length) throw new Error(`--metrics ${f}: the module registered no metric (expected a call to registerMetric({ id, label, direction, range, value }))`);
+    if (!now.length)
+      throw new Error(`--metrics ${f}: the module registered no metric (expected a call to registerMetric({ id, label, direction, range, value }))`);
     added.push(...now);
   }
   return added;
