@@ -9,8 +9,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { resultsFigureSet, type MissingFigure, type NamedFigure } from "../figures/results-figures";
 import { sharedRenderer } from "../figures/render";
-import { attributeNoun, subgroupLabel, valueLabel } from "../figures/results-labels";
-import { builtInBaseline, overallSkill, type ModelResult, type ResultsAnalysis } from "./analysis";
+import { attributeNoun, subgroupLabel, valueLabel } from "../analysis/labels";
+import { builtInBaseline, overallSkill, type ModelResult, type ResultsAnalysis } from "../analysis/results";
 import { pText } from "./uncertainty-text";
 import { allTables, f3, type Table } from "./tables";
 
