@@ -5,7 +5,7 @@
  * from the same WVS file is byte-identical.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { dataDir } from "../paths";
 import { COUNTRY, WVS_CITATION } from "../wvs/codebook-build";
 import { loadCodebook, type Codebook } from "../wvs/codebook";
@@ -13,7 +13,7 @@ import { countryPlace, type Country } from "../wvs/countries";
 import { localiseQuestion } from "../wvs/localise";
 import { orderPairs } from "./build";
 import { modalAnswer } from "./modal";
-import { PRESETS, TAN2026 } from "./presets";
+import { PRESETS, type Preset, registerPreset, TAN2026, type Stratum } from "./presets";
 import type { Benchmark, BenchmarkOptions, Pair, Subgroup } from "./types";
 
 export const AGGREGATE_FORMAT = "svlab-benchmark-aggregates/1";
@@ -26,12 +26,25 @@ interface AggregateFile {
   provenance: Record<string, unknown>;
   /** Whose respondents; absent in files whose preset names the country (tan2026's, shipped before this field). */
   country?: Country;
+  /**
+   * The preset as a value (with country, options and questions above, everything that defines the
+   * benchmark), so the file alone rebuilds it: absent in tan2026's shipped file, whose preset is built in.
+   */
+  preset?: PresetRecord;
   questions: string[];
   subgroups: Subgroup[];
   /** question → counts over all valid codes. */
   population: Record<string, Record<string, number>>;
   /** question → subgroup id → counts (only pairs kept by the preset's thresholds). */
   counts: Record<string, Record<string, Record<string, number>>>;
+}
+
+/** The parts of a preset a file records beside its country, options and question list. */
+export interface PresetRecord {
+  name: string;
+  description: string;
+  attributes: string[];
+  strata: Stratum[];
 }
 
 export function aggregatesPath(preset: string, dir = dataDir()): string {
@@ -47,19 +60,26 @@ export function toAggregateFile(b: Benchmark): AggregateFile {
   for (const q of b.questions) counts[q.id] = {};
   for (const p of b.pairs) counts[p.question][p.subgroup] = p.counts;
   const country = b.country ?? COUNTRY;
+  const implied = COUNTRY_IMPLIED.has(b.options.preset) && PRESETS[b.options.preset].country.code === country.code;
   return {
     format: AGGREGATE_FORMAT,
     citation: WVS_CITATION,
     note: `Aggregates computed by svlab from WVS-7 (${country.name}). Answer counts per (question, subgroup) for subgroups of ${b.options.minSubgroupSize}+ respondents; no respondent-level data.`,
     options: b.options,
     provenance: b.provenance,
-    ...(COUNTRY_IMPLIED.has(b.options.preset) && PRESETS[b.options.preset].country.code === country.code ? {} : { country }),
+    ...(implied ? {} : { country, preset: presetRecord(b.options.preset) }),
     questions: b.questions.map((q) => q.id),
     // the country is the file's, said once
     subgroups: b.subgroups.map(({ country: _, ...s }) => s),
     population: b.population,
     counts,
   };
+}
+
+function presetRecord(name: string): PresetRecord {
+  const p = PRESETS[name];
+  if (!p) throw new Error(`benchmark preset "${name}" is not registered: cannot record it in the aggregates file`);
+  return { name: p.name, description: p.description, attributes: [...p.attributes], strata: p.strata.map((s) => ({ ...s, attributes: [...s.attributes] })) };
 }
 
 /** Serialise: one line per subgroup / per question keeps diffs readable and the file compact. */
@@ -75,6 +95,7 @@ export function serialiseAggregates(b: Benchmark): string {
   kv("options", f.options);
   kv("provenance", f.provenance);
   if (f.country) kv("country", f.country);
+  if (f.preset) kv("preset", f.preset);
   kv("questions", f.questions);
   lines.push(`"subgroups": [`);
   f.subgroups.forEach((s, i) => lines.push(`${JSON.stringify(s)}${i < f.subgroups.length - 1 ? "," : ""}`));
@@ -96,18 +117,26 @@ export function writeAggregates(b: Benchmark, dir = dataDir()): string {
 }
 
 /** Rebuild a Benchmark from shipped aggregates. `tiePolicy` can differ from the one used to build. */
-export function readAggregates(
-  preset = "tan2026",
-  opts: { dir?: string; tiePolicy?: BenchmarkOptions["tiePolicy"]; codebook?: Codebook } = {},
-): Benchmark {
-  const path = aggregatesPath(preset, opts.dir);
+export function readAggregates(preset = "tan2026", opts: { dir?: string; tiePolicy?: BenchmarkOptions["tiePolicy"]; codebook?: Codebook } = {}): Benchmark {
+  return readAggregatesFile(aggregatesPath(preset, opts.dir), opts);
+}
+
+/**
+ * Rebuild a Benchmark from an aggregates file anywhere (e.g. `svlab dataset --out DIR`'s): a file
+ * that records its preset registers it, so later stages find the preset by name.
+ */
+export function readAggregatesFile(file: string, opts: { tiePolicy?: BenchmarkOptions["tiePolicy"]; codebook?: Codebook } = {}): Benchmark {
+  const path = resolve(file);
   let f: AggregateFile;
   try {
     f = JSON.parse(readFileSync(path, "utf8")) as AggregateFile;
   } catch (e) {
-    throw new Error(`${path}: cannot read the shipped benchmark aggregates (${(e as Error).message}); rebuild with \`svlab dataset --wvs FILE --out data\``);
+    throw new Error(`${path}: cannot read the benchmark aggregates (${(e as Error).message}); rebuild with \`svlab dataset --wvs FILE --out DIR\``);
   }
   if (f.format !== AGGREGATE_FORMAT) throw new Error(`${path}: format "${f.format}", expected "${AGGREGATE_FORMAT}"`);
+  if (!f.options || typeof f.options.preset !== "string")
+    throw new Error(`${path}: field "options" with a "preset" name is missing; expected an svlab aggregates file`);
+  if (f.preset) adoptPreset(path, f);
   const codebook = opts.codebook ?? loadCodebook();
   const options: BenchmarkOptions = { ...f.options, tiePolicy: opts.tiePolicy ?? f.options.tiePolicy };
   const country = f.country ?? PRESETS[f.options.preset]?.country;
@@ -138,4 +167,36 @@ export function readAggregates(
     provenance: { ...f.provenance, source: "shipped aggregates", aggregates: path },
     country,
   };
+}
+
+/** Register the preset a file records (the same name twice must mean the same preset). */
+function adoptPreset(path: string, f: AggregateFile): void {
+  const r = f.preset!;
+  const where = `${path}: field "preset"`;
+  if (r.name !== f.options.preset) throw new Error(`${where}: name "${r.name}" differs from options.preset "${f.options.preset}"`);
+  if (!Array.isArray(r.attributes) || !Array.isArray(r.strata) || !r.strata.length)
+    throw new Error(`${where}: expected {name, description, attributes: [...], strata: [{key, attributes, split}, ...]}`);
+  r.strata.forEach((s, i) => {
+    if (typeof s.key !== "string" || !Array.isArray(s.attributes) || (s.split !== "train" && s.split !== "ood")) {
+      throw new Error(`${where}.strata[${i}]: expected {key, attributes: [...], split: "train" | "ood"}, got ${JSON.stringify(s)}`);
+    }
+  });
+  if (!f.country) throw new Error(`${path}: a file recording its preset must name its country (field "country")`);
+  const known = PRESETS[r.name];
+  if (known) {
+    // the country is the file's either way (readAggregatesFile uses f.country); the strata must agree
+    if (JSON.stringify(known.strata) !== JSON.stringify(r.strata))
+      throw new Error(`${where}: preset "${r.name}" is already defined with other strata; rename one of them`);
+    return;
+  }
+  registerPreset({
+    name: r.name,
+    description: r.description,
+    country: f.country,
+    attributes: r.attributes as Preset["attributes"],
+    strata: r.strata,
+    // the file's list is the preset's: its questions are the ones the country was asked
+    questions: (cb) => f.questions.filter((q) => cb.questions[q]),
+    defaults: { ...f.options },
+  });
 }

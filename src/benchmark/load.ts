@@ -5,7 +5,7 @@
 import { findWvsFile } from "../paths";
 import { loadRespondents } from "../wvs/respondents";
 import { existsSync } from "node:fs";
-import { aggregatesPath, readAggregates } from "./aggregates";
+import { aggregatesPath, readAggregates, readAggregatesFile } from "./aggregates";
 import { getPreset } from "./presets";
 import { buildBenchmark } from "./build";
 import type { Benchmark, BenchmarkOptions } from "./types";
@@ -13,6 +13,11 @@ import type { Benchmark, BenchmarkOptions } from "./types";
 export interface LoadBenchmarkOptions extends Partial<BenchmarkOptions> {
   /** Path to a WVS-7 file; `true` = find one (WVS_CSV or ../shared/wvs-real); absent = shipped aggregates. */
   wvs?: string | true;
+  /**
+   * An aggregates file (`svlab dataset --out DIR` writes DIR/benchmark-<preset>.json): the benchmark
+   * it records, preset included, with no microdata. Not with `wvs` or `preset`.
+   */
+  benchmark?: string;
   /**
    * Let answer codes the codebook does not know through as missing (counted in
    * provenance.unknownCodesAsMissing) instead of refusing the file. Only with microdata.
@@ -34,7 +39,14 @@ export function loadBenchmark(opts: LoadBenchmarkOptions = {}): Promise<Benchmar
 }
 
 async function load(opts: LoadBenchmarkOptions): Promise<Benchmark> {
-  const { wvs, unknownCodesAsMissing, ...options } = opts;
+  const { wvs, unknownCodesAsMissing, benchmark, ...options } = opts;
+  if (benchmark !== undefined) {
+    if (wvs !== undefined) throw new Error("a benchmark file and a WVS file were both given: expected one or the other");
+    if (options.preset !== undefined) throw new Error(`a benchmark file and a preset ("${options.preset}") were both given: the file names its preset`);
+    const needs = ["weighted", "minSubgroupSize", "minValidAnswers"].filter((k) => options[k as keyof typeof options] !== undefined);
+    if (needs.length) throw new Error(`${needs.join(", ")}: a benchmark file has fixed counts; these options need the microdata (--wvs)`);
+    return readAggregatesFile(benchmark, { tiePolicy: options.tiePolicy });
+  }
   const preset = options.preset ?? "tan2026";
   const needsMicrodata = options.weighted || options.minSubgroupSize !== undefined || options.minValidAnswers !== undefined;
   if (wvs === undefined && !needsMicrodata) {
@@ -73,7 +85,9 @@ export function getSubgroup(b: Benchmark, id: string): Benchmark["subgroups"][nu
   const near = b.subgroups.filter((x) => x.stratum === stratum).map((x) => x.id);
   throw new Error(
     `unknown or empty subgroup "${id}" in benchmark ${b.options.preset}: ` +
-      (near.length ? `stratum ${stratum} has ${near.slice(0, 4).join(", ")}${near.length > 4 ? ", …" : ""}` : `expected "<stratum>:<value>[|<value>]", e.g. "${b.subgroups[0]?.id}"`) +
+      (near.length
+        ? `stratum ${stratum} has ${near.slice(0, 4).join(", ")}${near.length > 4 ? ", …" : ""}`
+        : `expected "<stratum>:<value>[|<value>]", e.g. "${b.subgroups[0]?.id}"`) +
       " (subgroups with fewer than 30 respondents are not in the benchmark)",
   );
 }

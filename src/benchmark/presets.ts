@@ -60,9 +60,7 @@ export function asked(resp: Respondents, question: string): boolean {
 
 /** The paper's question rule, any country: value items, minus its non-value items and the zero-coded scales, minus what the country was not asked. */
 export function valueQuestions(codebook: Codebook, resp?: Respondents): string[] {
-  return Object.keys(codebook.questions).filter(
-    (q) => !PAPER_NOT_VALUE.has(q) && !zeroCoded(codebook.questions[q]) && (!resp || asked(resp, q)),
-  );
+  return Object.keys(codebook.questions).filter((q) => !PAPER_NOT_VALUE.has(q) && !zeroCoded(codebook.questions[q]) && (!resp || asked(resp, q)));
 }
 
 /**
@@ -85,8 +83,7 @@ const PAPER_DEFAULTS: Omit<BenchmarkOptions, "preset"> = { minSubgroupSize: 30, 
 
 export const TAN2026: Preset = {
   name: "tan2026",
-  description:
-    "Tan et al. (ACL 2026): WVS-7 Singapore, 214 value questions; train = single attributes + sex crossings, OOD = unseen crossings",
+  description: "Tan et al. (ACL 2026): WVS-7 Singapore, 214 value questions; train = single attributes + sex crossings, OOD = unseen crossings",
   country: resolveCountry("SGP"),
   attributes: ["sex", "age_group", "ethnicity", "religion"],
   // crossStrata's set; the paper lists age × religion before age × ethnicity, and ids keep its order
@@ -107,6 +104,12 @@ export const TAN2026: Preset = {
 };
 
 export const PRESETS: Record<string, Preset> = { tan2026: TAN2026 };
+
+/** Add a preset value (e.g. one an aggregates file records) under its name. */
+export function registerPreset(p: Preset): Preset {
+  PRESETS[p.name] = p;
+  return p;
+}
 
 export function getPreset(name: string): Preset {
   const p = PRESETS[name];

@@ -75,7 +75,14 @@ export function listFigures(): FigureDef[] {
 
 export function getFigure(name: string): FigureDef {
   const f = store().get(name);
-  if (!f) throw new Error(`unknown figure "${name}"; registered: ${listFigures().map((x) => x.name).join(", ") || "(none; call loadCatalogue() first)"}`);
+  if (!f)
+    throw new Error(
+      `unknown figure "${name}"; registered: ${
+        listFigures()
+          .map((x) => x.name)
+          .join(", ") || "(none; call loadCatalogue() first)"
+      }`,
+    );
   return f;
 }
 
@@ -120,8 +127,8 @@ export async function loadCatalogue(dir?: string): Promise<FigureDef[]> {
 }
 
 export interface FigureContextOptions {
-  /** Benchmark options (e.g. { wvs: "/path/file.csv" }); default: shipped aggregates. */
-  benchmark?: LoadBenchmarkOptions;
+  /** Benchmark options (e.g. { wvs: "/path/file.csv" }) or a benchmark already loaded; default: shipped aggregates. */
+  benchmark?: LoadBenchmarkOptions | Benchmark;
   resultsDir?: string;
   options?: Record<string, unknown>;
 }
@@ -139,7 +146,7 @@ export function createFigureContext(o: FigureContextOptions = {}): FigureContext
       }
       return p;
     },
-    benchmark: () => ctx.memo("benchmark", () => loadBenchmark(o.benchmark ?? {})),
+    benchmark: () => ctx.memo("benchmark", () => (o.benchmark && "pairs" in o.benchmark ? o.benchmark : loadBenchmark(o.benchmark ?? {}))),
   };
   return ctx;
 }

@@ -10,6 +10,7 @@ import type { Benchmark } from "../../benchmark/types";
 import { CliError, emit } from "../output";
 import { wroteLines } from "../wrote";
 import { noteBenchmarkUnknownCodes, unknownCodesOption } from "../wvs-options";
+import { chooseBenchmark } from "../benchmark-file";
 
 /** Options naming which benchmark: --wvs, --preset, or --country/--attributes (shared with `svlab subgroups`). */
 export interface BenchmarkSourceOptions {
@@ -22,6 +23,8 @@ export interface BenchmarkSourceOptions {
   ties?: string;
   tie?: string;
   unknownCodesAsMissing?: boolean;
+  /** An aggregates file (--benchmark, on commands that take it): the benchmark it records, no microdata. */
+  benchmark?: string;
 }
 
 export function benchmarkSourceOptions(cmd: Command): Command {
@@ -29,12 +32,20 @@ export function benchmarkSourceOptions(cmd: Command): Command {
     .option("--wvs <file>", "WVS-7 CSV file (cross-national, single-country or Excel-export format)")
     .option("--preset <name>", "benchmark preset (default: tan2026)")
     .option("--country <code>", "build for this WVS-7 country: numeric code or ISO alpha-3 (702, SGP, 840, USA); needs the microdata")
-    .option("--attributes <list>", "persona attributes, comma-separated, first one decides the split (sex,age,religion[,ethnicity,education,…]); needs the microdata");
+    .option(
+      "--attributes <list>",
+      "persona attributes, comma-separated, first one decides the split (sex,age,religion[,ethnicity,education,…]); needs the microdata",
+    );
   return unknownCodesOption(cmd);
 }
 
 /** The benchmark those options name: shipped aggregates for a preset without --wvs, else built from the microdata. */
 export async function benchmarkFromOptions(opts: BenchmarkSourceOptions): Promise<Benchmark> {
+  if (opts.benchmark !== undefined) {
+    const other = (["wvs", "preset", "country", "attributes", "weighted", "ties", "tie"] as const).filter((k) => opts[k] !== undefined);
+    if (other.length) throw new CliError(`--benchmark names a built benchmark: not with ${other.map((k) => `--${k}`).join(", ")}`);
+    return (await chooseBenchmark({ benchmark: opts.benchmark })).bench;
+  }
   const ties = opts.ties ?? opts.tie;
   const tiesFlag = opts.ties !== undefined ? "--ties" : "--tie";
   if (ties && ties !== "lowest" && ties !== "highest") throw new CliError(`${tiesFlag}: expected lowest or highest, got "${ties}"`);
@@ -43,7 +54,13 @@ export async function benchmarkFromOptions(opts: BenchmarkSourceOptions): Promis
     preset = choosePreset({
       preset: opts.preset,
       country: opts.country,
-      attributes: opts.attributes === undefined ? undefined : opts.attributes.split(",").map((a) => a.trim()).filter(Boolean),
+      attributes:
+        opts.attributes === undefined
+          ? undefined
+          : opts.attributes
+              .split(",")
+              .map((a) => a.trim())
+              .filter(Boolean),
     });
   } catch (e) {
     const fromCountry = opts.country !== undefined || opts.attributes !== undefined;

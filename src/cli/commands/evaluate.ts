@@ -5,7 +5,6 @@
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
 import { benchmarkSha256 } from "../../benchmark/fingerprint";
 import { evaluatePredictions, evaluationJson, headlineMetrics, loadMetricModules, withFailures, type By } from "../../metrics/index";
@@ -16,7 +15,8 @@ import { loadRespondents } from "../../wvs/respondents";
 import { benchmarkMismatch, latestRun, readResults, resultsRoot, runState, type RunResults } from "../../runner/results";
 import type { Prediction } from "../../runner/types";
 import { CliError, emit } from "../output";
-import { noteBenchmarkUnknownCodes, UNKNOWN_CODES_FLAG } from "../wvs-options";
+import { UNKNOWN_CODES_FLAG } from "../wvs-options";
+import { benchmarkFileOption, benchmarkRefusal, chooseBenchmark } from "../benchmark-file";
 import { modelSpecHelp } from "../model-specs";
 
 interface EvaluateCliOptions {
@@ -26,6 +26,7 @@ interface EvaluateCliOptions {
   template?: string;
   results?: string;
   wvs?: string;
+  benchmark?: string;
   ties: string;
   bootstrap: string;
   seed: string;
@@ -43,7 +44,7 @@ interface EvaluateCliOptions {
 const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : "—");
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("evaluate")
     .description("accuracy, NMAE (+ CIs, macro, disparity) of one model on a split, against the benchmark labels")
     .option("--model <spec>", `provider spec: ${modelSpecHelp()}; baselines are computed on the spot, others scored from their newest completed run`)
@@ -57,105 +58,143 @@ export function register(program: Command): void {
     .option("--seed <n>", "bootstrap seed", "1")
     .option("--by <grouping>", "also print per-group scores: subgroup | stratum | template | attribute:<name>")
     .option("--json", "print JSON: {n, accuracy, nmae, parsed, refused, failed, ci, macro, metrics, disparity, coverage, …}")
-    .option("--metrics <file...>", "modules that register more per-pair metrics (registerMetric in src/metrics/registry.ts); they join accuracy and NMAE in every output")
+    .option(
+      "--metrics <file...>",
+      "modules that register more per-pair metrics (registerMetric in src/metrics/registry.ts); they join accuracy and NMAE in every output",
+    )
     .option("--exclude-failed", "leave failed requests (no answer after retries) out of the scores instead of scoring them wrong (said in every output)")
     .option("--strict", "refuse to score a run made against another benchmark (default: warn)")
-    .option("--null <n>", "size-matched null draws for the disparity's noise floor, and question+label resamples for its interval (default: --bootstrap; with --wvs the null draws random respondent groups, 200 by default)")
-    .option("--exclude-off-scale", "leave out pairs whose label is an off-scale code (e.g. Q222 \"Not allowed to vote\"); kept by default, as the paper does")
+    .option(
+      "--null <n>",
+      "size-matched null draws for the disparity's noise floor, and question+label resamples for its interval (default: --bootstrap; with --wvs the null draws random respondent groups, 200 by default)",
+    )
+    .option("--exclude-off-scale", 'leave out pairs whose label is an off-scale code (e.g. Q222 "Not allowed to vote"); kept by default, as the paper does')
     .option("--stable-labels <share>", "score only pairs whose label holds in at least this share of resamples of the subgroup's answers (e.g. 0.8)")
-    .option(UNKNOWN_CODES_FLAG, "with --wvs: load answer codes the codebook does not know as missing, and print how many")
-    .action(async (o: EvaluateCliOptions) => {
-      if (o.split !== "ood" && o.split !== "train") throw new CliError(`--split must be train or ood, got "${o.split}"`);
-      if (o.ties !== "label" && o.ties !== "any") throw new CliError(`--ties must be label or any, got "${o.ties}"`);
-      const B = Number(o.bootstrap);
-      const seed = Number(o.seed);
-      if (!Number.isInteger(B) || B < 0) throw new CliError(`--bootstrap must be a whole number ≥ 0, got "${o.bootstrap}"`);
-      if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got "${o.seed}"`);
-      if (!o.model && !o.run) throw new CliError("give --model SPEC (e.g. baseline:population-mode, openai:gpt-4.1-mini) or --run ID");
-      const split = o.split as Split;
-      if (o.metrics?.length) await loadMetricModules(o.metrics).catch((err: Error) => { throw new CliError(err.message); });
-      const bench = await loadBenchmark(o.wvs ? { wvs: resolve(o.wvs), ...(o.unknownCodesAsMissing ? { unknownCodesAsMissing: true } : {}) } : {});
-      noteBenchmarkUnknownCodes(bench);
-      let predictions: Prediction[];
-      let source: Record<string, unknown>;
-      const warnings: string[] = [];
-      /** A run's predictions with its failed requests as outcomes, after the benchmark check. */
-      const fromRun = (res: RunResults): Prediction[] => {
-        const mismatch = benchmarkMismatch(res, benchmarkSha256(bench));
-        if (mismatch && o.strict) throw new CliError(`${mismatch}. Rerun the model, or drop --strict to score anyway`);
-        if (mismatch) {
-          warnings.push(mismatch);
-          process.stderr.write(`svlab: warning: ${mismatch} (--strict refuses)\n`);
-        }
-        source = {
-          kind: "run",
-          runId: res.manifest.runId,
-          dir: res.dir,
-          status: res.manifest.status,
-          state: runState(res),
-          errors: res.errors.length,
-          benchmark: mismatch ? "differs from the run's" : res.manifest.benchmark?.sha256 ? "same as the run's" : "not recorded by the run",
-        };
-        return withFailures(res.predictions, res.errors);
+    .option(UNKNOWN_CODES_FLAG, "with --wvs: load answer codes the codebook does not know as missing, and print how many");
+  benchmarkFileOption(cmd).action(async (o: EvaluateCliOptions) => {
+    if (o.split !== "ood" && o.split !== "train") throw new CliError(`--split must be train or ood, got "${o.split}"`);
+    if (o.ties !== "label" && o.ties !== "any") throw new CliError(`--ties must be label or any, got "${o.ties}"`);
+    const B = Number(o.bootstrap);
+    const seed = Number(o.seed);
+    if (!Number.isInteger(B) || B < 0) throw new CliError(`--bootstrap must be a whole number ≥ 0, got "${o.bootstrap}"`);
+    if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got "${o.seed}"`);
+    if (!o.model && !o.run) throw new CliError("give --model SPEC (e.g. baseline:population-mode, openai:gpt-4.1-mini) or --run ID");
+    const split = o.split as Split;
+    if (o.metrics?.length)
+      await loadMetricModules(o.metrics).catch((err: Error) => {
+        throw new CliError(err.message);
+      });
+    // The run to score, found before the benchmark: a run made on a benchmark file brings it.
+    let run: RunResults | undefined;
+    if (o.run) {
+      run = await readResults(o.run, o.results);
+      if (o.model && run.manifest.model !== o.model) throw new CliError(`run ${run.manifest.runId} is of model ${run.manifest.model}, not ${o.model}`);
+    } else if (!o.model!.startsWith("baseline:")) {
+      const latest = await latestRun({ model: o.model, split }, o.results);
+      if (!latest) {
+        throw new CliError(
+          `no completed run of ${o.model} on the ${split} split under ${resultsRoot(o.results)}; ` +
+            `run \`svlab run --model ${o.model} --split ${split}\` first, or pass --run`,
+        );
+      }
+      run = await readResults(latest.dir);
+    }
+    const chosen = await chooseBenchmark(o, run ? [run.manifest] : []);
+    const bench = chosen.bench;
+    if (chosen.pinned) process.stderr.write(`svlab: scoring against ${chosen.from}\n`);
+    let predictions: Prediction[];
+    let source: Record<string, unknown>;
+    const warnings: string[] = [];
+    /** A run's predictions with its failed requests as outcomes, after the benchmark check. */
+    const fromRun = (res: RunResults): Prediction[] => {
+      const refusal = benchmarkRefusal(res.manifest, chosen);
+      if (refusal) throw new CliError(refusal);
+      const mismatch = benchmarkMismatch(res, benchmarkSha256(bench));
+      if (mismatch && o.strict) throw new CliError(`${mismatch}. Rerun the model, or drop --strict to score anyway`);
+      if (mismatch) {
+        warnings.push(mismatch);
+        process.stderr.write(`svlab: warning: ${mismatch} (--strict refuses)\n`);
+      }
+      source = {
+        kind: "run",
+        runId: res.manifest.runId,
+        dir: res.dir,
+        status: res.manifest.status,
+        state: runState(res),
+        errors: res.errors.length,
+        benchmark: mismatch ? "differs from the run's" : res.manifest.benchmark?.sha256 ? "same as the run's" : "not recorded by the run",
       };
-      if (o.run) {
-        const res = await readResults(o.run, o.results);
-        if (o.model && res.manifest.model !== o.model) throw new CliError(`run ${res.manifest.runId} is of model ${res.manifest.model}, not ${o.model}`);
-        predictions = fromRun(res);
-      } else if (o.model!.startsWith("baseline:")) {
-        predictions = await baselinePredictions(o.model!, bench, { split, templateId: o.template });
-        source = { kind: "baseline", computed: "from the benchmark, no run needed" };
-      } else {
-        const run = await latestRun({ model: o.model, split }, o.results);
-        if (!run) {
-          throw new CliError(
-            `no completed run of ${o.model} on the ${split} split under ${resultsRoot(o.results)}; ` +
-              `run \`svlab run --model ${o.model} --split ${split}\` first, or pass --run`,
-          );
-        }
-        predictions = fromRun(await readResults(run.dir));
-      }
-      // With --wvs the null draws random respondent groups (exact; 200 draws unless --null says otherwise).
-      const microdata = o.wvs ? microdataFrom((await loadRespondents(resolve(o.wvs), o.unknownCodesAsMissing ? { unknownCodes: "missing" } : {})).table as never, bench.questions.map((q) => q.id), bench.options.weighted) : undefined;
-      const draws = o.null === undefined ? (microdata ? Math.min(B, 200) : B) : Number(o.null);
-      if (!Number.isInteger(draws) || draws < 0) throw new CliError(`--null must be a whole number ≥ 0, got "${o.null}"`);
-      const stable = o.stableLabels === undefined ? undefined : Number(o.stableLabels);
-      if (stable !== undefined && !(stable >= 0 && stable <= 1)) throw new CliError(`--stable-labels must be a share in [0, 1], got "${o.stableLabels}"`);
-      const filtered = filterPredictions(bench, predictions, { split, excludeOffScale: o.excludeOffScale, stableLabels: stable, seed });
-      predictions = filtered.kept;
-      const ev = evaluatePredictions(bench, predictions, { split, templateId: o.template, ties: o.ties as "label" | "any", bootstrap: B, seed, excludeFailed: o.excludeFailed, nullDraws: draws, labelDraws: o.null === undefined ? B : draws, microdata });
-      if (ev.n === 0) {
-        const why = o.excludeFailed && ev.failed.requests > 0 ? `; all ${ev.failed.requests} were failed requests, excluded by --exclude-failed` : "; wrong --split?";
-        throw new CliError(`no ${split} predictions to score (${predictions.length} predictions read${why})`);
-      }
-      const out: Record<string, unknown> = { ...evaluationJson(ev), source: source! };
-      if (warnings.length) out.warnings = [...ev.warnings, ...warnings];
-      if (filtered.notes.length) out.labelFilter = { ...filtered.dropped, notes: filtered.notes };
-      if (o.by) {
-        const by = o.by as By;
-        try {
-          ev.frame.keyOf(by);
-        } catch (err) {
-          throw new CliError(`--by: ${(err as Error).message}`);
-        }
-        const metrics = headlineMetrics();
-        const acc = ev.frame.byGroup(metrics[0].id, by);
-        const values = new Map(metrics.map((m) => [m.id, ev.frame.values(m.id, by)]));
-        // size = distinct respondents (an attribute value's single-attribute subgroup); expected = the noise floor's pooled score.
-        const floor = (m: string) => ev.noiseFloor?.attributes.find((a) => `attribute:${a.attribute}` === o.by && a.metric === m);
-        out.by = o.by;
-        out.groups = acc.map((r) => {
-          const size = distinctSize(bench, o.by!, r.group, r.size);
-          const row: Record<string, unknown> = { group: r.group, pairs: r.pairs, subgroups: r.subgroups, size: size.size, small: r.small };
-          for (const m of metrics) row[m.id] = values.get(m.id)!.get(r.group);
-          if (size.note) row.sizeNote = size.note;
-          const fa = floor("accuracy"), fn = floor("nmae");
-          if (fa && fn) row.expected = { accuracy: fa.nullMean[r.group], nmae: fn.nullMean[r.group] };
-          return row;
-        });
-      }
-      emit(out, o.json, () => human(out, ev.ci !== undefined));
+      return withFailures(res.predictions, res.errors);
+    };
+    if (run) {
+      predictions = fromRun(run);
+    } else {
+      predictions = await baselinePredictions(o.model!, bench, { split, templateId: o.template });
+      source = { kind: "baseline", computed: "from the benchmark, no run needed" };
+    }
+    // With --wvs the null draws random respondent groups (exact; 200 draws unless --null says otherwise).
+    const microdata = o.wvs
+      ? microdataFrom(
+          (await loadRespondents(resolve(o.wvs), o.unknownCodesAsMissing ? { unknownCodes: "missing" } : {})).table as never,
+          bench.questions.map((q) => q.id),
+          bench.options.weighted,
+        )
+      : undefined;
+    const draws = o.null === undefined ? (microdata ? Math.min(B, 200) : B) : Number(o.null);
+    if (!Number.isInteger(draws) || draws < 0) throw new CliError(`--null must be a whole number ≥ 0, got "${o.null}"`);
+    const stable = o.stableLabels === undefined ? undefined : Number(o.stableLabels);
+    if (stable !== undefined && !(stable >= 0 && stable <= 1)) throw new CliError(`--stable-labels must be a share in [0, 1], got "${o.stableLabels}"`);
+    const filtered = filterPredictions(bench, predictions, { split, excludeOffScale: o.excludeOffScale, stableLabels: stable, seed });
+    predictions = filtered.kept;
+    const ev = evaluatePredictions(bench, predictions, {
+      split,
+      templateId: o.template,
+      ties: o.ties as "label" | "any",
+      bootstrap: B,
+      seed,
+      excludeFailed: o.excludeFailed,
+      nullDraws: draws,
+      labelDraws: o.null === undefined ? B : draws,
+      microdata,
     });
+    if (ev.n === 0) {
+      const why =
+        o.excludeFailed && ev.failed.requests > 0 ? `; all ${ev.failed.requests} were failed requests, excluded by --exclude-failed` : "; wrong --split?";
+      throw new CliError(`no ${split} predictions to score (${predictions.length} predictions read${why})`);
+    }
+    const out: Record<string, unknown> = {
+      ...evaluationJson(ev),
+      source: source!,
+      benchmark: { preset: bench.options.preset, from: chosen.from, sha256: benchmarkSha256(bench) },
+    };
+    if (warnings.length) out.warnings = [...ev.warnings, ...warnings];
+    if (filtered.notes.length) out.labelFilter = { ...filtered.dropped, notes: filtered.notes };
+    if (o.by) {
+      const by = o.by as By;
+      try {
+        ev.frame.keyOf(by);
+      } catch (err) {
+        throw new CliError(`--by: ${(err as Error).message}`);
+      }
+      const metrics = headlineMetrics();
+      const acc = ev.frame.byGroup(metrics[0].id, by);
+      const values = new Map(metrics.map((m) => [m.id, ev.frame.values(m.id, by)]));
+      // size = distinct respondents (an attribute value's single-attribute subgroup); expected = the noise floor's pooled score.
+      const floor = (m: string) => ev.noiseFloor?.attributes.find((a) => `attribute:${a.attribute}` === o.by && a.metric === m);
+      out.by = o.by;
+      out.groups = acc.map((r) => {
+        const size = distinctSize(bench, o.by!, r.group, r.size);
+        const row: Record<string, unknown> = { group: r.group, pairs: r.pairs, subgroups: r.subgroups, size: size.size, small: r.small };
+        for (const m of metrics) row[m.id] = values.get(m.id)!.get(r.group);
+        if (size.note) row.sizeNote = size.note;
+        const fa = floor("accuracy"),
+          fn = floor("nmae");
+        if (fa && fn) row.expected = { accuracy: fa.nullMean[r.group], nmae: fn.nullMean[r.group] };
+        return row;
+      });
+    }
+    emit(out, o.json, () => human(out, ev.ci !== undefined));
+  });
 }
 
 function human(o: Record<string, any>, ci: boolean): string {
@@ -177,22 +216,34 @@ function human(o: Record<string, any>, ci: boolean): string {
     if (!r) continue;
     const c = r.ci ? ` [${pct(r.ci.overall.lo)}, ${pct(r.ci.overall.hi)}]` : "";
     const dc = (k: "normalisedRange" | "cv") => (d?.ci ? ` [${pct(d.ci[k].lo)}, ${pct(d.ci[k].hi)}]` : "");
-    lines.push(`${m.label} ${pct(r.value)}${c} (${m.direction} is better; macro ${pct(r.macro)}); across subgroups: norm. range ${pct(d?.normalisedRange)}${dc("normalisedRange")}, CV ${pct(d?.cv)}${dc("cv")} (questions resampled; no noise floor for registered metrics)`);
+    lines.push(
+      `${m.label} ${pct(r.value)}${c} (${m.direction} is better; macro ${pct(r.macro)}); across subgroups: norm. range ${pct(d?.normalisedRange)}${dc("normalisedRange")}, CV ${pct(d?.cv)}${dc("cv")} (questions resampled; no noise floor for registered metrics)`,
+    );
   }
   if (o.labelFilter) lines.push(...o.labelFilter.notes);
-  if (o.distribution) lines.push(`distribution (${o.distribution.n} pairs): W1 ${pct(o.distribution.w1)}  JSD ${pct(o.distribution.jsd)}  expected NMAE ${pct(o.distribution.expectedNmae)}  valid mass ${pct(o.distribution.validMass)}`);
+  if (o.distribution)
+    lines.push(
+      `distribution (${o.distribution.n} pairs): W1 ${pct(o.distribution.w1)}  JSD ${pct(o.distribution.jsd)}  expected NMAE ${pct(o.distribution.expectedNmae)}  valid mass ${pct(o.distribution.validMass)}`,
+    );
   if (o.coverage.missing) {
     const have = o.coverage.expected - o.coverage.missing;
-    lines.push(`coverage: scored on the ${have.toLocaleString("en-US")} of ${o.coverage.expected.toLocaleString("en-US")} ${o.split} pairs that have a prediction`);
+    lines.push(
+      `coverage: scored on the ${have.toLocaleString("en-US")} of ${o.coverage.expected.toLocaleString("en-US")} ${o.split} pairs that have a prediction`,
+    );
   }
   if (o.groups) {
     const exp = o.groups.some((g: any) => g.expected);
     const metrics = headlineMetrics();
-    lines.push("", `group | subgroups | respondents | pairs | ${metrics.map((m) => m.label).join(" | ")}${exp ? " | expected from sizes alone (accuracy, NMAE)" : ""}`);
+    lines.push(
+      "",
+      `group | subgroups | respondents | pairs | ${metrics.map((m) => m.label).join(" | ")}${exp ? " | expected from sizes alone (accuracy, NMAE)" : ""}`,
+    );
     for (const g of o.groups) {
       const e = g.expected ? ` | ${pct(g.expected.accuracy)}, ${pct(g.expected.nmae)}` : "";
       const one = g.subgroups === 1 && String(o.by ?? "").startsWith("attribute:") ? "  (one subgroup)" : "";
-      lines.push(`${g.group} | ${g.subgroups} | ${Number.isFinite(g.size) ? g.size.toLocaleString("en-US") : "—"} | ${g.pairs} | ${metrics.map((m) => pct(g[m.id])).join(" | ")}${e}${g.small ? "  (small)" : ""}${one}`);
+      lines.push(
+        `${g.group} | ${g.subgroups} | ${Number.isFinite(g.size) ? g.size.toLocaleString("en-US") : "—"} | ${g.pairs} | ${metrics.map((m) => pct(g[m.id])).join(" | ")}${e}${g.small ? "  (small)" : ""}${one}`,
+      );
     }
   }
   return lines.join("\n");

@@ -3,12 +3,13 @@ import { resolve } from "node:path";
 import { createFigureContext, listFigures, loadCatalogue, writeFigures } from "../../figures/registry";
 import { closeSharedRenderer, type ImageFormat } from "../../figures/render";
 import { loadMetricModules } from "../../metrics/registry";
-import { resultsRoot } from "../../runner/results";
+import { listRuns, resultsRoot } from "../../runner/results";
+import { benchmarkFileOption, chooseBenchmark } from "../benchmark-file";
 import { CliError, emit } from "../output";
 import { figuresLabel, wroteLines } from "../wrote";
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("figures")
     .description("write the figures of every finished stage to DIR/<name>.svg and .png (one Chromium page for all)")
     .option("--out <dir>", "output folder", "figures")
@@ -19,10 +20,25 @@ export function register(program: Command): void {
     .option("--question <id>", "question for landscape-answer-heatmap (default: most divisive on MDS × W1)")
     .option("--list", "list the registered figures and exit")
     .option("--json", "print JSON")
-    .option("--metrics <file...>", "modules that register more per-pair metrics (registerMetric in src/metrics/registry.ts); they join accuracy and NMAE")
-    .action(async (opts: { out: string; only?: string; format: string; wvs?: string; results?: string; question?: string; list?: boolean; json?: boolean; metrics?: string[] }) => {
+    .option("--metrics <file...>", "modules that register more per-pair metrics (registerMetric in src/metrics/registry.ts); they join accuracy and NMAE");
+  benchmarkFileOption(cmd).action(
+    async (opts: {
+      out: string;
+      only?: string;
+      format: string;
+      wvs?: string;
+      benchmark?: string;
+      results?: string;
+      question?: string;
+      list?: boolean;
+      json?: boolean;
+      metrics?: string[];
+    }) => {
       // Before the catalogue, so a registered metric's figures are in it.
-      if (opts.metrics?.length) await loadMetricModules(opts.metrics).catch((err: Error) => { throw new CliError(err.message); });
+      if (opts.metrics?.length)
+        await loadMetricModules(opts.metrics).catch((err: Error) => {
+          throw new CliError(err.message);
+        });
       await loadCatalogue();
       if (opts.list) {
         const defs = listFigures().map((d) => ({ name: d.name, stage: d.stage, title: d.title, caption: d.caption }));
@@ -32,12 +48,19 @@ export function register(program: Command): void {
       const formats = opts.format.split(",").map((s) => s.trim()) as ImageFormat[];
       const bad = formats.filter((f) => f !== "svg" && f !== "png");
       if (bad.length || !formats.length) throw new CliError(`--format: expected svg, png or svg,png, got "${opts.format}"`);
+      // The runs' own benchmark unless one is named (--benchmark or --wvs).
+      const runs = (await listRuns(resultsRoot(opts.results))).filter((r) => r.manifest.status === "completed").map((r) => r.manifest);
+      const chosen = await chooseBenchmark(opts, runs);
+      if (chosen.pinned && !opts.json) process.stderr.write(`svlab: figures of ${chosen.from}\n`);
       const context = createFigureContext({
-        benchmark: opts.wvs ? { wvs: resolve(opts.wvs) } : {},
+        benchmark: chosen.bench,
         resultsDir: resultsRoot(opts.results),
         options: opts.question ? { question: opts.question } : {},
       });
-      const only = opts.only?.split(",").map((s) => s.trim()).filter(Boolean);
+      const only = opts.only
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const t0 = performance.now();
       try {
         const written = await writeFigures(opts.out, {
@@ -45,15 +68,32 @@ export function register(program: Command): void {
           formats,
           context,
           onFigure: (f, i, n) => {
-            if (!opts.json) process.stderr.write(`[${i + 1}/${n}] ${f.name}: ${f.skipped ? `skipped (${f.skipped})` : `${f.files.join(", ")} (${Math.round(f.ms)} ms)`}\n`);
+            if (!opts.json)
+              process.stderr.write(`[${i + 1}/${n}] ${f.name}: ${f.skipped ? `skipped (${f.skipped})` : `${f.files.join(", ")} (${Math.round(f.ms)} ms)`}\n`);
           },
         });
         const done = written.filter((w) => !w.skipped);
-        const summary = { out: opts.out, written: done.length, skipped: written.length - done.length, seconds: Math.round((performance.now() - t0) / 100) / 10, figures: written };
+        const summary = {
+          out: opts.out,
+          written: done.length,
+          skipped: written.length - done.length,
+          seconds: Math.round((performance.now() - t0) / 100) / 10,
+          figures: written,
+        };
         emit(summary, opts.json, (s: typeof summary) =>
           [
             `${s.written} figures in ${s.seconds} s${s.skipped ? `; ${s.skipped} skipped (why: see above)` : ""}`,
-            ...(s.written ? wroteLines([{ label: figuresLabel(s.written, done.flatMap((f) => f.files)), path: resolve(s.out) }]) : ["no figures written"]),
+            ...(s.written
+              ? wroteLines([
+                  {
+                    label: figuresLabel(
+                      s.written,
+                      done.flatMap((f) => f.files),
+                    ),
+                    path: resolve(s.out),
+                  },
+                ])
+              : ["no figures written"]),
           ].join("\n"),
         );
       } catch (err) {
@@ -61,5 +101,6 @@ export function register(program: Command): void {
       } finally {
         await closeSharedRenderer();
       }
-    });
+    },
+  );
 }

@@ -1,10 +1,19 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { loadBenchmark } from "../../benchmark/load";
-import { buildSftDataset, createFineTuneJob, evaluateCommands, getFineTuneJob, recordTunedFrom, writeLlamaFactoryJob, writeSftDataset, type SftTarget } from "../../finetune";
+import {
+  buildSftDataset,
+  createFineTuneJob,
+  evaluateCommands,
+  getFineTuneJob,
+  recordTunedFrom,
+  writeLlamaFactoryJob,
+  writeSftDataset,
+  type SftTarget,
+} from "../../finetune";
 import { DEFAULT_TEMPLATE } from "../../personas/index";
 import { CliError, emit } from "../output";
 import { wroteLines } from "../wrote";
+import { benchmarkFileOption, chooseBenchmark } from "../benchmark-file";
 
 /** What each file `finetune data` writes is, for its "wrote" line. */
 const SFT_FILE_LABELS: Record<string, string> = {
@@ -19,7 +28,8 @@ const SFT_FILE_LABELS: Record<string, string> = {
 export function register(program: Command): void {
   const ft = program.command("finetune").description("fine-tuning data (chat JSONL) and jobs (OpenAI, LLaMA-Factory)");
 
-  ft.command("data")
+  const data = ft
+    .command("data")
     .description("write SFT data: persona prompt → 'Answer: <modal code>' for every pair of a split")
     .option("--split <split>", "train | ood (train keeps OOD subgroups unseen)", "train")
     .option("--template <ids>", "template id(s), comma-separated", DEFAULT_TEMPLATE)
@@ -29,11 +39,23 @@ export function register(program: Command): void {
     .option("--out <dir>", "output folder", "finetune")
     .option("--llamafactory <model>", "also write a LLaMA-Factory job for this base model (HF id)")
     .option("--lf-template <name>", "LLaMA-Factory chat template", "qwen")
-    .option("--json", "print JSON")
-    .action(async (o: { split: string; template: string; target: string; k: string; validation: string; out: string; llamafactory?: string; lfTemplate: string; json?: boolean }) => {
+    .option("--json", "print JSON");
+  benchmarkFileOption(data).action(
+    async (o: {
+      split: string;
+      template: string;
+      target: string;
+      k: string;
+      validation: string;
+      out: string;
+      llamafactory?: string;
+      lfTemplate: string;
+      json?: boolean;
+      benchmark?: string;
+    }) => {
       if (o.split !== "train" && o.split !== "ood") throw new CliError(`--split: expected train or ood, got "${o.split}"`);
       if (!["mode", "distribution", "expanded"].includes(o.target)) throw new CliError(`--target: expected mode, distribution or expanded, got "${o.target}"`);
-      const b = await loadBenchmark();
+      const { bench: b } = await chooseBenchmark(o);
       const ds = buildSftDataset(b, {
         split: o.split,
         templates: o.template.split(",").map((s) => s.trim()),
@@ -50,7 +72,8 @@ export function register(program: Command): void {
           ...wroteLines(Object.entries(v.files as Record<string, string>).map(([name, path]) => ({ label: SFT_FILE_LABELS[name] ?? name, path }))),
         ].join("\n"),
       );
-    });
+    },
+  );
 
   ft.command("submit")
     .description("upload the JSONL and create an OpenAI fine-tuning job (OPENAI_API_KEY from the environment)")
@@ -99,6 +122,10 @@ export function register(program: Command): void {
     .option("--json", "print JSON")
     .action(async (o: { run: string; tunedFrom: string; results?: string; json?: boolean }) => {
       const m = await recordTunedFrom(o.run, o.tunedFrom, o.results);
-      emit({ runId: m.runId, model: m.model, tunedFrom: m.tunedFrom }, o.json, (v) => `run ${v.runId} (${v.model}) recorded as tuned from ${v.tunedFrom}; \`svlab paper\` pairs them`);
+      emit(
+        { runId: m.runId, model: m.model, tunedFrom: m.tunedFrom },
+        o.json,
+        (v) => `run ${v.runId} (${v.model}) recorded as tuned from ${v.tunedFrom}; \`svlab paper\` pairs them`,
+      );
     });
 }

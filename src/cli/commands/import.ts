@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { importOutputs, IMPORT_FORMATS, type ImportFormat, type ImportSummary } from "../../import/index";
 import { CliError, emit } from "../output";
+import { benchmarkFileOption, chooseBenchmark } from "../benchmark-file";
 import { displayPath, shellArg, wroteLines } from "../wrote";
 
 interface ImportCliOptions {
@@ -23,12 +24,15 @@ interface ImportCliOptions {
   templateColumn?: string;
   sampleColumn?: string;
   json?: boolean;
+  benchmark?: string;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("import <file>")
-    .description("read a model's outputs (JSONL, CSV or Parquet: the authors' custom_id shape, OpenAI Batch output, or question/subgroup columns) into a results run")
+    .description(
+      "read a model's outputs (JSONL, CSV or Parquet: the authors' custom_id shape, OpenAI Batch output, or question/subgroup columns) into a results run",
+    )
     .requiredOption("--model <name>", "the model's name in svlab (e.g. sailor2-8b); `svlab evaluate --model NAME` finds the run by it")
     .option("--format <format>", `${IMPORT_FORMATS.join(" | ")}`, "auto")
     .option("--results <dir>", "results root (default: SVLAB_RESULTS or ./results)")
@@ -42,32 +46,34 @@ export function register(program: Command): void {
     .option("--code-column <name>", "answer code column (default: code or answer_code)")
     .option("--template-column <name>", "template id column (default: templateId or template)")
     .option("--sample-column <name>", "sample index column (default: sample); any column may be a dotted path into nested JSON (doc.id, resps.0.0)")
-    .option("--json", "print JSON: {runId, n, matched, unmatched, unmatchedRows, predictions, parsed, refused, failed, duplicates, split, dir, …}")
-    .action(async (file: string, o: ImportCliOptions) => {
-      if (!IMPORT_FORMATS.includes(o.format as ImportFormat)) throw new CliError(`--format must be one of ${IMPORT_FORMATS.join(", ")}, got "${o.format}"`);
-      const s = await importOutputs({
-        file,
-        model: o.model,
-        format: o.format as ImportFormat,
-        results: o.results,
-        runId: o.runId,
-        templateId: o.template,
-        tunedFrom: o.tunedFrom,
-        columns: {
-          id: o.idColumn,
-          question: o.questionColumn,
-          subgroup: o.subgroupColumn,
-          response: o.responseColumn,
-          code: o.codeColumn,
-          template: o.templateColumn,
-          sample: o.sampleColumn,
-        },
-      });
-      const { result: _r, ...out } = s;
-      out.elapsedMs = Math.round(out.elapsedMs);
-      emit(out, o.json, human);
-      if (s.predictions === 0) process.exitCode = 1;
+    .option("--json", "print JSON: {runId, n, matched, unmatched, unmatchedRows, predictions, parsed, refused, failed, duplicates, split, dir, …}");
+  benchmarkFileOption(cmd).action(async (file: string, o: ImportCliOptions) => {
+    if (!IMPORT_FORMATS.includes(o.format as ImportFormat)) throw new CliError(`--format must be one of ${IMPORT_FORMATS.join(", ")}, got "${o.format}"`);
+    const s = await importOutputs({
+      file,
+      // tan2026's shipped aggregates unless --benchmark names a file; the run records which
+      ...(o.benchmark ? { benchmark: (await chooseBenchmark(o)).bench } : {}),
+      model: o.model,
+      format: o.format as ImportFormat,
+      results: o.results,
+      runId: o.runId,
+      templateId: o.template,
+      tunedFrom: o.tunedFrom,
+      columns: {
+        id: o.idColumn,
+        question: o.questionColumn,
+        subgroup: o.subgroupColumn,
+        response: o.responseColumn,
+        code: o.codeColumn,
+        template: o.templateColumn,
+        sample: o.sampleColumn,
+      },
     });
+    const { result: _r, ...out } = s;
+    out.elapsedMs = Math.round(out.elapsedMs);
+    emit(out, o.json, human);
+    if (s.predictions === 0) process.exitCode = 1;
+  });
 }
 
 function human(s: Omit<ImportSummary, "result">): string {

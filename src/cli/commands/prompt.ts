@@ -1,10 +1,11 @@
 /** `svlab prompt`: print the exact messages a model would get for one (question, subgroup, template). */
 import type { Command } from "commander";
-import { getSubgroup, loadBenchmark } from "../../benchmark/load";
+import { getSubgroup } from "../../benchmark/load";
 import type { Prompt } from "../../models/types";
 import { buildPrompt, DEFAULT_TEMPLATE, listTemplates, personaDescription, templateIds } from "../../personas";
 import { getQuestion } from "../../wvs/codebook";
 import { CliError, emit } from "../output";
+import { benchmarkFileOption, chooseBenchmark } from "../benchmark-file";
 
 interface PromptOpts {
   question?: string;
@@ -12,6 +13,7 @@ interface PromptOpts {
   template: string;
   json?: boolean;
   listTemplates?: boolean;
+  benchmark?: string;
 }
 
 function human(p: Prompt & { persona: string }): string {
@@ -22,40 +24,43 @@ function human(p: Prompt & { persona: string }): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("prompt")
     .description("print the prompt messages for one question and subgroup (deterministic; what the model sees)")
     .option("--question <id>", "WVS question id, e.g. Q1")
     .option("--subgroup <id>", 'subgroup id, e.g. "age_x_religion:65 and over|Muslim"')
     .option("--template <id>", `template id (${templateIds().join(", ")})`, DEFAULT_TEMPLATE)
     .option("--list-templates", "list the templates and exit")
-    .option("--json", "print JSON")
-    .action(async (opts: PromptOpts) => {
-      if (opts.listTemplates) {
-        emit(listTemplates(), opts.json, (ts: ReturnType<typeof listTemplates>) =>
-          [...ts.map((t) => `${t.id.padEnd(18)} ${t.description}`), "", 'Append "+reversed" to any id to reverse the option order.'].join("\n"));
-        return;
-      }
-      if (!opts.question || !opts.subgroup) throw new CliError('prompt: expected --question <id> and --subgroup <id>, e.g. --question Q1 --subgroup "sex:Female"');
-      const benchmark = await loadBenchmark();
-      let subgroup: ReturnType<typeof getSubgroup>;
-      try {
-        subgroup = getSubgroup(benchmark, opts.subgroup);
-      } catch (e) {
-        throw new CliError(`prompt: ${(e as Error).message}`);
-      }
-      let question: ReturnType<typeof getQuestion>;
-      try {
-        question = getQuestion(opts.question);
-      } catch (e) {
-        throw new CliError(`prompt: ${(e as Error).message}`);
-      }
-      let prompt: Prompt;
-      try {
-        prompt = buildPrompt(question, subgroup, opts.template);
-      } catch (e) {
-        throw new CliError(`prompt: ${(e as Error).message}`);
-      }
-      emit({ ...prompt, persona: personaDescription(subgroup) }, opts.json, human);
-    });
+    .option("--json", "print JSON");
+  benchmarkFileOption(cmd).action(async (opts: PromptOpts) => {
+    if (opts.listTemplates) {
+      emit(listTemplates(), opts.json, (ts: ReturnType<typeof listTemplates>) =>
+        [...ts.map((t) => `${t.id.padEnd(18)} ${t.description}`), "", 'Append "+reversed" to any id to reverse the option order.'].join("\n"),
+      );
+      return;
+    }
+    if (!opts.question || !opts.subgroup)
+      throw new CliError('prompt: expected --question <id> and --subgroup <id>, e.g. --question Q1 --subgroup "sex:Female"');
+    const { bench: benchmark } = await chooseBenchmark(opts);
+    let subgroup: ReturnType<typeof getSubgroup>;
+    try {
+      subgroup = getSubgroup(benchmark, opts.subgroup);
+    } catch (e) {
+      throw new CliError(`prompt: ${(e as Error).message}`);
+    }
+    let question: ReturnType<typeof getQuestion>;
+    try {
+      // the benchmark's wording (localised to its country), else the codebook's
+      question = benchmark.questions.find((q) => q.id === opts.question) ?? getQuestion(opts.question);
+    } catch (e) {
+      throw new CliError(`prompt: ${(e as Error).message}`);
+    }
+    let prompt: Prompt;
+    try {
+      prompt = buildPrompt(question, subgroup, opts.template);
+    } catch (e) {
+      throw new CliError(`prompt: ${(e as Error).message}`);
+    }
+    emit({ ...prompt, persona: personaDescription(subgroup) }, opts.json, human);
+  });
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { COUNTRY } from "../../wvs/codebook-build";
 import { CliError, emit } from "../output";
+import { benchmarkFileOption } from "../benchmark-file";
 import { benchmarkFromOptions, benchmarkSourceOptions, type BenchmarkSourceOptions } from "./dataset";
 
 export function register(program: Command): void {
@@ -9,7 +10,7 @@ export function register(program: Command): void {
     .description("list the benchmark's subgroup ids with their size (respondents) and split")
     .option("--split <split>", "only this split: train | ood")
     .option("--json", "print JSON");
-  benchmarkSourceOptions(cmd).action(async (opts: BenchmarkSourceOptions & { split?: string; json?: boolean }) => {
+  benchmarkFileOption(benchmarkSourceOptions(cmd)).action(async (opts: BenchmarkSourceOptions & { split?: string; json?: boolean }) => {
     if (opts.split !== undefined && opts.split !== "train" && opts.split !== "ood") {
       throw new CliError(`--split: expected train or ood, got "${opts.split}"`);
     }
