@@ -28,6 +28,8 @@ export interface GenerateOptions {
   topLogprobs?: number;
   /** Sample index for repeated samples (n > 1); part of the cache key. */
   sample?: number;
+  /** Ask for a JSON object reply (OpenAI response_format json_object, a JSON grammar where the provider has one). */
+  json?: boolean;
 }
 
 export interface Usage {

@@ -71,6 +71,8 @@ export interface RunManifest {
   samples: number;
   /** Pair limit (--limit) when one was given. */
   limit?: number;
+  /** "open-ended" for free-text runs (texts, no codes: judged, not scored); absent for the closed task. */
+  task?: "closed" | "open-ended";
   /** "api" (one request per prompt), "batch" (OpenAI Batch API) or "import" (outputs read from a file: `svlab import`). */
   mode: "api" | "batch" | "import";
   counts: RunCounts;
@@ -145,7 +147,7 @@ export function checkRunId(id: string): string {
 }
 
 /** What must match for a reused run id to resume its run (anything else is refused). */
-export type RunIdentity = Pick<RunManifest, "model" | "split" | "templateIds" | "samples" | "generate" | "mode" | "limit" | "pairsSha256"> & {
+export type RunIdentity = Pick<RunManifest, "model" | "split" | "templateIds" | "samples" | "generate" | "mode" | "limit" | "pairsSha256" | "task"> & {
   benchmarkSha256?: string;
 };
 
@@ -160,6 +162,7 @@ export function runIdentity(m: RunManifest): RunIdentity {
     limit: m.limit,
     pairsSha256: m.pairsSha256,
     benchmarkSha256: m.benchmark?.sha256,
+    ...(m.task !== undefined ? { task: m.task } : {}),
   };
 }
 
@@ -178,6 +181,7 @@ export function identityDifferences(earlier: RunIdentity, now: RunIdentity): str
     ["mode", "mode (api/batch)"],
     ["limit", "limit"],
     ["pairsSha256", "explicit pairs"],
+    ["task", "task"],
     ["benchmarkSha256", "benchmark (labels)"],
   ];
   for (const [k, label] of names) {
