@@ -82,10 +82,12 @@ export function parseVerdicts(raw: string, criteria: readonly Criterion[]): Pars
   // prose: "Overall: A", "**Value**: tie", "persona = B"
   const verdicts = none();
   for (const c of criteria) {
-    const re = new RegExp(`["'*_]*\\b${escapeRe(c)}\\b["'*_]*\\s*[:=]\\s*["'*_]*(answer\\s+|response\\s+)?([A-Za-z]+)\\b`, "gi");
+    // the value is the rest of the line up to an explanation ("A (more in character)", "Tie. Both …");
+    // "both are bad, I cannot say" is then "both are bad": no verdict, not a tie
+    const re = new RegExp(`\\b${escapeRe(c)}\\b["'*_]*\\s*[:=]([^\\n]*)`, "gi");
     let last: RegExpExecArray | null = null;
     for (let m = re.exec(raw); m; m = re.exec(raw)) last = m;
-    if (last) verdicts[c] = normaliseVerdict(last[2]);
+    if (last) verdicts[c] = normaliseVerdict(last[1].split(/[.,;(—–]|\s-\s|\sbecause\b/i)[0]);
   }
   return { verdicts };
 }

@@ -1,0 +1,35 @@
+/** The report's open-ended section, from judge run folders written by hand (exact win rates). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openEndedSection } from "../src/report/open-ended";
+import { listRuns } from "../src/runner/results";
+import type { Judgement } from "../src/judge/types";
+
+const j = (item: string, candidate: "A" | "B", overall: Judgement["verdicts"][string]): Judgement => ({
+  item, question: item.split("|")[0], subgroup: item.split("|")[1], candidate, verdicts: { overall }, raw: "",
+});
+
+test("open-ended section: one row per judge run with exact win rates; none without judge runs; judge runs are not model runs", async () => {
+  const root = mkdtempSync(join(tmpdir(), "svlab-oe-report-"));
+  assert.deepEqual(await openEndedSection(root), { tables: [], notes: [] });
+  const dir = join(root, "judge_x");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "judge.json"), JSON.stringify({
+    formatVersion: 1, kind: "judge", judgeRunId: "judge_x", candidate: { runId: "c", model: "m-cand", dir: "" }, reference: { runId: "r", model: "m-ref", dir: "" },
+    judge: "openai:judge", criteria: ["overall"], rubric: { instructions: "", criteria: {} }, rubricSha256: "", generate: {}, missing: { candidate: 0, reference: 0 },
+    counts: { items: 3, requests: 6, judgements: 6, unparsed: 1, errors: 0, cached: 0, skipped: 0, retries: 0 }, usage: { inputTokens: 0, outputTokens: 0 },
+    cost: 0, costIfUncached: 0, status: "completed", startedAt: "2026-01-01T00:00:00Z", svlabVersion: "x",
+  }));
+  // item 1: win both orders (1); item 2: win as A, tie as B (0.75); item 3: one order unreadable (left out)
+  const rows = [j("Q1|s1", "A", "A"), j("Q1|s1", "B", "B"), j("Q2|s1", "A", "A"), j("Q2|s1", "B", "tie"), j("Q3|s2", "A", "B"), j("Q3|s2", "B", null)];
+  writeFileSync(join(dir, "judgements.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  const s = await openEndedSection(root);
+  assert.equal(s.tables.length, 1);
+  assert.deepEqual(s.tables[0].headers, ["candidate", "reference", "judge", "status", "items", "WR overall", "ties", "position-consistent", "unreadable or failed"]);
+  // WR (1 + 0.75) / 2; ties 1 of 5 readable; position-consistent 1 of 2 items
+  assert.deepEqual(s.tables[0].rows, [["m-cand", "m-ref", "openai:judge", "completed", "3", "0.875 (n 2)", "0.200", "0.500", "1"]]);
+  assert.deepEqual(await listRuns(root), []);
+});
