@@ -103,3 +103,27 @@ test("rubric files: read, criteria chosen from them, bad files named with the fi
   writeFileSync(file, "{ not json");
   assert.throws(() => readRubric(file), /rubric\.json: not a readable JSON rubric/);
 });
+
+test("notebook 06's models: a key → live models; SVLAB_MODEL → itself in all three parts; else the local test model; else none", async () => {
+  const { openEndedPlan } = await import("../src/judge/notebook-plan");
+  const api = openEndedPlan({ OPENAI_API_KEY: "x" });
+  assert.deepEqual(api.mode === "api" && [api.candidate, api.reference, api.judge, api.limit], ["openai:gpt-4.1-mini", "openai:gpt-4.1", "openai:gpt-4.1-mini", 60]);
+  const own = openEndedPlan({ SVLAB_MODEL: "openai-compatible:http://h/v1#m" });
+  assert.deepEqual(own.mode === "api" && [own.candidate, own.reference, own.referenceTemplate, own.judge], ["openai-compatible:http://h/v1#m", "openai-compatible:http://h/v1#m", "no-persona", "openai-compatible:http://h/v1#m"]);
+  const saved = process.env.SVLAB_TEST_GGUF;
+  try {
+    process.env.SVLAB_TEST_GGUF = join(tmpdir(), "no-such-model.gguf");
+    const none = openEndedPlan({});
+    assert.equal(none.mode, "none");
+    assert.match(none.note, /no OPENAI_API_KEY, no SVLAB_MODEL and no local test model at .*no-such-model\.gguf/);
+    const fake = join(mkdtempSync(join(tmpdir(), "svlab-gguf-")), "m.gguf");
+    writeFileSync(fake, "");
+    process.env.SVLAB_TEST_GGUF = fake;
+    const local = openEndedPlan({});
+    assert.equal(local.mode, "local");
+    assert.match(local.note, /mean nothing/);
+  } finally {
+    if (saved === undefined) delete process.env.SVLAB_TEST_GGUF;
+    else process.env.SVLAB_TEST_GGUF = saved;
+  }
+});

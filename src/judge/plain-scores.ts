@@ -59,3 +59,25 @@ export function plainScores(judgements: Judgement[], criteria: readonly Criterio
   }
   return out;
 }
+
+/**
+ * Win rate per attribute value (every item whose subgroup has that value), per criterion.
+ * TEMPORARY like plainScores: scores.ts's byAttribute adds intervals and disparity.
+ */
+export function plainScoresByAttribute(
+  judgements: Judgement[],
+  criteria: readonly Criterion[],
+  attributesOf: (subgroup: string) => Record<string, string>,
+): Array<{ attribute: string; value: string; scores: Record<Criterion, PlainCriterionScore> }> {
+  const groups = new Map<string, { attribute: string; value: string; js: Judgement[] }>();
+  for (const j of judgements) {
+    for (const [attribute, value] of Object.entries(attributesOf(j.subgroup))) {
+      const k = `${attribute}\u0000${value}`;
+      if (!groups.has(k)) groups.set(k, { attribute, value, js: [] });
+      groups.get(k)!.js.push(j);
+    }
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.attribute.localeCompare(b.attribute) || a.value.localeCompare(b.value))
+    .map((g) => ({ attribute: g.attribute, value: g.value, scores: plainScores(g.js, criteria) }));
+}
