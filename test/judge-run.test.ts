@@ -114,6 +114,8 @@ test("a judge that always prefers the candidate: win rate exactly 1 on every cri
   assert.equal(new Set(run.judgements.map((j) => j.item)).size, N);
   assert.equal(run.manifest.status, "completed");
   assert.equal(run.judgements[0].reason, "closer to the persona");
+  // SVLAB_CACHE sets the cache folder of judge calls as of every run
+  assert.equal(run.manifest.extra?.cacheDir, env.SVLAB_CACHE);
 });
 
 test('a judge that always answers "A" (fenced JSON, odd key case): exactly 0.5, never position-consistent', async () => {
@@ -127,7 +129,7 @@ test('a judge that always answers "A" (fenced JSON, odd key case): exactly 0.5, 
   }
 });
 
-test("unreadable verdicts are counted, never ties; JSON mode asked; --criteria picks criteria", async () => {
+test("unreadable verdicts are counted, never ties; greedy judge with JSON mode recorded; --criteria picks criteria", async () => {
   const before = server.count();
   const s = await json(judgeArgs("sloppy"));
   // candidate-as-A replies read overall/value as ties and persona as unreadable; candidate-as-B replies read nothing
@@ -144,6 +146,7 @@ test("unreadable verdicts are counted, never ties; JSON mode asked; --criteria p
   const sent = server.requests.slice(before);
   assert.equal(sent.length, 2 * N);
   assert.equal(sent[0].body.temperature, 0);
+  assert.equal((await readJudgeRun(s.dir)).manifest.generate.json, true);
 
   const one = await json(judgeArgs("prefers-candidate", ["--criteria", "overall"]));
   assert.deepEqual(Object.keys(one.criteria), ["overall"]);
