@@ -127,3 +127,17 @@ test("notebook 06's models: a key → live models; SVLAB_MODEL → itself in all
     else process.env.SVLAB_TEST_GGUF = saved;
   }
 });
+
+test("orderAgreement: κ between an item's two orders, by hand", async () => {
+  const { orderAgreement } = await import("../src/judge/self-agreement");
+  const j = (item: string, candidate: "A" | "B", overall: "A" | "B" | "tie" | null) => ({ item, question: "q", subgroup: "s", candidate, verdicts: { overall }, raw: "" });
+  // candidate's results (as A, as B): (win, win), (loss, loss), (win, tie); item 4 unreadable in one order
+  const js = [j("1", "A", "A"), j("1", "B", "B"), j("2", "A", "B"), j("2", "B", "A"), j("3", "A", "A"), j("3", "B", "tie"), j("4", "A", "A"), j("4", "B", null)];
+  const k = orderAgreement(js, ["overall"]).overall;
+  assert.equal(k.n, 3);
+  // unweighted: observed agreement 2/3; marginals A: win 2, loss 1; B: win 1, tie 1, loss 1 → expected (2·1 + 1·1)/9 = 1/3 → κ = (2/3 − 1/3)/(1 − 1/3) = 0.5
+  assert.ok(Math.abs(k.unweighted.kappa! - 0.5) < 1e-12, String(k.unweighted.kappa));
+  // a judge that always answers "A": the candidate wins as A and loses as B on every item → κ undefined or ≤ 0
+  const biased = orderAgreement([j("1", "A", "A"), j("1", "B", "A"), j("2", "A", "A"), j("2", "B", "A")], ["overall"]).overall;
+  assert.equal(biased.agreement, 0);
+});

@@ -26,10 +26,13 @@ test("open-ended section: one row per judge run with exact win rates; none witho
   // item 1: win both orders (1); item 2: win as A, tie as B (0.75); item 3: one order unreadable (left out)
   const rows = [j("Q1|s1", "A", "A"), j("Q1|s1", "B", "B"), j("Q2|s1", "A", "A"), j("Q2|s1", "B", "tie"), j("Q3|s2", "A", "B"), j("Q3|s2", "B", null)];
   writeFileSync(join(dir, "judgements.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-  const s = await openEndedSection(root);
+  const s = await openEndedSection(root, { bootstrap: 0 });
   assert.equal(s.tables.length, 1);
   assert.deepEqual(s.tables[0].headers, ["candidate", "reference", "judge", "status", "items", "WR overall", "ties", "position-consistent", "unreadable or failed"]);
-  // WR (1 + 0.75) / 2; ties 1 of 5 readable; position-consistent 1 of 2 items
-  assert.deepEqual(s.tables[0].rows, [["m-cand", "m-ref", "openai:judge", "completed", "3", "0.875 (n 2)", "0.200", "0.500", "1"]]);
+  // WR (1 + 0.75) / 2 over the 2 scored items; ties 1 of their 4 judgements; position-consistent 1 of 2 items
+  assert.deepEqual(s.tables[0].rows, [["m-cand", "m-ref", "openai:judge", "completed", "3", "0.875 (n 2)", "0.250", "0.500", "1"]]);
+  // with the bootstrap: an interval over questions (2 questions: each draw's WR is 1, 0.875 or 0.75)
+  const withCi = (await openEndedSection(root)).tables[0].rows[0][5];
+  assert.match(withCi, /^0\.875 \[0\.[0-9]{3}, 1\.000\] \(n 2\)$/);
   assert.deepEqual(await listRuns(root), []);
 });

@@ -106,6 +106,7 @@ test("a judge that always prefers the candidate: win rate exactly 1 on every cri
     assert.equal(s.criteria[c].winRate, 1);
     assert.equal(s.criteria[c].n, N);
     assert.equal(s.criteria[c].positionConsistency, 1);
+    assert.deepEqual(s.criteria[c].ci, [1, 1]);
   }
   // both orders of every item, the candidate once as A and once as B
   const run = await readJudgeRun(s.dir);
@@ -126,6 +127,7 @@ test('a judge that always answers "A" (fenced JSON, odd key case): exactly 0.5, 
     assert.equal(s.criteria[c].winRate, 0.5);
     assert.equal(s.criteria[c].positionConsistency, 0);
     assert.equal(s.criteria[c].tieRate, 0);
+    assert.equal(s.criteria[c].aRate, 1);
   }
 });
 
@@ -133,12 +135,12 @@ test("unreadable verdicts are counted, never ties; greedy judge with JSON mode r
   const before = server.count();
   const s = await json(judgeArgs("sloppy"));
   // candidate-as-A replies read overall/value as ties and persona as unreadable; candidate-as-B replies read nothing
-  assert.equal(s.unparsed, 2 * N);
-  assert.equal(s.criteria.overall.unparsed, N);
-  assert.equal(s.criteria.persona.unparsed, 2 * N);
-  assert.equal(s.criteria.overall.n, 0, "an item with one unreadable order is not scored");
-  assert.equal(s.criteria.overall.winRate, null);
-  assert.equal(s.criteria.overall.tieRate, 1);
+  assert.equal(s.unparsed, 2 * N, "judgements with an unreadable verdict");
+  for (const c of ["overall", "value", "persona"]) {
+    assert.equal(s.criteria[c].unparsed, N, `${c}: items with an unreadable verdict in an order`);
+    assert.equal(s.criteria[c].n, 0, "an item with one unreadable order is not scored");
+    assert.equal(s.criteria[c].winRate, null, "no win rate (NaN in JSON), not a tie's 0.5");
+  }
   const run = await readJudgeRun(s.dir);
   const b = run.judgements.find((j) => j.candidate === "B")!;
   assert.deepEqual(b.verdicts, { overall: null, value: null, persona: null });

@@ -28,7 +28,7 @@ import { priceFor, resolveProvider } from "../runner/provider";
 import { checkRunId, parseJsonl, readResults, resultsRoot, type RunResults, type RunStatus } from "../runner/results";
 import type { RetryPolicy } from "../runner/retry";
 import type { Question } from "../wvs/types";
-import { plainScores, type PlainCriterionScore } from "./plain-scores";
+import { attributesFrom, scoreJudgements, type JudgeScores } from "./scores";
 import { buildJudgePrompt, judgeTemplateId, type JudgeItem } from "./prompt";
 import { DEFAULT_RUBRIC, readRubric, rubricSha256, selectCriteria, type Rubric } from "./rubric";
 import type { CandidatePosition, Criterion, Judgement } from "./types";
@@ -67,6 +67,9 @@ export interface JudgeOptions {
   onProgress?: (p: ProgressState) => void;
   progress?: "auto" | "none" | ProgressDisplay;
   providerContext?: ProviderContext;
+  /** Bootstrap draws for the win-rate intervals (default 1000; 0 = none) and their seed (default 1). */
+  bootstrap?: number;
+  seed?: number;
 }
 
 /** What must match for a judge run id to be resumed. */
@@ -139,8 +142,12 @@ export interface JudgeSummary extends JudgeCounts {
   criterionIds: Criterion[];
   /** Items judged (= counts.items): the paper's n. */
   n: number;
-  /** Per criterion: the candidate's win rate against the reference, and its companions. */
-  criteria: Record<Criterion, PlainCriterionScore>;
+  /** Per criterion: the candidate's win rate against the reference (bootstrap interval over questions), ties, position consistency (src/judge/scores.ts). */
+  criteria: JudgeScores["criteria"];
+  /** Win rate per attribute value, with its disparity across values (open-ended fairness). */
+  byAttribute: JudgeScores["byAttribute"];
+  /** Disparity of the win rate across subgroups. */
+  subgroupDisparity: JudgeScores["subgroupDisparity"];
   missing: { candidate: number; reference: number };
   cost: number;
   costIfUncached: number;
@@ -316,9 +323,9 @@ export function judgementOf(job: { question: string; subgroup: string; candidate
   return j;
 }
 
-/** The per-criterion scores of a judge run's judgements. TODO(lead): scoreJudgements from ./scores once it is on main. */
-export function criterionScores(judgements: Judgement[], criteria: Criterion[]): Record<Criterion, PlainCriterionScore> {
-  return plainScores(judgements, criteria);
+/** The scores of a judge run's judgements (src/judge/scores.ts), attributes named as the benchmark names them. */
+export function judgeScores(judgements: Judgement[], criteria: Criterion[], benchmark?: Pick<Benchmark, "subgroups">, opts: { bootstrap?: number; seed?: number } = {}): JudgeScores {
+  return scoreJudgements(judgements, { criteria, ...(benchmark ? { subgroupAttributes: attributesFrom(benchmark.subgroups) } : {}), ...opts });
 }
 
 /** Judge a candidate's open-ended run against a reference's and write the judge run. */
@@ -501,6 +508,7 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
       claim?.release();
     }
   }
+  const scores = judgeScores(rows, criteria, benchmark, { ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   return {
     ...counts,
     judgeRunId,
@@ -510,7 +518,9 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
     judge: provider.id,
     criterionIds: criteria,
     n: items.length,
-    criteria: criterionScores(rows, criteria),
+    criteria: scores.criteria,
+    byAttribute: scores.byAttribute,
+    subgroupDisparity: scores.subgroupDisparity,
     missing,
     cost: result.cost,
     costIfUncached: result.costIfUncached,

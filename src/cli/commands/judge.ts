@@ -25,6 +25,8 @@ interface JudgeCliOpts {
   maxTokens?: string;
   jsonMode: boolean;
   maxAttempts: string;
+  bootstrap: string;
+  seed: string;
   timeout: string;
   json?: boolean;
 }
@@ -42,7 +44,7 @@ export function publicJudgeSummary(s: JudgeSummary): Omit<JudgeSummary, "rows"> 
   return rest;
 }
 
-const pct = (x: number | null) => (x === null ? "–" : x.toFixed(3));
+const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(3));
 
 function human(s: Omit<JudgeSummary, "rows">): string {
   const lines = [
@@ -52,10 +54,11 @@ function human(s: Omit<JudgeSummary, "rows">): string {
     `  cost ${formatCost(s.cost)} (tokens in ${s.usage.inputTokens.toLocaleString("en-US")}, out ${s.usage.outputTokens.toLocaleString("en-US")})`,
   ];
   if (s.missing.candidate || s.missing.reference) lines.push(`  not judged: ${s.missing.candidate} pairs the candidate did not answer, ${s.missing.reference} the reference did not`);
-  lines.push("  win rate of the candidate (reference = 0.5; win 1, tie 0.5, loss 0; both orders):");
+  lines.push("  win rate of the candidate (reference = 0.5; win 1, tie 0.5, loss 0; both orders; 95% bootstrap interval over questions):");
   for (const c of s.criterionIds) {
     const x = s.criteria[c];
-    lines.push(`    ${c.padEnd(10)} ${pct(x.winRate)}  (n ${x.n}, ties ${pct(x.tieRate)}, position-consistent ${pct(x.positionConsistency)}, unparsed ${x.unparsed})`);
+    const ci = Number.isFinite(x.ci[0]) ? ` [${pct(x.ci[0])}, ${pct(x.ci[1])}]` : "";
+    lines.push(`    ${c.padEnd(10)} ${pct(x.winRate)}${ci}  (n ${x.n} items, ties ${pct(x.tieRate)}, position-consistent ${pct(x.positionConsistency)}, unreadable ${x.unparsed} items)`);
   }
   if (s.failure) lines.push(`  ${s.failure}`);
   for (const n of s.notes ?? []) lines.push(`  note: ${n}`);
@@ -70,7 +73,7 @@ export function register(program: Command): void {
     .description("compare a candidate's open-ended answers with a reference's through an LLM judge (both orders); print win rates per criterion")
     .requiredOption("--candidate <run>", "the candidate's open-ended run (run id under --results, or a folder)")
     .requiredOption("--reference <run>", "the reference's open-ended run (the paper: openai:gpt-4.1)")
-    .requiredOption("--judge <spec>", 'the judge model: "openai:MODEL", "openai-compatible:URL#MODEL", "llama:PATH.gguf"')
+    .requiredOption("--judge <spec>", 'the judge model: any provider but a baseline, e.g. "openai:MODEL", "openai-compatible:URL#MODEL", "llama:PATH.gguf"')
     .option("--criteria <list>", "comma-separated criteria (default: overall,value,persona, or the rubric's)")
     .option("--rubric <file>", 'JSON rubric: {"instructions"?: "…", "criteria": {"overall": "…", …}}')
     .option("--judge-id <id>", "judge run folder name (default: judge_<candidate>_vs_<reference>_<hash of the options>)")
@@ -83,6 +86,8 @@ export function register(program: Command): void {
     .option("--no-json-mode", "do not ask the provider for JSON mode (the reply is still read as JSON)")
     .option("--max-attempts <n>", "attempts per call, first included", "6")
     .option("--timeout <ms>", "per-attempt timeout in ms", "120000")
+    .option("--bootstrap <n>", "bootstrap draws for the win-rate intervals (0 = none)", "1000")
+    .option("--seed <n>", "bootstrap seed", "1")
     .option("--json", "print the summary as JSON")
     .action(async (opts: JudgeCliOpts) => {
       const generate: GenerateOptions = {};
@@ -117,6 +122,8 @@ export function register(program: Command): void {
           concurrency: int("concurrency", opts.concurrency, 1),
           retry: { maxAttempts: int("max-attempts", opts.maxAttempts, 1)!, timeoutMs: int("timeout", opts.timeout, 0)! },
           generate,
+          bootstrap: int("bootstrap", opts.bootstrap, 0),
+          seed: int("seed", opts.seed, 0),
           signal: controller.signal,
         });
         emit(publicJudgeSummary(summary), opts.json, human);
