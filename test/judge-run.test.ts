@@ -194,3 +194,34 @@ test("closed-task runs are refused as judge input, with the command that makes o
   assert.equal(r.code, 1);
   assert.match(r.stderr, /run closed .* is not an open-ended run.*svlab run --task open-ended/);
 });
+
+test("Ctrl-C keeps the judgements so far; a rerun without the cache asks only the rest; a reused --judge-id with other options is refused", async () => {
+  server.reset();
+  const args = judgeArgs("slow-candidate", ["--concurrency", "1", "--no-cache", "--judge-id", "no-cache-run"]);
+  const first = svlab(args);
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => {
+      if (server.count() >= 4) {
+        clearInterval(t);
+        first.child.kill("SIGINT");
+        resolve();
+      }
+    }, 2);
+  });
+  const stopped = await first.done;
+  assert.equal(stopped.code, 130, stopped.stderr);
+  const s1 = JSON.parse(stopped.stdout);
+  assert.equal(s1.status, "aborted");
+  assert.ok(s1.judgements >= 3 && s1.judgements < 2 * N, `kept ${s1.judgements}`);
+  assert.equal(s1.judgements + s1.skipped, 2 * N);
+  server.reset();
+  const s2 = await json(args);
+  assert.equal(s2.status, "completed");
+  assert.equal(s2.judgements, 2 * N);
+  assert.equal(server.count(), 2 * N - s1.judgements, "only the judgements not kept were asked");
+  assert.equal(s2.criteria.overall.winRate, 1);
+
+  const other = await svlab(judgeArgs("slow-candidate", ["--no-cache", "--judge-id", "no-cache-run", "--criteria", "overall"])).done;
+  assert.equal(other.code, 1);
+  assert.match(other.stderr, /judge run no-cache-run already holds a judge run that differs in criteria, rubricSha256/);
+});
