@@ -104,7 +104,8 @@ export interface JudgeRunManifest {
   formatVersion: number;
   kind: "judge";
   judgeRunId: string;
-  candidate: { runId: string; model: string; dir: string };
+  /** tunedFrom: the candidate run's base model (run.json tunedFrom), so reports pair base and tuned judge runs. */
+  candidate: { runId: string; model: string; dir: string; tunedFrom?: string };
   reference: { runId: string; model: string; dir: string };
   judge: string;
   endpoint?: string;
@@ -412,7 +413,7 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
     formatVersion: JUDGE_FORMAT_VERSION,
     kind: "judge",
     judgeRunId,
-    candidate: { runId: cand.manifest.runId, model: cand.manifest.model, dir: cand.dir },
+    candidate: { runId: cand.manifest.runId, model: cand.manifest.model, dir: cand.dir, ...(cand.manifest.tunedFrom ? { tunedFrom: cand.manifest.tunedFrom } : {}) },
     reference: { runId: ref.manifest.runId, model: ref.manifest.model, dir: ref.dir },
     judge: provider.id,
     ...(provider.endpoint !== undefined ? { endpoint: provider.endpoint } : {}),
