@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readResults } from "../src/runner/results";
+import { listRuns, readResults } from "../src/runner/results";
 import { readJudgeRun } from "../src/judge/run";
 import { lastMessage, startOpenAIServer, type OpenAIServer, type RecordedRequest, type Reply } from "./support/openai-server";
 
@@ -193,6 +193,11 @@ test("closed-task runs are refused as judge input, with the command that makes o
   const r = await svlab(["judge", "--candidate", "closed", "--reference", "ref", "--judge", `openai-compatible:${server.baseURL}#always-a`, "--results", join(tmp, "results")]).done;
   assert.equal(r.code, 1);
   assert.match(r.stderr, /run closed .* is not an open-ended run.*svlab run --task open-ended/);
+  // reports and scoring list closed runs only: open-ended runs are judged, never scored as all wrong
+  const ids = async (task?: "open-ended" | "all") => (await listRuns(join(tmp, "results"), task ? { task } : {})).map((x) => x.runId).sort();
+  assert.deepEqual(await ids(), ["closed"]);
+  assert.deepEqual(await ids("open-ended"), ["cand", "ref"]);
+  assert.deepEqual(await ids("all"), ["cand", "closed", "ref"]);
 });
 
 test("Ctrl-C keeps the judgements so far; a rerun without the cache asks only the rest; a reused --judge-id with other options is refused", async () => {

@@ -368,8 +368,14 @@ export interface RunListing {
   manifest: RunManifest;
 }
 
-/** Every run under the root, oldest first (run ids sort by start time). Folders without run.json are skipped. */
-export async function listRuns(root?: string): Promise<RunListing[]> {
+/**
+ * Every run under the root, oldest first (run ids sort by start time). Folders without run.json are
+ * skipped (judge runs among them). Open-ended runs (free text, no codes: judged, not scored) are left
+ * out unless `task` asks for them, so scoring, reports and the paper's tables never take them for
+ * closed-task runs.
+ */
+export async function listRuns(root?: string, opts: { task?: "closed" | "open-ended" | "all" } = {}): Promise<RunListing[]> {
+  const task = opts.task ?? "closed";
   const base = resultsRoot(root);
   if (!existsSync(base)) return [];
   const out: RunListing[] = [];
@@ -379,6 +385,7 @@ export async function listRuns(root?: string): Promise<RunListing[]> {
     if (!existsSync(path)) continue;
     try {
       const manifest = JSON.parse(await readFile(path, "utf8")) as RunManifest;
+      if (task !== "all" && (manifest.task ?? "closed") !== task) continue;
       out.push({ runId: manifest.runId ?? entry.name, dir: join(base, entry.name), manifest });
     } catch {
       // a manifest being rewritten or damaged: not a readable run
