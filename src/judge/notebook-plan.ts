@@ -4,8 +4,8 @@
  * being itself without the persona; else the tiny local test model likewise (its answers are noise:
  * every mechanism is real, no number means anything); else none (the notebook says so and stops).
  */
+import { existsSync } from "node:fs";
 import { testModelPath } from "../paths";
-import { notebookModel } from "../runner/notebook";
 
 export interface OpenEndedPlan {
   mode: "api" | "local";
@@ -52,14 +52,16 @@ export function openEndedPlan(env: Record<string, string | undefined> = process.
       note: `**SVLAB_MODEL** \`${m}\` (no OPENAI_API_KEY): it answers with the persona as the candidate and${env.SVLAB_REFERENCE_MODEL ? ` \`${env.SVLAB_REFERENCE_MODEL}\` is the reference` : " without the persona as the reference (does the persona make its answers better?)"}; the judge is \`${env.SVLAB_JUDGE_MODEL ?? m}\` (SVLAB_JUDGE_MODEL); ${limit} OOD pairs (SVLAB_DEMO_LIMIT). A model judging its own answers is a weak judge: say so when quoting these numbers.`,
     };
   }
-  const local = notebookModel({});
-  if (local.spec) {
+  // the same local model as the other notebooks' fallback (SVLAB_TEST_GGUF, else the shared stories260K)
+  const gguf = testModelPath();
+  if (existsSync(gguf)) {
+    const local = `llama:${gguf}`;
     return {
       mode: "local",
-      candidate: local.spec,
-      reference: local.spec,
+      candidate: local,
+      reference: local,
       referenceTemplate: "no-persona",
-      judge: local.spec,
+      judge: local,
       limit: 6,
       maxTokens: 60,
       note:
