@@ -14,11 +14,25 @@ import { buildJudgePrompt } from "../src/judge/prompt";
 import { DEFAULT_RUBRIC, readRubric, rubricSha256, selectCriteria } from "../src/judge/rubric";
 
 const Q1: Question = {
-  id: "Q1", label: "Important in life: Family", text: "How important is family in your life?", category: "x", ordinal: true,
-  scale: [{ code: 1, label: "Very important" }, { code: 2, label: "Rather important" }],
-  offScale: [], missing: [],
+  id: "Q1",
+  label: "Important in life: Family",
+  text: "How important is family in your life?",
+  category: "x",
+  ordinal: true,
+  scale: [
+    { code: 1, label: "Very important" },
+    { code: 2, label: "Rather important" },
+  ],
+  offScale: [],
+  missing: [],
 };
-const malayWoman: Subgroup = { id: "sex_x_ethnicity:Female|SG: Malay", stratum: "sex_x_ethnicity", attributes: { sex: "Female", ethnicity: "SG: Malay" }, size: 50, split: "train" };
+const malayWoman: Subgroup = {
+  id: "sex_x_ethnicity:Female|SG: Malay",
+  stratum: "sex_x_ethnicity",
+  attributes: { sex: "Female", ethnicity: "SG: Malay" },
+  size: 50,
+  split: "train",
+};
 
 test("open-ended prompts: the closed template's persona, the question, no options, no codes", () => {
   for (const t of ["system-persona", "first-person-bio", "third-person", "no-persona"]) {
@@ -34,7 +48,10 @@ test("open-ended prompts: the closed template's persona, the question, no option
     const prefix = (s: string) => s.slice(0, s.indexOf("Question:"));
     assert.equal(prefix(text), prefix(closed.messages.map((m) => m.content).join("\n")));
   }
-  assert.equal(buildPrompt(Q1, malayWoman, "system-persona", { task: "open-ended" }).messages[0].content.startsWith("You are a Malay woman living in Singapore."), true);
+  assert.equal(
+    buildPrompt(Q1, malayWoman, "system-persona", { task: "open-ended" }).messages[0].content.startsWith("You are a Malay woman living in Singapore."),
+    true,
+  );
   assert.throws(() => buildPrompt(Q1, malayWoman, "system-persona+reversed", { task: "open-ended" }), /nothing to reverse/);
 });
 
@@ -107,9 +124,19 @@ test("rubric files: read, criteria chosen from them, bad files named with the fi
 test("notebook 06's models: a key → live models; SVLAB_MODEL → itself in all three parts; else the local test model; else none", async () => {
   const { openEndedPlan } = await import("../src/judge/notebook-plan");
   const api = openEndedPlan({ OPENAI_API_KEY: "x" });
-  assert.deepEqual(api.mode === "api" && [api.candidate, api.reference, api.judge, api.limit], ["openai:gpt-4.1-mini", "openai:gpt-4.1", "openai:gpt-4.1-mini", 60]);
+  assert.deepEqual(api.mode === "api" && [api.candidate, api.reference, api.judge, api.limit], [
+    "openai:gpt-4.1-mini",
+    "openai:gpt-4.1",
+    "openai:gpt-4.1-mini",
+    60,
+  ]);
   const own = openEndedPlan({ SVLAB_MODEL: "openai-compatible:http://h/v1#m" });
-  assert.deepEqual(own.mode === "api" && [own.candidate, own.reference, own.referenceTemplate, own.judge], ["openai-compatible:http://h/v1#m", "openai-compatible:http://h/v1#m", "no-persona", "openai-compatible:http://h/v1#m"]);
+  assert.deepEqual(own.mode === "api" && [own.candidate, own.reference, own.referenceTemplate, own.judge], [
+    "openai-compatible:http://h/v1#m",
+    "openai-compatible:http://h/v1#m",
+    "no-persona",
+    "openai-compatible:http://h/v1#m",
+  ]);
   const saved = process.env.SVLAB_TEST_GGUF;
   try {
     process.env.SVLAB_TEST_GGUF = join(tmpdir(), "no-such-model.gguf");
@@ -130,9 +157,25 @@ test("notebook 06's models: a key → live models; SVLAB_MODEL → itself in all
 
 test("orderAgreement: κ between an item's two orders, by hand", async () => {
   const { orderAgreement } = await import("../src/judge/self-agreement");
-  const j = (item: string, candidate: "A" | "B", overall: "A" | "B" | "tie" | null) => ({ item, question: "q", subgroup: "s", candidate, verdicts: { overall }, raw: "" });
+  const j = (item: string, candidate: "A" | "B", overall: "A" | "B" | "tie" | null) => ({
+    item,
+    question: "q",
+    subgroup: "s",
+    candidate,
+    verdicts: { overall },
+    raw: "",
+  });
   // candidate's results (as A, as B): (win, win), (loss, loss), (win, tie); item 4 unreadable in one order
-  const js = [j("1", "A", "A"), j("1", "B", "B"), j("2", "A", "B"), j("2", "B", "A"), j("3", "A", "A"), j("3", "B", "tie"), j("4", "A", "A"), j("4", "B", null)];
+  const js = [
+    j("1", "A", "A"),
+    j("1", "B", "B"),
+    j("2", "A", "B"),
+    j("2", "B", "A"),
+    j("3", "A", "A"),
+    j("3", "B", "tie"),
+    j("4", "A", "A"),
+    j("4", "B", null),
+  ];
   const k = orderAgreement(js, ["overall"]).overall;
   assert.equal(k.n, 3);
   // unweighted: observed agreement 2/3; marginals A: win 2, loss 1; B: win 1, tie 1, loss 1 → expected (2·1 + 1·1)/9 = 1/3 → κ = (2/3 − 1/3)/(1 − 1/3) = 0.5

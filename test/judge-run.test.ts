@@ -44,12 +44,18 @@ function behaviour(req: RecordedRequest): Reply {
 }
 
 function svlab(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));
   child.stderr!.on("data", (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -59,14 +65,41 @@ async function json(args: string[]): Promise<any> {
   return JSON.parse(r.stdout);
 }
 
-const judgeArgs = (judge: string, extra: string[] = []) => ["judge", "--candidate", "cand", "--reference", "ref", "--judge", `openai-compatible:${server.baseURL}#${judge}`, "--results", join(tmp, "results"), "--json", ...extra];
+const judgeArgs = (judge: string, extra: string[] = []) => [
+  "judge",
+  "--candidate",
+  "cand",
+  "--reference",
+  "ref",
+  "--judge",
+  `openai-compatible:${server.baseURL}#${judge}`,
+  "--results",
+  join(tmp, "results"),
+  "--json",
+  ...extra,
+];
 
 before(async () => {
   server = await startOpenAIServer({ behaviour });
   tmp = await mkdtemp(join(tmpdir(), "svlab-judge-"));
   env = { SVLAB_CACHE: join(tmp, "cache"), SVLAB_RESULTS: join(tmp, "unused") };
   for (const m of ["cand", "ref"]) {
-    const s = await json(["run", "--task", "open-ended", "--model", `openai-compatible:${server.baseURL}#${m}`, "--split", "ood", "--limit", String(N), "--run-id", m, "--results", join(tmp, "results"), "--json"]);
+    const s = await json([
+      "run",
+      "--task",
+      "open-ended",
+      "--model",
+      `openai-compatible:${server.baseURL}#${m}`,
+      "--split",
+      "ood",
+      "--limit",
+      String(N),
+      "--run-id",
+      m,
+      "--results",
+      join(tmp, "results"),
+      "--json",
+    ]);
     assert.equal(s.n, N);
   }
 });
@@ -94,7 +127,10 @@ test("run --task open-ended: n = --limit, free text stored, no options or answer
   }
   // the same pairs for the reference (a fixed subset), so every item can be judged
   const ref = await readResults(join(tmp, "results", "ref"));
-  assert.deepEqual(ref.predictions.map((p) => `${p.question}|${p.subgroup}`), r.predictions.map((p) => `${p.question}|${p.subgroup}`));
+  assert.deepEqual(
+    ref.predictions.map((p) => `${p.question}|${p.subgroup}`),
+    r.predictions.map((p) => `${p.question}|${p.subgroup}`),
+  );
 });
 
 test("a judge that always prefers the candidate: win rate exactly 1 on every criterion, 2n judgements", async () => {
@@ -190,7 +226,17 @@ test("a judge run killed mid-way resumes: rerun asks only what was not answered"
 
 test("closed-task runs are refused as judge input, with the command that makes open-ended ones", async () => {
   await json(["run", "--model", `openai-compatible:${server.baseURL}#cand`, "--limit", "2", "--run-id", "closed", "--results", join(tmp, "results"), "--json"]);
-  const r = await svlab(["judge", "--candidate", "closed", "--reference", "ref", "--judge", `openai-compatible:${server.baseURL}#always-a`, "--results", join(tmp, "results")]).done;
+  const r = await svlab([
+    "judge",
+    "--candidate",
+    "closed",
+    "--reference",
+    "ref",
+    "--judge",
+    `openai-compatible:${server.baseURL}#always-a`,
+    "--results",
+    join(tmp, "results"),
+  ]).done;
   assert.equal(r.code, 1);
   assert.match(r.stderr, /run closed .* is not an open-ended run.*svlab run --task open-ended/);
   // reports and scoring list closed runs only: open-ended runs are judged, never scored as all wrong

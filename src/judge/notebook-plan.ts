@@ -64,8 +64,7 @@ export function openEndedPlan(env: Record<string, string | undefined> = process.
       judge: local,
       limit: 6,
       maxTokens: 60,
-      note:
-        "**no API key**: the tiny local test model (stories260K, 260K parameters, trained on children's stories) plays all three parts — the candidate (with the persona), the reference (the same model without it) and the judge. **Its answers and its verdicts mean nothing**: it cannot follow the instructions, so expect every verdict to be unreadable (counted, never a tie) and no win rate. Every mechanism below is the real one; set OPENAI_API_KEY for numbers that mean something.",
+      note: "**no API key**: the tiny local test model (stories260K, 260K parameters, trained on children's stories) plays all three parts — the candidate (with the persona), the reference (the same model without it) and the judge. **Its answers and its verdicts mean nothing**: it cannot follow the instructions, so expect every verdict to be unreadable (counted, never a tie) and no win rate. Every mechanism below is the real one; set OPENAI_API_KEY for numbers that mean something.",
     };
   }
   return {

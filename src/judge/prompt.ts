@@ -31,7 +31,7 @@ export function judgeSystemMessage(rubric: Rubric, criteria: readonly Criterion[
   return [
     rubric.instructions,
     "",
-    "For each criterion, answer \"A\" if answer A is better, \"B\" if answer B is better, or \"tie\" if neither is better:",
+    'For each criterion, answer "A" if answer A is better, "B" if answer B is better, or "tie" if neither is better:',
     ...criteria.map((c) => `- ${c}: ${rubric.criteria[c]}`),
     "",
     `Reply with one JSON object only, exactly of this form: ${replyFormat(criteria)}`,

@@ -67,7 +67,10 @@ export function selectCriteria(rubric: Rubric, wanted?: readonly string[]): Crit
   const list = wanted?.length ? wanted.map((c) => c.trim().toLowerCase()).filter(Boolean) : Object.keys(rubric.criteria);
   if (!list.length) throw new Error("criteria: expected at least one criterion");
   const unknown = list.filter((c) => !(c in rubric.criteria));
-  if (unknown.length) throw new Error(`criteria: ${unknown.map((c) => `"${c}"`).join(", ")} not described by the rubric; expected some of ${Object.keys(rubric.criteria).join(", ")} (or a --rubric file describing them)`);
+  if (unknown.length)
+    throw new Error(
+      `criteria: ${unknown.map((c) => `"${c}"`).join(", ")} not described by the rubric; expected some of ${Object.keys(rubric.criteria).join(", ")} (or a --rubric file describing them)`,
+    );
   return [...new Set(list)];
 }
 

@@ -183,7 +183,11 @@ export function answerTexts(run: RunResults): Map<string, { question: string; su
   return out;
 }
 
-const slug = (s: string, n: number) => s.replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, n);
+const slug = (s: string, n: number) =>
+  s
+    .replace(/[^A-Za-z0-9.-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, n);
 
 /** The default judge run id: readable, and a hash of everything that changes the judgements. */
 export function defaultJudgeRunId(id: JudgeIdentity): string {
@@ -192,7 +196,9 @@ export function defaultJudgeRunId(id: JudgeIdentity): string {
 }
 
 const canon = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
 
 export function judgeIdentityOf(m: JudgeRunManifest): JudgeIdentity {
   return {
@@ -250,13 +256,19 @@ async function claimJudgeFolder(root: string, id: string, identity: JudgeIdentit
   try {
     if (!existsSync(join(dir, "judge.json"))) {
       const other = readdirSync(dir).filter((f) => f !== ".lock");
-      if (other.length) throw new Error(`judge run ${id}: ${dir} exists and is not a judge run (no judge.json; holds ${other.slice(0, 3).join(", ")}); choose another --judge-id`);
+      if (other.length)
+        throw new Error(
+          `judge run ${id}: ${dir} exists and is not a judge run (no judge.json; holds ${other.slice(0, 3).join(", ")}); choose another --judge-id`,
+        );
       return { dir, earlier: null, release };
     }
     const earlier = await readJudgeRun(dir);
     const a = judgeIdentityOf(earlier.manifest);
     const diff = (Object.keys({ ...a, ...identity }) as Array<keyof JudgeIdentity>).filter((k) => canon(a[k] ?? null) !== canon(identity[k] ?? null));
-    if (diff.length) throw new Error(`judge run ${id} already holds a judge run that differs in ${diff.join(", ")}; a judge run id is resumed only with the same options: choose another --judge-id (or none)`);
+    if (diff.length)
+      throw new Error(
+        `judge run ${id} already holds a judge run that differs in ${diff.join(", ")}; a judge run id is resumed only with the same options: choose another --judge-id (or none)`,
+      );
     return { dir, earlier, release };
   } catch (err) {
     release();
@@ -312,7 +324,12 @@ export async function listJudgeRuns(root?: string): Promise<Array<{ judgeRunId: 
 }
 
 /** A judge reply (or a failed call) as a Judgement. Uses the answer's text only, never a parsed code. */
-export function judgementOf(job: { question: string; subgroup: string; candidate: CandidatePosition }, criteria: Criterion[], answer: Answer | null, error?: string): StoredJudgement {
+export function judgementOf(
+  job: { question: string; subgroup: string; candidate: CandidatePosition },
+  criteria: Criterion[],
+  answer: Answer | null,
+  error?: string,
+): StoredJudgement {
   const base = { item: itemKey(job.question, job.subgroup), question: job.question, subgroup: job.subgroup, candidate: job.candidate };
   if (!answer) return { ...base, verdicts: Object.fromEntries(criteria.map((c) => [c, null])), raw: "", error: error ?? "no reply" };
   const parsed = parseVerdicts(answer.text ?? "", criteria);
@@ -325,7 +342,12 @@ export function judgementOf(job: { question: string; subgroup: string; candidate
 }
 
 /** The scores of a judge run's judgements (src/judge/scores.ts), attributes named as the benchmark names them. */
-export function judgeScores(judgements: Judgement[], criteria: Criterion[], benchmark?: Pick<Benchmark, "subgroups">, opts: { bootstrap?: number; seed?: number } = {}): JudgeScores {
+export function judgeScores(
+  judgements: Judgement[],
+  criteria: Criterion[],
+  benchmark?: Pick<Benchmark, "subgroups">,
+  opts: { bootstrap?: number; seed?: number } = {},
+): JudgeScores {
   return scoreJudgements(judgements, { criteria, ...(benchmark ? { subgroupAttributes: attributesFrom(benchmark.subgroups) } : {}), ...opts });
 }
 
@@ -350,7 +372,9 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
     const question = questions.get(c.question);
     const subgroup = subgroups.get(c.subgroup);
     if (!question || !subgroup) {
-      throw new Error(`run ${cand.manifest.runId}: pair (${c.question}, ${c.subgroup}) is not in the benchmark (${!question ? "no such question" : "no such subgroup"}); was the run made against another benchmark?`);
+      throw new Error(
+        `run ${cand.manifest.runId}: pair (${c.question}, ${c.subgroup}) is not in the benchmark (${!question ? "no such question" : "no such subgroup"}); was the run made against another benchmark?`,
+      );
     }
     items.push({ question, subgroup, candidateText: c.text, referenceText: r.text, split: c.split });
   }
@@ -364,7 +388,12 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
     );
   }
 
-  const provider = await resolveProvider(opts.judge, { benchmark, fetch: httpFetch, ...(opts.retry?.timeoutMs ? { timeoutMs: opts.retry.timeoutMs } : {}), ...opts.providerContext });
+  const provider = await resolveProvider(opts.judge, {
+    benchmark,
+    fetch: httpFetch,
+    ...(opts.retry?.timeoutMs ? { timeoutMs: opts.retry.timeoutMs } : {}),
+    ...opts.providerContext,
+  });
   const ownsProvider = typeof opts.judge === "string";
   const closeProvider = async () => {
     if (ownsProvider) await provider.close?.();
@@ -413,7 +442,12 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
     formatVersion: JUDGE_FORMAT_VERSION,
     kind: "judge",
     judgeRunId,
-    candidate: { runId: cand.manifest.runId, model: cand.manifest.model, dir: cand.dir, ...(cand.manifest.tunedFrom ? { tunedFrom: cand.manifest.tunedFrom } : {}) },
+    candidate: {
+      runId: cand.manifest.runId,
+      model: cand.manifest.model,
+      dir: cand.dir,
+      ...(cand.manifest.tunedFrom ? { tunedFrom: cand.manifest.tunedFrom } : {}),
+    },
     reference: { runId: ref.manifest.runId, model: ref.manifest.model, dir: ref.dir },
     judge: provider.id,
     ...(provider.endpoint !== undefined ? { endpoint: provider.endpoint } : {}),
@@ -449,7 +483,17 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
         ? {
             known: (job: Job) => {
               const j = earlier.get(`${itemKey(job.prompt.question, job.prompt.subgroup)}|${job.prompt.templateId === judgeTemplateId("A") ? "A" : "B"}`);
-              return j ? { text: j.raw, code: null, refused: false, latencyMs: 0, cached: true, ...(j.usage ? { usage: j.usage } : {}), ...(j.cost !== undefined ? { cost: j.cost } : {}) } : undefined;
+              return j
+                ? {
+                    text: j.raw,
+                    code: null,
+                    refused: false,
+                    latencyMs: 0,
+                    cached: true,
+                    ...(j.usage ? { usage: j.usage } : {}),
+                    ...(j.cost !== undefined ? { cost: j.cost } : {}),
+                  }
+                : undefined;
             },
           }
         : {}),
@@ -497,7 +541,14 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
     retries: result.counts.retries,
   };
   const failure = failureOf(result);
-  Object.assign(manifest, { counts, usage: result.usage, cost: result.cost, costIfUncached: result.costIfUncached, status, finishedAt: new Date().toISOString() });
+  Object.assign(manifest, {
+    counts,
+    usage: result.usage,
+    cost: result.cost,
+    costIfUncached: result.costIfUncached,
+    status,
+    finishedAt: new Date().toISOString(),
+  });
   manifest.extra = { ...manifest.extra, elapsedMs: Math.round(result.elapsedMs), rateLimitPauses: result.rateLimitPauses };
   if (failure) manifest.extra.failure = failure;
   if (notes.length) manifest.extra.notes = notes;
@@ -509,7 +560,10 @@ export async function runJudge(opts: JudgeOptions): Promise<JudgeSummary> {
       claim?.release();
     }
   }
-  const scores = judgeScores(rows, criteria, benchmark, { ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+  const scores = judgeScores(rows, criteria, benchmark, {
+    ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+  });
   return {
     ...counts,
     judgeRunId,

@@ -6,7 +6,8 @@
 import type { Question } from "../wvs/types";
 
 /** The reply instruction of the open-ended task (ours: the paper's prompt is not public). */
-export const OPEN_REPLY_INSTRUCTION = "Answer in your own words, in two to four sentences: say what you think and why. Do not answer with a number or an option from a scale, even if the question mentions one.";
+export const OPEN_REPLY_INSTRUCTION =
+  "Answer in your own words, in two to four sentences: say what you think and why. Do not answer with a number or an option from a scale, even if the question mentions one.";
 
 /** "Question: <wording>" and the open reply instruction. */
 export function renderOpenQuestion(question: Question): string {

@@ -67,18 +67,27 @@ export function baseTunedTable(runs: Array<{ m: JudgeRunManifest; scores: JudgeS
   for (const t of runs) {
     if (!t.m.candidate.tunedFrom) continue;
     // the newest matching base run
-    const base = runs.filter((b) => b.m.candidate.model === t.m.candidate.tunedFrom && b.m.reference.model === t.m.reference.model && b.m.judge === t.m.judge).at(-1);
+    const base = runs
+      .filter((b) => b.m.candidate.model === t.m.candidate.tunedFrom && b.m.reference.model === t.m.reference.model && b.m.judge === t.m.judge)
+      .at(-1);
     if (base) pairs.push({ base, tuned: t });
   }
   if (!pairs.length) return null;
   const cs = criteria.filter((c) => pairs.every((p) => p.base.m.criteria.includes(c) && p.tuned.m.criteria.includes(c)));
-  const one = (ps: typeof pairs) => compareScores(ps.map((p) => p.base.scores), ps.map((p) => p.tuned.scores), { criteria: cs, ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}) });
-  const row = (label: string, cmp: ReturnType<typeof one>) =>
-    [label, ...cs.flatMap((c) => {
+  const one = (ps: typeof pairs) =>
+    compareScores(
+      ps.map((p) => p.base.scores),
+      ps.map((p) => p.tuned.scores),
+      { criteria: cs, ...(opts.bootstrap !== undefined ? { bootstrap: opts.bootstrap } : {}) },
+    );
+  const row = (label: string, cmp: ReturnType<typeof one>) => [
+    label,
+    ...cs.flatMap((c) => {
       const x = cmp.criteria[c];
       const ci = Number.isFinite(x.ci[0]) ? ` [${(100 * x.ci[0]).toFixed(1)}, ${(100 * x.ci[1]).toFixed(1)}]` : "";
       return [`${f3(x.base)} → ${f3(x.tuned)}`, `${x.difference >= 0 ? "+" : ""}${(100 * x.difference).toFixed(1)}${ci}`];
-    })];
+    }),
+  ];
   const out = pairs.map((p) => row(`${p.tuned.m.candidate.model} (from ${p.base.m.candidate.model})`, one([p])));
   if (pairs.length > 1) out.push(row(`mean over ${pairs.length} models`, one(pairs)));
   return {

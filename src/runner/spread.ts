@@ -15,7 +15,10 @@ export interface PairLike {
 }
 
 const sha1 = (s: string): string => createHash("sha1").update(s).digest("hex");
-const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /** Every pair once, in the stratified order described above. */
 export function stratifiedOrder<T extends PairLike>(pairs: T[]): T[] {

@@ -53,16 +53,25 @@ function human(s: Omit<JudgeSummary, "rows">): string {
     `  ${s.n} items, ${s.judgements} of ${s.requests} judgements (${s.cached} from the cache) in ${formatDuration(s.elapsedMs)}; unparsed ${s.unparsed}, errors ${s.errors}${s.skipped ? `, not asked ${s.skipped}` : ""}`,
     `  cost ${formatCost(s.cost)} (tokens in ${s.usage.inputTokens.toLocaleString("en-US")}, out ${s.usage.outputTokens.toLocaleString("en-US")})`,
   ];
-  if (s.missing.candidate || s.missing.reference) lines.push(`  not judged: ${s.missing.candidate} pairs the candidate did not answer, ${s.missing.reference} the reference did not`);
+  if (s.missing.candidate || s.missing.reference)
+    lines.push(`  not judged: ${s.missing.candidate} pairs the candidate did not answer, ${s.missing.reference} the reference did not`);
   lines.push("  win rate of the candidate (reference = 0.5; win 1, tie 0.5, loss 0; both orders; 95% bootstrap interval over questions):");
   for (const c of s.criterionIds) {
     const x = s.criteria[c];
     const ci = Number.isFinite(x.ci[0]) ? ` [${pct(x.ci[0])}, ${pct(x.ci[1])}]` : "";
-    lines.push(`    ${c.padEnd(10)} ${pct(x.winRate)}${ci}  (n ${x.n} items, ties ${pct(x.tieRate)}, position-consistent ${pct(x.positionConsistency)}, unreadable ${x.unparsed} items)`);
+    lines.push(
+      `    ${c.padEnd(10)} ${pct(x.winRate)}${ci}  (n ${x.n} items, ties ${pct(x.tieRate)}, position-consistent ${pct(x.positionConsistency)}, unreadable ${x.unparsed} items)`,
+    );
   }
   if (s.failure) lines.push(`  ${s.failure}`);
   for (const n of s.notes ?? []) lines.push(`  note: ${n}`);
-  if (s.dir) lines.push(...wroteLines([{ label: "judge manifest", path: join(s.dir, "judge.json") }, { label: `judgements (${s.judgements})`, path: join(s.dir, "judgements.jsonl") }]));
+  if (s.dir)
+    lines.push(
+      ...wroteLines([
+        { label: "judge manifest", path: join(s.dir, "judge.json") },
+        { label: `judgements (${s.judgements})`, path: join(s.dir, "judgements.jsonl") },
+      ]),
+    );
   if (s.status === "aborted" || s.errors) lines.push("rerun the same command to finish (judgements so far are cached)");
   return lines.join("\n");
 }
