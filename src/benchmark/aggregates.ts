@@ -7,10 +7,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dataDir } from "../paths";
-import { WVS_CITATION } from "../wvs/codebook-build";
+import { COUNTRY, WVS_CITATION } from "../wvs/codebook-build";
 import { loadCodebook, type Codebook } from "../wvs/codebook";
+import { countryPlace, type Country } from "../wvs/countries";
+import { localiseQuestion } from "../wvs/localise";
 import { orderPairs } from "./build";
 import { modalAnswer } from "./modal";
+import { PRESETS, TAN2026 } from "./presets";
 import type { Benchmark, BenchmarkOptions, Pair, Subgroup } from "./types";
 
 export const AGGREGATE_FORMAT = "svlab-benchmark-aggregates/1";
@@ -21,6 +24,8 @@ interface AggregateFile {
   note: string;
   options: BenchmarkOptions;
   provenance: Record<string, unknown>;
+  /** Whose respondents; absent in files whose preset names the country (tan2026's, shipped before this field). */
+  country?: Country;
   questions: string[];
   subgroups: Subgroup[];
   /** question → counts over all valid codes. */
@@ -33,19 +38,25 @@ export function aggregatesPath(preset: string, dir = dataDir()): string {
   return join(dir, `benchmark-${preset}.json`);
 }
 
+/** Presets whose shipped file predates the "country" field: their country is the preset's. */
+const COUNTRY_IMPLIED = new Set([TAN2026.name]);
+
 export function toAggregateFile(b: Benchmark): AggregateFile {
   if (b.options.weighted) throw new Error("shipped aggregates hold unweighted counts; build with weighted: false");
   const counts: AggregateFile["counts"] = {};
   for (const q of b.questions) counts[q.id] = {};
   for (const p of b.pairs) counts[p.question][p.subgroup] = p.counts;
+  const country = b.country ?? COUNTRY;
   return {
     format: AGGREGATE_FORMAT,
     citation: WVS_CITATION,
-    note: "Aggregates computed by svlab from WVS-7 (Singapore). Answer counts per (question, subgroup) for subgroups of 30+ respondents; no respondent-level data.",
+    note: `Aggregates computed by svlab from WVS-7 (${country.name}). Answer counts per (question, subgroup) for subgroups of ${b.options.minSubgroupSize}+ respondents; no respondent-level data.`,
     options: b.options,
     provenance: b.provenance,
+    ...(COUNTRY_IMPLIED.has(b.options.preset) && PRESETS[b.options.preset].country.code === country.code ? {} : { country }),
     questions: b.questions.map((q) => q.id),
-    subgroups: b.subgroups,
+    // the country is the file's, said once
+    subgroups: b.subgroups.map(({ country: _, ...s }) => s),
     population: b.population,
     counts,
   };
@@ -63,6 +74,7 @@ export function serialiseAggregates(b: Benchmark): string {
   kv("note", f.note);
   kv("options", f.options);
   kv("provenance", f.provenance);
+  if (f.country) kv("country", f.country);
   kv("questions", f.questions);
   lines.push(`"subgroups": [`);
   f.subgroups.forEach((s, i) => lines.push(`${JSON.stringify(s)}${i < f.subgroups.length - 1 ? "," : ""}`));
@@ -98,7 +110,10 @@ export function readAggregates(
   if (f.format !== AGGREGATE_FORMAT) throw new Error(`${path}: format "${f.format}", expected "${AGGREGATE_FORMAT}"`);
   const codebook = opts.codebook ?? loadCodebook();
   const options: BenchmarkOptions = { ...f.options, tiePolicy: opts.tiePolicy ?? f.options.tiePolicy };
-  const byId = new Map(f.subgroups.map((s) => [s.id, s]));
+  const country = f.country ?? PRESETS[f.options.preset]?.country;
+  if (!country) throw new Error(`${path}: no "country" field and preset "${f.options.preset}" is not a known preset; expected one of the two`);
+  const subgroups: Subgroup[] = f.subgroups.map((s) => ({ ...s, country: countryPlace(country) }));
+  const byId = new Map(subgroups.map((s) => [s.id, s]));
   const perSubgroup = new Map<string, Pair[]>(f.subgroups.map((s) => [s.id, []]));
   for (const q of f.questions) {
     for (const [sid, counts] of Object.entries(f.counts[q])) {
@@ -109,17 +124,18 @@ export function readAggregates(
       perSubgroup.get(sid)!.push({ question: q, subgroup: sid, split: sg.split, counts, n, mode, modes });
     }
   }
-  const pairs = orderPairs(f.subgroups, (s) => perSubgroup.get(s.id)!);
+  const pairs = orderPairs(subgroups, (s) => perSubgroup.get(s.id)!);
   return {
     options,
     questions: f.questions.map((q) => {
       const question = codebook.questions[q];
       if (!question) throw new Error(`${path}: question ${q} is not in data/codebook.json`);
-      return question;
+      return localiseQuestion(question, country);
     }),
-    subgroups: f.subgroups,
+    subgroups,
     pairs,
     population: f.population,
     provenance: { ...f.provenance, source: "shipped aggregates", aggregates: path },
+    country,
   };
 }

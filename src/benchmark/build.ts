@@ -8,10 +8,12 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ATTRIBUTES } from "../wvs/attributes";
 import { loadCodebook, type Codebook } from "../wvs/codebook";
+import { countryLabel, countryPlace } from "../wvs/countries";
+import { localiseQuestion } from "../wvs/localise";
 import type { Respondents } from "../wvs/respondents";
 import type { AttributeName } from "../wvs/types";
 import { modalAnswer } from "./modal";
-import { getPreset, type Preset } from "./presets";
+import { getPreset, TAN2026, type Preset } from "./presets";
 import { subgroupId } from "./subgroup-id";
 import type { Benchmark, BenchmarkOptions, Pair, Subgroup } from "./types";
 
@@ -23,11 +25,16 @@ export interface BuildOptions extends Partial<BenchmarkOptions> {
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): Benchmark {
-  const preset: Preset = getPreset(options.preset ?? "tan2026");
+  const preset: Preset = getPreset(options.preset ?? TAN2026.name);
   const opts: BenchmarkOptions = { ...preset.defaults, ...stripUndefined(options), preset: preset.name };
   const codebook = options.codebook ?? loadCodebook();
-  const questionIds = preset.questions(codebook).filter((q) => resp.questions.includes(q));
-  const missingQ = preset.questions(codebook).filter((q) => !resp.questions.includes(q));
+  const country = preset.country;
+  if (resp.country.code !== country.code) {
+    throw new Error(`${resp.file}: respondents of ${countryLabel(resp.country)} loaded, but preset ${preset.name} is for ${countryLabel(country)}; load them with country: ${country.code}`);
+  }
+  const wanted = preset.questions(codebook, resp);
+  const questionIds = wanted.filter((q) => resp.questions.includes(q));
+  const missingQ = wanted.filter((q) => !resp.questions.includes(q));
   if (missingQ.length) {
     throw new Error(`${resp.file}: missing question columns required by preset ${preset.name}: ${missingQ.slice(0, 10).join(", ")}${missingQ.length > 10 ? " …" : ""}`);
   }
@@ -40,10 +47,16 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
   const members: { stratumIndex: number; of: Int32Array }[] = [];
   preset.strata.forEach((stratum, si) => {
     for (const a of stratum.attributes) {
-      if (!resp.attributes.includes(a as AttributeName)) throw new Error(`${resp.file}: cannot derive attribute "${a}" for stratum ${stratum.key}`);
+      if (!resp.attributes.includes(a as AttributeName)) {
+        const cols = ATTRIBUTES[a as AttributeName]?.columns;
+        throw new Error(
+          `${resp.file}: cannot derive attribute "${a}" for stratum ${stratum.key}` +
+            (cols ? `: the file has none of its columns (${cols.join(", ")}); attributes it has: ${resp.attributes.join(", ")}` : ": not an attribute svlab knows"),
+        );
+      }
     }
     const cols = stratum.attributes.map((a) => resp.table.array(a) as ArrayLike<string | null>);
-    const orders = stratum.attributes.map((a) => ATTRIBUTES[a as AttributeName].values(codebook));
+    const orders = stratum.attributes.map((a) => ATTRIBUTES[a as AttributeName].values(codebook, country));
     const tally = new Map<string, { values: string[]; size: number }>();
     for (let i = 0; i < n; i++) {
       const values = cols.map((c) => c[i]);
@@ -74,6 +87,7 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
         attributes: Object.fromEntries(stratum.attributes.map((a, k) => [a, t.values[k]])),
         size: t.size,
         split: stratum.split,
+        country: countryPlace(country),
       });
     }
     const of = new Int32Array(n).fill(-1);
@@ -87,9 +101,10 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
 
   if (subgroups.length === 0) {
     throw new Error(
-      `${resp.file}: no subgroup has ${opts.minSubgroupSize}+ respondents (${n} respondents read); every subgroup of preset ${preset.name} is empty or too small`,
+      `${resp.file}: no subgroup has ${opts.minSubgroupSize}+ respondents (${n} respondents read); every subgroup of preset ${preset.name} (${country.name}) is empty or too small`,
     );
   }
+  if (questionIds.length === 0) throw new Error(`${resp.file}: no question of preset ${preset.name} was asked in ${countryLabel(country)}`);
 
   // Pairs and the whole-sample distribution.
   const pairs: Pair[] = [];
@@ -120,11 +135,12 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
   pairs.push(...orderPairs(subgroups, (sg) => perSubgroup[subgroups.indexOf(sg)]));
   return {
     options: opts,
-    questions: questionIds.map((q) => codebook.questions[q]),
+    questions: questionIds.map((q) => localiseQuestion(codebook.questions[q], country)),
     subgroups,
     pairs,
     population,
     provenance: { file: basename(resp.file), sha256: fileSha256(resp.file), format: resp.format, respondents: n },
+    country,
   };
 }
 

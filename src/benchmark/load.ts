@@ -50,7 +50,8 @@ async function load(opts: LoadBenchmarkOptions): Promise<Benchmark> {
       "these benchmark options need the WVS-7 microdata (weights or thresholds differ from the shipped aggregates); set WVS_CSV or pass the file",
     );
   }
-  const resp = await loadRespondents(file, unknownCodesAsMissing ? { unknownCodes: "missing" } : {});
+  const country = getPreset(preset).country.code;
+  const resp = await loadRespondents(file, { country, ...(unknownCodesAsMissing ? { unknownCodes: "missing" } : {}) });
   const b = buildBenchmark(resp, { ...options, preset });
   if (resp.unknownCodes.total > 0) b.provenance.unknownCodesAsMissing = resp.unknownCodes;
   return b;
@@ -75,4 +76,12 @@ export function getSubgroup(b: Benchmark, id: string): Benchmark["subgroups"][nu
       (near.length ? `stratum ${stratum} has ${near.slice(0, 4).join(", ")}${near.length > 4 ? ", …" : ""}` : `expected "<stratum>:<value>[|<value>]", e.g. "${b.subgroups[0]?.id}"`) +
       " (subgroups with fewer than 30 respondents are not in the benchmark)",
   );
+}
+
+/**
+ * The respondents behind a benchmark: the rows of its country (not the default country) from a
+ * WVS-7 file, e.g. for microdata checks of a benchmark built with --country.
+ */
+export function loadRespondentsOf(b: Benchmark, file?: string, opts: { unknownCodesAsMissing?: boolean } = {}): ReturnType<typeof loadRespondents> {
+  return loadRespondents(file, { ...(b.country ? { country: b.country.code } : {}), ...(opts.unknownCodesAsMissing ? { unknownCodes: "missing" } : {}) });
 }

@@ -1,8 +1,12 @@
 /** The benchmark's headline numbers (what `svlab dataset --json` prints). */
+import { COUNTRY } from "../wvs/codebook-build";
+import type { Country } from "../wvs/countries";
 import type { Benchmark } from "./types";
 
 export interface BenchmarkSummary {
   preset: string;
+  /** Whose respondents: {code, alpha3, name, nationality}. */
+  country: Country;
   source: string;
   questions: number;
   subgroups: { train: number; ood: number };
@@ -25,6 +29,7 @@ export function summarizeBenchmark(b: Benchmark): BenchmarkSummary {
   const prov = b.provenance as Record<string, unknown>;
   return {
     preset: b.options.preset,
+    country: b.country ?? COUNTRY,
     source: prov.source === "shipped aggregates" ? "aggregates" : String(prov.file),
     questions: b.questions.length,
     subgroups: { train: count(b.subgroups, "train"), ood: count(b.subgroups, "ood") },

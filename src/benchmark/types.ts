@@ -1,3 +1,4 @@
+import type { Country } from "../wvs/countries";
 import type { Question } from "../wvs/types";
 
 /** Which side of the compositional split a subgroup belongs to. */
@@ -14,6 +15,11 @@ export interface Subgroup {
   /** Respondents in the subgroup (unweighted). */
   size: number;
   split: Split;
+  /**
+   * The country the subgroup lives in, as prose names it ("Singapore", "the United States"; from
+   * the preset): persona prompts say "living in <country>". Not stored in the aggregates (the file names its country once).
+   */
+  country?: string;
 }
 
 /** One benchmark item: what a subgroup answered to one question. */
@@ -54,6 +60,11 @@ export interface Benchmark {
   population: Record<string, Record<string, number>>;
   /** Where the numbers came from (file, sha256, rows) — never the rows themselves. */
   provenance: Record<string, unknown>;
+  /**
+   * Whose respondents these are ({code, alpha3, name, nationality}); reports and figures name the
+   * country from here. Every builder sets it; a hand-made benchmark without it reads as the codebook's.
+   */
+  country?: Country;
 }
 
 /** `${question}::${subgroup}` — the key that joins pairs, prompts, answers and predictions. */

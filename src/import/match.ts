@@ -11,6 +11,7 @@
  * or "age_group"; a two-attribute stratum may name its attributes in either order (the values then
  * follow that order): "religion_x_age_Muslim_65-and-over" is "age_x_religion:65 and over|Muslim".
  */
+import { subgroupId } from "../benchmark/subgroup-id";
 import type { Benchmark, Pair, Subgroup } from "../benchmark/types";
 
 /** Other names an attribute goes by in outside files. */
@@ -85,7 +86,7 @@ export class PairMatcher {
     for (const s of benchmark.subgroups) {
       for (const [stratum, values] of spellings(s)) {
         this.bySpelling.set(normaliseToken([stratum, ...values].join("_")), s.id);
-        this.bySpelling.set(normaliseToken(`${stratum}:${values.join("|")}`), s.id);
+        this.bySpelling.set(normaliseToken(subgroupId(stratum, values)), s.id);
       }
     }
   }

@@ -15,6 +15,7 @@
  * with religion = Muslim into one group "Muslim" (e.g. all OOD age×religion and ethnicity×religion
  * subgroups containing Muslim). A subgroup without that attribute is left out of that grouping.
  */
+import { parseSubgroupIdLenient } from "../benchmark/subgroup-id";
 import type { Subgroup } from "../benchmark/types";
 import { pairKey } from "../benchmark/types";
 import { macroMean, METRICS, type MetricName } from "./aggregate";
@@ -145,19 +146,8 @@ export interface GroupMatrix {
   totalCount: Float64Array;
 }
 
-const ATTRIBUTE_ALIASES: Record<string, string> = { age: "age_group" };
-
-/** Best-effort subgroup metadata from an id like "age_x_religion:65 and over|Muslim". */
-export function parseSubgroupId(id: string): Pick<Subgroup, "id" | "stratum" | "attributes"> {
-  const i = id.indexOf(":");
-  if (i < 0) return { id, stratum: id, attributes: {} };
-  const stratum = id.slice(0, i);
-  const names = stratum.split("_x_").map((a) => ATTRIBUTE_ALIASES[a] ?? a);
-  const values = id.slice(i + 1).split("|");
-  const attributes: Record<string, string> = {};
-  if (names.length === values.length) names.forEach((n, k) => (attributes[n] = values[k]));
-  return { id, stratum, attributes };
-}
+/** Best-effort subgroup metadata from an id like "age_x_religion:65 and over|Muslim": the one lenient parser. */
+export const parseSubgroupId = parseSubgroupIdLenient;
 
 function byName(by: By): string {
   return typeof by === "function" ? "custom" : by;

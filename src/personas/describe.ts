@@ -1,13 +1,27 @@
 /**
  * Compositional persona text: one phrase per attribute the subgroup defines, nothing else.
  * "sex:Female" → "a woman living in Singapore"; "age_x_religion:65 and over|Muslim" →
- * "a person living in Singapore, aged 65 or over and Muslim". Unknown attributes/values get a
- * plain "<attribute>: <value>" phrase instead of failing, so other presets still render.
+ * "a person living in Singapore, aged 65 or over and Muslim". The country is the subgroup's (set
+ * from the benchmark's preset). Unknown attributes/values get a plain "<attribute>: <value>"
+ * phrase instead of failing, so other presets still render.
  */
 import type { Subgroup } from "../benchmark/types";
+import { COUNTRY } from "../wvs/codebook-build";
 
-/** Where every persona lives (the benchmark is the Singapore WVS-7 sample). */
-export const PERSONA_COUNTRY = "Singapore";
+/** Where a persona lives when its subgroup names no country: the codebook's (tan2026's) country. */
+export const PERSONA_COUNTRY = COUNTRY.name;
+
+/** The persona's subgroup: its attributes and, from the benchmark, the country it lives in. */
+export type PersonaSubgroup = Pick<Subgroup, "attributes"> & { country?: string };
+
+function countryOf(subgroup: PersonaSubgroup): string {
+  return subgroup.country ?? PERSONA_COUNTRY;
+}
+
+/** No attributes, the subgroup's country kept: the no-persona control's "a person living in <country>". */
+export function anyone(subgroup: PersonaSubgroup): PersonaSubgroup {
+  return subgroup.country === undefined ? { attributes: {} } : { attributes: {}, country: subgroup.country };
+}
 
 const SEX_NOUN: Record<string, string> = { Female: "woman", Male: "man" };
 const SEX_FIRST_PERSON: Record<string, string> = { Female: "I am a woman.", Male: "I am a man." };
@@ -34,6 +48,40 @@ const RELIGION_FIRST_PERSON: Record<string, string> = {
   "Do not belong to a denomination": "I do not belong to any religious denomination.",
 };
 
+/**
+ * Wording for the other attributes svlab derives (codebook labels → a predicate after the noun and
+ * a first-person sentence), so `--attributes sex,age,education,…` personas read as prose.
+ */
+const MORE_WORDING: Record<string, Record<string, [predicate: string, firstPerson: string]>> = {
+  education: {
+    Lower: ["with a lower level of education", "I have a lower level of education."],
+    Middle: ["with a middle level of education", "I have a middle level of education."],
+    Higher: ["with a higher level of education", "I have a higher level of education."],
+  },
+  income: {
+    Low: ["in a low-income household", "My household's income is low."],
+    Medium: ["in a medium-income household", "My household's income is medium."],
+    High: ["in a high-income household", "My household's income is high."],
+  },
+  marital_status: {
+    Married: ["married", "I am married."],
+    "Living together as married": ["living with a partner", "I live with a partner."],
+    Divorced: ["divorced", "I am divorced."],
+    Separated: ["separated", "I am separated."],
+    Widowed: ["widowed", "I am widowed."],
+    Single: ["single", "I am single."],
+  },
+  employment: {
+    "Full time (30 hours a week or more)": ["working full time", "I work full time."],
+    "Part time (less than 30 hours a week)": ["working part time", "I work part time."],
+    "Self employed": ["self-employed", "I am self-employed."],
+    "Retired/pensioned": ["retired", "I am retired."],
+    "Housewife not otherwise employed": ["a homemaker", "I am a homemaker."],
+    Student: ["a student", "I am a student."],
+    Unemployed: ["unemployed", "I am unemployed."],
+  },
+};
+
 /** "16-24 years" → "aged 16 to 24"; "65 and over" → "aged 65 or over". */
 export function agePhrase(value: string): string {
   let m = /^(\d+)\s*-\s*(\d+)(\s*years)?$/.exec(value.trim());
@@ -47,8 +95,12 @@ function article(word: string): string {
   return /^[aeiou]/i.test(word) ? "an" : "a";
 }
 
+/** A code shown as "<variable>=<code>": the codebook has no label for it (another country's ethnic groups). */
+const UNLABELLED = /^[A-Z][A-Z0-9_]*=-?\d+$/;
+
+/** The WVS country-specific labels start with the country's two-letter prefix ("SG: Malay"). */
 function ethnicityAdj(value: string): string {
-  return ETHNICITY_ADJ[value] ?? value.replace(/^SG:\s*/, "");
+  return ETHNICITY_ADJ[value] ?? value.replace(/^[A-Z]{2}:\s*/, "");
 }
 
 function genericPhrase(attr: string, value: string): string {
@@ -59,11 +111,11 @@ function genericPhrase(attr: string, value: string): string {
 export interface PersonaParts {
   /** Noun phrase with article, e.g. "a Malay woman". */
   nounPhrase: string;
-  /** Predicates after "living in Singapore", e.g. ["aged 65 or over", "Muslim"]. */
+  /** Predicates after "living in <country>", e.g. ["aged 65 or over", "Muslim"]. */
   predicates: string[];
 }
 
-export function personaParts(subgroup: Pick<Subgroup, "attributes">): PersonaParts {
+export function personaParts(subgroup: PersonaSubgroup): PersonaParts {
   const a = subgroup.attributes;
   const adjectives: string[] = [];
   const predicates: string[] = [];
@@ -75,7 +127,9 @@ export function personaParts(subgroup: Pick<Subgroup, "attributes">): PersonaPar
         if (!SEX_NOUN[value]) predicates.push(genericPhrase(attr, value));
         break;
       case "ethnicity":
-        adjectives.push(ethnicityAdj(value));
+        // a country-specific code the codebook has no label for ("Q290=840001") is no adjective
+        if (UNLABELLED.test(value)) predicates.push(genericPhrase(attr, value));
+        else adjectives.push(ethnicityAdj(value));
         break;
       case "age_group":
         predicates.push(agePhrase(value));
@@ -84,7 +138,7 @@ export function personaParts(subgroup: Pick<Subgroup, "attributes">): PersonaPar
         predicates.push(RELIGION_PRED[value] ?? value);
         break;
       default:
-        predicates.push(genericPhrase(attr, value));
+        predicates.push(MORE_WORDING[attr]?.[value]?.[0] ?? genericPhrase(attr, value));
     }
   }
   // fixed predicate order (age before religion) whatever the stratum's attribute order is
@@ -103,15 +157,15 @@ function rank(pred: string): number {
  * The persona as one noun phrase: "a Malay woman living in Singapore",
  * "a person living in Singapore, aged 65 or over and Muslim".
  */
-export function personaDescription(subgroup: Pick<Subgroup, "attributes">): string {
+export function personaDescription(subgroup: PersonaSubgroup): string {
   const { nounPhrase, predicates } = personaParts(subgroup);
-  const base = `${nounPhrase} living in ${PERSONA_COUNTRY}`;
+  const base = `${nounPhrase} living in ${countryOf(subgroup)}`;
   return predicates.length ? `${base}, ${joinAnd(predicates)}` : base;
 }
 
 /** A first-person biography, one sentence per attribute: "I live in Singapore. I am a woman. I am aged 65 or over." */
-export function firstPersonBio(subgroup: Pick<Subgroup, "attributes">): string {
-  const sentences = [`I live in ${PERSONA_COUNTRY}.`];
+export function firstPersonBio(subgroup: PersonaSubgroup): string {
+  const sentences = [`I live in ${countryOf(subgroup)}.`];
   const a = subgroup.attributes;
   // fixed attribute order so the same subgroup always gives the same bio
   const order = ["sex", "age_group", "ethnicity", "religion"];
@@ -132,7 +186,7 @@ export function firstPersonBio(subgroup: Pick<Subgroup, "attributes">): string {
         sentences.push(RELIGION_FIRST_PERSON[value] ?? `I am ${RELIGION_PRED[value] ?? value}.`);
         break;
       default:
-        sentences.push(`My ${attr.replace(/_/g, " ")} is ${value}.`);
+        sentences.push(MORE_WORDING[attr]?.[value]?.[1] ?? `My ${attr.replace(/_/g, " ")} is ${value}.`);
     }
   }
   return sentences.join(" ");

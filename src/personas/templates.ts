@@ -6,7 +6,7 @@
 import type { Subgroup } from "../benchmark/types";
 import type { ChatMessage, Prompt } from "../models/types";
 import type { Question } from "../wvs/types";
-import { firstPersonBio, personaDescription, PERSONA_COUNTRY } from "./describe";
+import { anyone, firstPersonBio, personaDescription, PERSONA_COUNTRY } from "./describe";
 import { renderQuestion } from "./question";
 import { renderOpenQuestion } from "./open-question";
 
@@ -58,8 +58,8 @@ const TEMPLATES: Template[] = [
   {
     id: "no-persona",
     description: `Control: the question alone, asked of 'a person living in ${PERSONA_COUNTRY}' whatever the subgroup.`,
-    render: (q) => [
-      { role: "system", content: `You are ${personaDescription({ attributes: {} })}. You are taking part in ${SURVEY}. Answer every question as yourself.` },
+    render: (q, s) => [
+      { role: "system", content: `You are ${personaDescription(anyone(s))}. You are taking part in ${SURVEY}. Answer every question as yourself.` },
       { role: "user", content: q },
     ],
   },

@@ -4,16 +4,19 @@
  * "65 and over", "Do not belong to a denomination"), so ids round-trip with theirs.
  */
 import type { Codebook } from "./codebook-build";
+import type { Country } from "./countries";
 import type { AttributeName } from "./types";
 
 export interface AttributeSpec {
   name: AttributeName;
+  /** Name in crossed stratum keys and on the command line, when shorter ("age" in "sex_x_age"). */
+  short?: string;
   /** Short description for tables and notebook readers. */
   description: string;
   /** WVS column(s) it is read from. */
   columns: string[];
-  /** Value labels in display order (code order of the source variable). */
-  values: (codebook: Codebook) => string[];
+  /** Value labels in display order (code order of the source variable, or the country's customary order). */
+  values: (codebook: Codebook, country?: Country) => string[];
   /** Label of one respondent's value, or null when missing (negative code). */
   label: (get: (column: string) => number, codebook: Codebook) => string | null;
 }
@@ -52,6 +55,7 @@ export const ATTRIBUTES: Record<AttributeName, AttributeSpec> = {
   sex: { name: "sex", description: "Sex (Q260)", columns: ["Q260"], ...fromCodes("Q260") },
   age_group: {
     name: "age_group",
+    short: "age",
     description: "Age group (X003R, 6 bands; from Q262 when X003R is absent)",
     columns: ["X003R", "Q262"],
     values: () => AGE_BANDS.map(([, l]) => l),
@@ -67,16 +71,16 @@ export const ATTRIBUTES: Record<AttributeName, AttributeSpec> = {
   },
   ethnicity: (() => {
     const base = fromCodes("Q290");
-    // Singapore's customary CMIO order (Chinese, Malay, Indian, Others) rather than code order.
-    const cmio = [702004, 702006, 702003];
     return {
       name: "ethnicity" as const,
-      description: "Ethnic group (Q290, Singapore codes)",
+      description: "Ethnic group (Q290, country-specific codes; labelled in the codebook for Singapore)",
       columns: ["Q290"],
       label: base.label,
-      values: (cb: Codebook) => {
+      // the country's customary order (Singapore: Chinese, Malay, Indian, Others) rather than code order
+      values: (cb: Codebook, country?: Country) => {
         const codes = (cb.variables.Q290?.codes ?? []).filter((c) => c.code >= 0);
-        const rank = (c: number): number => (cmio.includes(c) ? cmio.indexOf(c) : 3);
+        const first = country?.codeOrder?.Q290 ?? [];
+        const rank = (c: number): number => (first.includes(c) ? first.indexOf(c) : first.length);
         return [...codes].sort((a, b) => rank(a.code) - rank(b.code) || a.code - b.code).map((c) => c.label);
       },
     };
@@ -95,7 +99,7 @@ export const ATTRIBUTES: Record<AttributeName, AttributeSpec> = {
   },
   education: { name: "education", description: "Education, 3 levels (Q275R)", columns: ["Q275R"], ...fromCodes("Q275R") },
   education_isced: { name: "education_isced", description: "Education, ISCED 2011 level (Q275)", columns: ["Q275"], ...fromCodes("Q275") },
-  education_sg: { name: "education_sg", description: "Education, Singapore levels (Q275A: PSLE, GCE O/N/A, polytechnic, …)", columns: ["Q275A"], ...fromCodes("Q275A") },
+  education_sg: { name: "education_sg", description: "Education, national levels (Q275A; labelled in the codebook for Singapore: PSLE, GCE O/N/A, polytechnic, …)", columns: ["Q275A"], ...fromCodes("Q275A") },
   income: { name: "income", description: "Income, 3 levels (Q288R)", columns: ["Q288R"], ...fromCodes("Q288R") },
   marital_status: { name: "marital_status", description: "Marital status (Q273)", columns: ["Q273"], ...fromCodes("Q273") },
   employment: { name: "employment", description: "Employment status (Q279)", columns: ["Q279"], ...fromCodes("Q279") },
@@ -104,7 +108,21 @@ export const ATTRIBUTES: Record<AttributeName, AttributeSpec> = {
 export const ATTRIBUTE_NAMES = Object.keys(ATTRIBUTES) as AttributeName[];
 
 export function getAttribute(name: string): AttributeSpec {
-  const a = (ATTRIBUTES as Record<string, AttributeSpec>)[name];
-  if (!a) throw new Error(`unknown attribute "${name}": expected one of ${ATTRIBUTE_NAMES.join(", ")}`);
+  const a = (ATTRIBUTES as Record<string, AttributeSpec>)[name] ?? Object.values(ATTRIBUTES).find((x) => x.short === name);
+  if (!a) {
+    const known = ATTRIBUTE_NAMES.map((n) => (ATTRIBUTES[n].short ? `${n} (or ${ATTRIBUTES[n].short})` : n));
+    throw new Error(`unknown attribute "${name}": expected one of ${known.join(", ")}`);
+  }
   return a;
+}
+
+/** The attribute a stratum key part names: "age" → age_group; unknown parts are kept as they are. */
+export function attributeFromKey(part: string): string {
+  if (part in ATTRIBUTES) return part;
+  return Object.values(ATTRIBUTES).find((x) => x.short === part)?.name ?? part;
+}
+
+/** The name an attribute goes by in crossed stratum keys: "age" for age_group, else its name. */
+export function attributeKey(name: string): string {
+  return (ATTRIBUTES as Record<string, AttributeSpec>)[name]?.short ?? name;
 }

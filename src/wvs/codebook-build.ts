@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { resolveCountry, type Country } from "./countries";
 import type { AnswerOption, Question } from "./types";
 
 export const WVS_CITATION =
@@ -51,8 +52,15 @@ function sha256(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
-/** The country the codebook is built for: fills the master questionnaire's placeholders. */
-export const COUNTRY = { name: "Singapore", nationality: "Singaporean" };
+/**
+ * The country the codebook is built for (its country-specific code lists come from
+ * derived/sgp_specific_codes.json): fills the master questionnaire's placeholders. Benchmarks for
+ * other countries re-word these texts with localiseQuestion (src/wvs/localise.ts).
+ */
+export const COUNTRY: Country = resolveCountry("SGP");
+
+/** Demographic variables whose codes are country-specific (country code × 1000 + n, or national lists). */
+export const COUNTRY_SPECIFIC_VARIABLES = ["Q272", "Q275A", "Q289CS9", "Q290"];
 
 function cleanLabel(s: string): string {
   return (
@@ -145,7 +153,7 @@ export function buildCodebook(sourceDir: string): Codebook {
         .sort((a, b) => a.code - b.code),
     };
   }
-  for (const v of ["Q272", "Q275A", "Q289CS9", "Q290"]) {
+  for (const v of COUNTRY_SPECIFIC_VARIABLES) {
     const s = sgp[v];
     if (!s) continue;
     variables[v] = {

@@ -7,6 +7,8 @@ import * as aq from "arquero";
 import { findWvsFile } from "../paths";
 import { ATTRIBUTES, ATTRIBUTE_NAMES } from "./attributes";
 import { loadCodebook, type Codebook } from "./codebook";
+import { COUNTRY } from "./codebook-build";
+import { countryByCode, countryLabel, resolveCountry, type Country } from "./countries";
 import { readWvsFile, WvsFileError, type WvsFormat } from "./read-file";
 import type { AttributeName } from "./types";
 import { validateRespondentColumns, type UnknownCodes } from "./validate";
@@ -25,11 +27,13 @@ export interface Respondents {
   attributes: AttributeName[];
   /** Unknown codes let through as missing (only with unknownCodes: "missing"; total 0 otherwise). */
   unknownCodes: UnknownCodes;
+  /** The country whose rows these are. */
+  country: Country;
 }
 
 export interface LoadRespondentsOptions {
-  /** Country code to keep (default 702, Singapore). */
-  country?: number;
+  /** Country to keep: numeric B_COUNTRY code or ISO alpha-3 (default: the codebook's country, Singapore). */
+  country?: number | string;
   codebook?: Codebook;
   /**
    * Answer codes the codebook does not know: "error" (default) refuses the file, naming file, line,
@@ -42,7 +46,7 @@ export interface LoadRespondentsOptions {
 export const REQUIRED_COLUMNS = ["B_COUNTRY", "D_INTERVIEW", "W_WEIGHT", "Q260", "Q289", "Q290"];
 
 /**
- * Load the respondents of one country (default Singapore) from a WVS-7 file: the cross-national
+ * Load the respondents of one country (default: the codebook's, Singapore) from a WVS-7 file: the cross-national
  * CSV, the single-country CSV or the Excel-export CSV. Without `file`, uses WVS_CSV or ../shared/wvs-real.
  */
 export async function loadRespondents(file?: string, options: LoadRespondentsOptions = {}): Promise<Respondents> {
@@ -54,19 +58,19 @@ export async function loadRespondents(file?: string, options: LoadRespondentsOpt
     );
   }
   const codebook = options.codebook ?? loadCodebook();
-  const country = options.country ?? 702;
+  const country = options.country === undefined ? COUNTRY : resolveCountry(options.country);
   const questionIds = Object.keys(codebook.questions);
   const attrColumns = [...new Set(ATTRIBUTE_NAMES.flatMap((a) => ATTRIBUTES[a].columns))];
   const raw = await readWvsFile(path, {
     columns: ["D_INTERVIEW", "W_WEIGHT", "B_COUNTRY", ...attrColumns, ...questionIds],
     required: REQUIRED_COLUMNS,
-    country,
+    country: country.code,
   });
   if (raw.rows === 0) {
-    throw new WvsFileError(path, null, `no respondents with B_COUNTRY = ${country} among ${raw.rowsRead} rows`);
+    throw new WvsFileError(path, null, `no respondents with B_COUNTRY = ${country.code} among ${raw.rowsRead} rows: ${country.name} is not in this file, which holds ${await countriesIn(path)}`);
   }
   // codes, weights and ids against the codebook before any of them becomes a number
-  const unknownCodes = validateRespondentColumns(raw, codebook, { unknownCodes: options.unknownCodes });
+  const unknownCodes = validateRespondentColumns(raw, codebook, { unknownCodes: options.unknownCodes, country: country.code });
   const questions = questionIds.filter((q) => raw.numeric[q]);
   const cols: Record<string, ArrayLike<unknown>> = {
     id: raw.numeric.D_INTERVIEW,
@@ -94,5 +98,17 @@ export async function loadRespondents(file?: string, options: LoadRespondentsOpt
     }
     cols[q] = codes;
   }
-  return { table: aq.table(cols as Record<string, any>), file: path, format: raw.format, rows: raw.rows, questions, attributes, unknownCodes };
+  return { table: aq.table(cols as Record<string, any>), file: path, format: raw.format, rows: raw.rows, questions, attributes, unknownCodes, country };
+}
+
+/** "702 (SGP, Singapore): 2012 rows": what to choose from when the country asked for is absent. */
+async function countriesIn(path: string): Promise<string> {
+  const all = await readWvsFile(path, { columns: ["B_COUNTRY"], required: ["B_COUNTRY"] });
+  const rows = new Map<number, number>();
+  for (const code of all.numeric.B_COUNTRY) rows.set(code, (rows.get(code) ?? 0) + 1);
+  const list = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([code, n]) => {
+    const known = countryByCode(code);
+    return `${known ? countryLabel(known) : code}: ${n} rows`;
+  });
+  return list.length ? list.join(", ") : "no rows";
 }

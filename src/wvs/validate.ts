@@ -10,7 +10,7 @@
  * country-specific codes the codebook lacks: `unknownCodes: "missing"` turns them into the missing
  * code -5 and counts them (the caller prints the count).
  */
-import type { Codebook } from "./codebook-build";
+import { COUNTRY, COUNTRY_SPECIFIC_VARIABLES, type Codebook } from "./codebook-build";
 import { WvsFileError, type WvsColumns } from "./read-file";
 
 /** Unknown codes let through as missing (unknownCodes: "missing"). */
@@ -23,16 +23,24 @@ export interface UnknownCodes {
 export interface ValidateOptions {
   /** "error" (default): an unknown code is an error. "missing": it becomes -5 (missing) and is counted. */
   unknownCodes?: "error" | "missing";
+  /**
+   * B_COUNTRY of the rows: the codebook's country-specific code lists (ethnic group, national
+   * education levels, …) are its own country's, so another country's codes there are not checked.
+   */
+  country?: number;
 }
 
 /** The code WVS uses for "Missing; Not available": what an unknown code becomes with unknownCodes: "missing". */
 export const UNKNOWN_AS_MISSING = -5;
 
 /** Known codes per column: value questions (scale, off-scale, missing) and the codebook's demographic variables. */
-export function knownCodes(codebook: Codebook): Map<string, Set<number>> {
+export function knownCodes(codebook: Codebook, country: number = COUNTRY.code): Map<string, Set<number>> {
   const out = new Map<string, Set<number>>();
   for (const [id, q] of Object.entries(codebook.questions)) out.set(id, new Set([...q.scale, ...q.offScale, ...q.missing].map((o) => o.code)));
-  for (const [id, v] of Object.entries(codebook.variables)) if (!out.has(id)) out.set(id, new Set(v.codes.map((o) => o.code)));
+  for (const [id, v] of Object.entries(codebook.variables)) {
+    if (country !== COUNTRY.code && COUNTRY_SPECIFIC_VARIABLES.includes(id)) continue;
+    if (!out.has(id)) out.set(id, new Set(v.codes.map((o) => o.code)));
+  }
   return out;
 }
 
@@ -98,7 +106,7 @@ export function validateRespondentColumns(raw: WvsColumns, codebook: Codebook, o
     }
   }
 
-  const known = knownCodes(codebook);
+  const known = knownCodes(codebook, opts.country);
   const repair = opts.unknownCodes === "missing";
   const byColumn: Record<string, number> = {};
   let total = 0;

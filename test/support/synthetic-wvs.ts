@@ -117,3 +117,69 @@ export function writeText(path: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
+
+/** A block of identical-demography respondents in a synthetic cross-national file. */
+export interface SyntheticCell {
+  /** Q260 (1 male, 2 female), X003R band (1 = 16-24 … 6 = 65 and over), Q289 denomination. */
+  sex: number;
+  ageBand: number;
+  religion: number;
+  /** Q290, a country-specific code (country × 1000 + n); default country × 1000 + 1. */
+  ethnicity?: number;
+  n: number;
+  /** Questions these respondents answer "don't know" (-1). */
+  missing?: string[];
+}
+
+/** One country of a synthetic cross-national file: its codes, its respondents, the questions it was not asked. */
+export interface SyntheticCountry {
+  code: number;
+  alpha3: string;
+  cells: SyntheticCell[];
+  /** Questions coded -4 ("not asked in the country") for every respondent. */
+  notAsked?: string[];
+}
+
+/**
+ * A cross-national file of several countries whose demography is fixed cell by cell, so the
+ * benchmark rules give exact counts; answers are random (seeded) scale codes.
+ */
+export function crossNationalText(countries: SyntheticCountry[], seed = 11): string {
+  const header = syntheticHeader(0);
+  const cb = loadCodebook();
+  const r = rng(seed);
+  const ages = [20, 30, 40, 50, 60, 70];
+  const lines = [header.join(",")];
+  let id = 0;
+  for (const c of countries) {
+    for (const cell of c.cells) {
+      for (let k = 0; k < cell.n; k++) {
+        const row = header.map((h) => {
+          switch (h) {
+            case "version": return "6-0-0 (2024-04-30)";
+            case "doi": return "doi.org/10.14281/18241.24";
+            case "B_COUNTRY": return String(c.code);
+            case "B_COUNTRY_ALPHA": return c.alpha3;
+            case "D_INTERVIEW": return String(c.code * 1_000_000 + ++id);
+            case "W_WEIGHT": return "1";
+            case "Q260": return String(cell.sex);
+            case "X003R": return String(cell.ageBand);
+            case "Q262": return String(ages[cell.ageBand - 1]);
+            case "Q289": return String(cell.religion);
+            case "Q290": return String(cell.ethnicity ?? c.code * 1000 + 1);
+          }
+          const q = cb.questions[h];
+          if (q) {
+            if (c.notAsked?.includes(h)) return "-4";
+            if (cell.missing?.includes(h)) return "-1";
+            return String(q.scale[Math.floor(r() * q.scale.length)].code);
+          }
+          // other demographic columns: the first code of the synthetic set, or 0
+          return String(DEMO[h]?.[0] ?? 0);
+        });
+        lines.push(row.join(","));
+      }
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
