@@ -239,6 +239,9 @@ test("closed-task runs are refused as judge input, with the command that makes o
   ]).done;
   assert.equal(r.code, 1);
   assert.match(r.stderr, /run closed .* is not an open-ended run.*svlab run --task open-ended/);
+  const ev = await svlab(["evaluate", "--run", join(tmp, "results", "cand"), "--split", "ood"]).done;
+  assert.equal(ev.code, 1);
+  assert.match(ev.stderr, /run cand is an open-ended run .* judged, not scored; svlab judge --candidate cand/);
   // reports and scoring list closed runs only: open-ended runs are judged, never scored as all wrong
   const ids = async (task?: "open-ended" | "all") => (await listRuns(join(tmp, "results"), task ? { task } : {})).map((x) => x.runId).sort();
   assert.deepEqual(await ids(), ["closed"]);
