@@ -3,7 +3,8 @@
  * the candidate's win rate against the reference per criterion, with its tie rate, position
  * consistency and unreadable verdicts. Empty (no section) when there is no judge run.
  */
-import { judgeScores, listJudgeRuns, readJudgeRun, type JudgeRunManifest } from "../judge/run";
+import { listJudgeRuns, readJudgeRun, type JudgeRunManifest } from "../judge/files";
+import { judgeScores } from "../judge/run";
 import { compareScores, type JudgeScores } from "../judge/scores";
 import type { Table } from "./tables";
 
