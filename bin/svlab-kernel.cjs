@@ -60,8 +60,8 @@ const createExecutor = executorModule.createExecutor; // main.js looks it up on 
 const errorSenders = new WeakMap(); // execute_request content → publish an "error" output for it
 const failures = new WeakMap(); // execute_request content → { ename, evalue, traceback }
 let running = null; // what the executor reported during the running cell
-executorModule.createExecutor = function (rootDir, convs, con) {
-  return createExecutor(rootDir, convs, {
+executorModule.createExecutor = (rootDir, convs, con) =>
+  createExecutor(rootDir, convs, {
     log: con.log,
     error: (...args) => {
       if (!running) return con.error(...args);
@@ -70,7 +70,6 @@ executorModule.createExecutor = function (rootDir, convs, con) {
       con.error(...args);
     },
   });
-};
 const handleExecuteImpl = jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl; // runs one cell, in tslab's queue
 jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl = async function (req, ...rest) {
   const report = (running = { thrown: [], diagnostics: [] });

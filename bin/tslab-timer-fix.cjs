@@ -62,7 +62,7 @@ function installTslabTimerFix(file) {
   }
   const patched = PATCHES.reduce((s, [from, to]) => s.replace(from, to), source);
   const load = Module._extensions[".js"];
-  Module._extensions[".js"] = function (module, filename) {
+  Module._extensions[".js"] = (module, filename) => {
     if (filename === file) return module._compile(patched, filename);
     return load(module, filename);
   };

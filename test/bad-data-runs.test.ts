@@ -70,7 +70,7 @@ test("case 5: the same id with the same options resumes, keeping the earlier ans
   const res = await readResults(join(tmp, "results", "same"));
   assert.equal(res.predictions.length, 6);
   assert.equal(res.manifest.startedAt, (await readResults(first.dir!)).manifest.startedAt);
-  assert.equal((res.manifest.extra?.resumed as string[]).length, 1);
+  assert.equal((res.manifest.extra?.resumed as string[] | undefined)?.length, 1);
   assert.deepEqual(readdirSync(join(tmp, "results", "same")).sort(), ["errors.jsonl", "predictions.jsonl", "run.json"]);
 });
 

@@ -52,7 +52,7 @@ test("analysis, tables, figures and report files for a run beside the baselines"
     // 2 runs × 2 baselines × (subgroup + 3 attributes).
     assert.equal(a.skill.length, 6 + 16);
     assert.equal(a.skill.filter((s) => s.by === "subgroup")[0].rows.length, 48);
-    assert.deepEqual(a.models.map((m) => m.gapTests.map((t) => t.method)).flat().every((x) => x === "max-min permutation within questions"), true);
+    assert.deepEqual(a.models.flatMap((m) => m.gapTests.map((t) => t.method)).every((x) => x === "max-min permutation within questions"), true);
     assert.equal(a.comparisons.length, 1);
     assert.ok(a.comparisons[0].accuracy.overall.change > 0.1);
     const tables = allTables(a);

@@ -49,7 +49,7 @@ test("respondents table: labelled attributes and survey weights", { skip: needsM
   assert.equal(count("ethnicity")["SG: Chinese"], 1549);
   assert.equal(count("ethnicity")["SG: Malay"], 236);
   assert.equal(count("ethnicity")["SG: South Asian Indian, Pakistan, etc."], 190);
-  assert.equal(count("religion")["Other"], 154);
+  assert.equal(count("religion").Other, 154);
   assert.equal(count("religion_detailed")["Taoism (Han Chinese)"], 148);
   assert.equal(count("age_group")["16-24 years"], 160);
   const w = r.table.array("weight") as unknown as number[];

@@ -1,51 +1,24 @@
-/**
- * svlab's command line. Every file in ./commands exports `register(program)`; this file only
- * collects them, so each stage adds its command without touching the others.
- */
-import { Command } from "commander";
-import { readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { CliError } from "./output";
+/** svlab's command line: build the command tree (./program.ts), run it, and tell errors in one line. */
 import { redact } from "../models/secrets";
 import { describeError, isBug } from "./errors";
+import { buildProgram } from "./program";
+import { svlabVersion } from "./version";
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-export async function buildProgram(): Promise<Command> {
-  const program = new Command("svlab")
-    .description("Subgroup Values Lab: persona-prompted LLMs vs WVS-7 Singapore subgroups")
-    .showHelpAfterError()
-    .exitOverride();
-  const dir = join(here, "commands");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
-  for (const f of files) {
-    try {
-      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };
-      mod.register?.(program);
-    } catch (err) {
-      // One broken command must not take the others down: register a stub that reports why.
-      const name = f.replace(/\.ts$/, "");
-      program
-        .command(name)
-        .description(`(unavailable: ${(err as Error).message.split("\n")[0]})`)
-        .allowUnknownOption()
-        .action(() => {
-          throw new CliError(`command "${name}" failed to load: ${(err as Error).message}`);
-        });
-    }
-  }
-  return program;
-}
+export { buildProgram };
 
 async function main(): Promise<void> {
+  // `svlab --version` alone answers without loading every command (as commander would print it).
+  if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {
+    process.stdout.write(`${svlabVersion()}\n`);
+    return;
+  }
   const program = await buildProgram();
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (e.code?.startsWith("commander.")) {
-      // commander already printed its message (help, unknown option, …)
+      // commander already printed its message (help, version, unknown option, …)
       process.exitCode = e.exitCode ?? 1;
       return;
     }

@@ -37,8 +37,14 @@ function ordered(p: Paper): Array<{ label: string; m: PaperModel; color: string;
   for (const pair of p.pairs) {
     const b = llms.find((m) => m.model === pair.base);
     const t = llms.find((m) => m.model === pair.tuned);
-    if (b && !used.has(b)) out.push({ label: `${b.label} (base)`, m: b, color: BASE }), used.add(b);
-    if (t && !used.has(t)) out.push({ label: `${t.label} (tuned)`, m: t, color: TUNED }), used.add(t);
+    if (b && !used.has(b)) {
+      out.push({ label: `${b.label} (base)`, m: b, color: BASE });
+      used.add(b);
+    }
+    if (t && !used.has(t)) {
+      out.push({ label: `${t.label} (tuned)`, m: t, color: TUNED });
+      used.add(t);
+    }
   }
   const others = ["#6baed6", "#74c476", "#9e9ac8", "#fd8d3c", "#fdd0a2", "#c6dbef"];
   let k = 0;

@@ -87,11 +87,6 @@ export function fairnessTable(a: ResultsAnalysis): Table {
   };
 }
 
-/** A value's name, flagged when its score is a single subgroup's. */
-function valueWithCount(v: string, subgroups: number): string {
-  return subgroups === 1 ? `${valueLabel(v)} (1 subgroup)` : valueLabel(v);
-}
-
 export function gapTestTable(a: ResultsAnalysis): Table {
   return {
     title: "Attribute gaps: do an attribute's values differ beyond what subgroup sizes give?",

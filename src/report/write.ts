@@ -66,7 +66,7 @@ function valueScore(v: { value: string; observed: number; subgroups: number }): 
 }
 
 /** "above the 0.151 expected from subgroup sizes alone (p < 0.001)" or "within …". */
-function versusFloor(observed: number, n: { mean: number; p: number } | undefined): string {
+function versusFloor(_observed: number, n: { mean: number; p: number } | undefined): string {
   if (!n) return "";
   const where = n.p < 0.05 ? "above" : "not clearly above";
   return `, ${where} the ${f3(n.mean)} expected from subgroup sizes alone (${pText(n.p)})`;

@@ -4,6 +4,7 @@
  * tslab resolves modules like Node 10 and cannot see danfojs's `exports`-only type declarations,
  * hence the ts-ignore; under tsc and tsx the import is fully typed.
  */
+// biome-ignore lint/suspicious/noTsIgnore: tsc sees danfojs's types (so @ts-expect-error would fail there); only tslab's Node-10 resolution needs this
 // @ts-ignore
 import * as dfd from "danfojs";
 export default dfd;

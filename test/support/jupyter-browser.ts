@@ -140,9 +140,9 @@ export async function runAll(page: Page, timeoutMs = 10 * 60_000): Promise<CellR
     w.__svlabStart = performance.now();
     if (!CodeCell.prototype.__svlabWrapped) {
       const orig = CodeCell.prototype._handle_execute_reply;
-      CodeCell.prototype._handle_execute_reply = function (msg: any) {
+      CodeCell.prototype._handle_execute_reply = function (this: unknown, msg: any, ...rest: unknown[]) {
         w.__svlabReplies.push({ cell: this, status: msg.content.status, at: performance.now() });
-        return orig.apply(this, arguments);
+        return orig.call(this, msg, ...rest);
       };
       CodeCell.prototype.__svlabWrapped = true;
     }

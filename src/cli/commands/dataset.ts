@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { findWvsFile } from "../../paths";
@@ -70,7 +70,8 @@ export function register(program: Command): void {
     .command("dataset")
     .description("build the subgroup benchmark (from --wvs FILE, else the shipped aggregates) and print its size")
     .option("--weighted", "label with W_WEIGHT-weighted modes (needs --wvs)")
-    .option("--tie <policy>", "tie policy for the modal label: lowest | highest")
+    .option("--ties <policy>", "which of tied modal codes becomes the label: lowest | highest (default: the preset's, lowest for tan2026)")
+    .addOption(new Option("--tie <policy>").hideHelp()) // the spelling before --ties, still accepted
     .option("--out <dir>", "write the aggregates (answer counts per question and subgroup) to DIR")
     .option("--json", "print JSON");
   benchmarkSourceOptions(cmd).action(async (opts: BenchmarkSourceOptions & { out?: string; json?: boolean }) => {

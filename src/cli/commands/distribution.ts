@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description("answer shares (percent) per code, for one or every value question, overall or by an attribute")
     .option("--wvs <file>", "WVS-7 CSV file (default: WVS_CSV or ../shared/wvs-real)")
     .option("--question <id>", "one question (default: every value question)")
-    .option("--by <attribute>", "break down by sex, age_group, ethnicity, religion, education, income, …")
+    .option("--by <attribute>", "break down by sex, age_group, ethnicity, religion, education, income, … (default: none, the whole sample)")
     .option("--weighted", "weight by W_WEIGHT")
     .option("--valid-only", "drop missing codes (-1 … -5) from the denominator")
     .option("--json", "print JSON: {question: {code: percent}} or {question: {group: {code: percent}}} with --by")

@@ -17,6 +17,7 @@ import { benchmarkMismatch, latestRun, readResults, resultsRoot, runState, type 
 import type { Prediction } from "../../runner/types";
 import { CliError, emit } from "../output";
 import { noteBenchmarkUnknownCodes, UNKNOWN_CODES_FLAG } from "../wvs-options";
+import { modelSpecHelp } from "../model-specs";
 
 interface EvaluateCliOptions {
   model?: string;
@@ -44,13 +45,13 @@ export function register(program: Command): void {
   program
     .command("evaluate")
     .description("accuracy, NMAE (+ CIs, macro, disparity) of one model on a split, against the benchmark labels")
-    .option("--model <spec>", "provider spec: baseline:* is computed directly; others use their newest completed run")
+    .option("--model <spec>", `provider spec: ${modelSpecHelp()}; baselines are computed on the spot, others scored from their newest completed run`)
     .option("--run <id|dir>", "evaluate this results run (default: newest completed run of --model on --split)")
     .option("--split <split>", "train | ood", "ood")
     .option("--template <id>", "template to score when a run has several (default: system-persona or the first)")
     .option("--results <dir>", "results root (default: SVLAB_RESULTS or ./results)")
     .option("--wvs <file>", "rebuild the labels from this WVS-7 file instead of the shipped aggregates")
-    .option("--ties <policy>", "label (the benchmark's single modal code) | any (any tied mode counts)", "label")
+    .option("--ties <policy>", "how tied modal codes score: label (only the benchmark's label is right) | any (any tied mode is right)", "label")
     .option("--bootstrap <n>", "bootstrap resamples over questions for the CIs (0 = none)", "1000")
     .option("--seed <n>", "bootstrap seed", "1")
     .option("--by <grouping>", "also print per-group scores: subgroup | stratum | template | attribute:<name>")

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import { buildSftDataset, createFineTuneJob, evaluateCommands, getFineTuneJob, recordTunedFrom, writeLlamaFactoryJob, writeSftDataset, type SftTarget } from "../../finetune";
+import { DEFAULT_TEMPLATE } from "../../personas/index";
 import { CliError, emit } from "../output";
 import { wroteLines } from "../wrote";
 
@@ -21,7 +22,7 @@ export function register(program: Command): void {
   ft.command("data")
     .description("write SFT data: persona prompt → 'Answer: <modal code>' for every pair of a split")
     .option("--split <split>", "train | ood (train keeps OOD subgroups unseen)", "train")
-    .option("--template <ids>", "template id(s), comma-separated", "system-persona")
+    .option("--template <ids>", "template id(s), comma-separated", DEFAULT_TEMPLATE)
     .option("--target <kind>", "mode | distribution | expanded", "mode")
     .option("--k <n>", "examples per pair for --target expanded", "10")
     .option("--validation <share>", "hold out this share of subgroups for validation", "0")
@@ -55,10 +56,10 @@ export function register(program: Command): void {
     .description("upload the JSONL and create an OpenAI fine-tuning job (OPENAI_API_KEY from the environment)")
     .requiredOption("--model <base>", "base model, e.g. gpt-4.1-mini-2025-04-14")
     .option("--data <dir>", "folder written by `svlab finetune data`", "finetune")
-    .option("--epochs <n>", "epochs (the paper: 1)")
-    .option("--lr-multiplier <x>", "learning-rate multiplier")
+    .option("--epochs <n>", "epochs (default: OpenAI's automatic choice; the paper: 1)")
+    .option("--lr-multiplier <x>", "learning-rate multiplier (default: OpenAI's automatic choice)")
     .option("--suffix <s>", "name suffix for the fine-tuned model", "svlab")
-    .option("--base-url <url>", "API base URL (default OPENAI_BASE_URL or api.openai.com)")
+    .option("--base-url <url>", "API base URL (default: OPENAI_BASE_URL or api.openai.com)")
     .option("--json", "print JSON")
     .action(async (o: { model: string; data: string; epochs?: string; lrMultiplier?: string; suffix: string; baseUrl?: string; json?: boolean }) => {
       const dir = resolve(o.data);
@@ -77,7 +78,7 @@ export function register(program: Command): void {
 
   ft.command("status <jobId>")
     .description("show an OpenAI fine-tuning job; when it succeeded, the model spec to evaluate")
-    .option("--base-url <url>", "API base URL")
+    .option("--base-url <url>", "API base URL (default: OPENAI_BASE_URL or api.openai.com)")
     .option("--json", "print JSON")
     .action(async (id: string, o: { baseUrl?: string; json?: boolean }) => {
       const j = await getFineTuneJob(id, { baseURL: o.baseUrl });

@@ -61,7 +61,7 @@ export function register(program: Command): void {
       const files = writePaper(paper, out);
       if (o.figures) {
         const { createRenderer } = await import("../../figures/render");
-        let renderer;
+        let renderer: Awaited<ReturnType<typeof createRenderer>> | undefined;
         try {
           renderer = await createRenderer();
         } catch (err) {

@@ -38,13 +38,13 @@ export function register(program: Command): void {
       }
       if (!opts.question || !opts.subgroup) throw new CliError('prompt: expected --question <id> and --subgroup <id>, e.g. --question Q1 --subgroup "sex:Female"');
       const benchmark = await loadBenchmark();
-      let subgroup;
+      let subgroup: ReturnType<typeof getSubgroup>;
       try {
         subgroup = getSubgroup(benchmark, opts.subgroup);
       } catch (e) {
         throw new CliError(`prompt: ${(e as Error).message}`);
       }
-      let question;
+      let question: ReturnType<typeof getQuestion>;
       try {
         question = getQuestion(opts.question);
       } catch (e) {

@@ -12,6 +12,7 @@ import { runBatchGrid } from "../../runner/batch";
 import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
 import { displayPath, shellArg, wroteLines, type WrittenFile } from "../wrote";
+import { DEFAULT_TEMPLATE } from "../../personas/index";
 
 interface RunOpts {
   model: string;
@@ -122,21 +123,21 @@ export function register(program: Command): void {
     .requiredOption("--model <spec>", 'provider spec: "openai:MODEL", "openai-compatible:URL#MODEL", "llama:PATH.gguf", "baseline:NAME"')
     .option("--task <task>", "closed (pick an option: \"Answer: N\") | open-ended (a short free-text answer, judged by svlab judge; default --limit 200, --max-tokens 300)", "closed")
     .option("--split <split>", "ood | train | all", "ood")
-    .option("--template <id>", "prompt template (repeatable; comma-separated list ok)", (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
+    .option("--template <id>", `prompt template (repeatable; comma-separated list ok; default: ${DEFAULT_TEMPLATE})`, (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
     .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones)")
     .option("--concurrency <n>", "parallel requests", "8")
     .option("--samples <n>", "samples per prompt (repeated sampling)", "1")
-    .option("--temperature <t>", "sampling temperature")
+    .option("--temperature <t>", "sampling temperature (default: the server's; llama: 0)")
     .option("--max-tokens <n>", "max output tokens")
-    .option("--seed <n>", "seed (sample i uses seed + i)")
+    .option("--seed <n>", "seed (sample i uses seed + i; default: none sent)")
     .option("--distribution", "ask for answer distributions (logprobs / next-token probabilities)")
-    .option("--top-logprobs <n>", "top_logprobs to request with --distribution")
+    .option("--top-logprobs <n>", "top_logprobs to request with --distribution (default: 20)")
     .option("--dry-run", "print requests, estimated tokens and cost; send nothing")
     .option("--batch", "use the OpenAI Batch API (openai: models; half price, results within 24 h)")
     .option("--run-id <id>", "results folder name (default: time_model_split_random)")
     .option("--tuned-from <model>", "the model this one was fine-tuned from (run.json tunedFrom; `svlab paper` shows base → tuned)")
-    .option("--results <dir>", "results root (default SVLAB_RESULTS or ./results)")
-    .option("--cache <dir>", "cache folder (default SVLAB_CACHE or .cache/svlab)")
+    .option("--results <dir>", "results root (default: SVLAB_RESULTS or ./results)")
+    .option("--cache <dir>", "cache folder (default: SVLAB_CACHE or .cache/svlab)")
     .option("--no-cache", "do not read or write the answer cache")
     .option("--max-attempts <n>", "attempts per request, first included", "6")
     .option("--timeout <ms>", "per-attempt timeout in ms", "120000")
