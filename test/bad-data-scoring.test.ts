@@ -14,7 +14,7 @@ import { loadBenchmark } from "../src/benchmark/load";
 import type { Benchmark } from "../src/benchmark/types";
 import { evaluatePredictions, scorePredictions, withFailures } from "../src/metrics/index";
 import { runGrid, type RunSummary } from "../src/runner/grid";
-import { scoreRunsTable } from "../src/runner/notebook";
+import { scoreRunsTable } from "../src/notebook/runs";
 import { readResults } from "../src/runner/results";
 import type { Prediction } from "../src/runner/types";
 import { svlab } from "./support/cli";

@@ -3,7 +3,7 @@
  * split has, no run-only figure without a run, a baseline run shown once as its built-in baseline,
  * run times only when two runs of one model must be told apart, wrapped labels, titles that fit,
  * one colour per model, one colour scale per metric, captions that match, one name per baseline.
- * Expected names come from the benchmark and from results-labels, never spelled out here.
+ * Expected names come from the benchmark and from analysis/labels, never spelled out here.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,10 +16,10 @@ import { createFigureContext, getFigure } from "../src/figures/registry";
 import { resultsFigureSet, type NamedFigure } from "../src/figures/results-figures";
 import { promptSensitivityFigure } from "../src/figures/results-main";
 import {
-  attributeLabel, BASELINE_COLOURS, BASELINE_NAMES, baselineName, fittedTitle, METRIC_RANGE, modelLabel, NATIONAL_MODE, runLabels, TITLE_SAFE_WIDTH, titleChars, wrapLabel,
-} from "../src/figures/results-labels";
-import { analyseResults, type ResultsAnalysis } from "../src/report/analysis";
-import { baselinePredictions, DEFAULT_BASELINES } from "../src/report/sources";
+  attributeLabel, BASELINE_COLOURS, BASELINE_NAMES, baselineName, fittedTitle, metricRange, modelLabel, NATIONAL_MODE, runLabels, TITLE_SAFE_WIDTH, titleChars, wrapLabel,
+} from "../src/analysis/labels";
+import { analyseResults, type ResultsAnalysis } from "../src/analysis/results";
+import { baselinePredictions, DEFAULT_BASELINES } from "../src/analysis/sources";
 import { allTables } from "../src/report/tables";
 import { findings } from "../src/report/write";
 import { saveRun, syntheticPredictions } from "./support/synthetic-predictions";
@@ -188,7 +188,7 @@ test("every accuracy heatmap shares the metric's fixed scale", () => {
   for (const a of [noRun, withRuns]) {
     const maps = resultsFigureSet(a).figures.filter((f) => f.name.startsWith("results-heatmap-"));
     assert.equal(maps.length, 3);
-    for (const f of maps) assert.deepEqual([traces(f)[0].zmin, traces(f)[0].zmax], METRIC_RANGE.accuracy);
+    for (const f of maps) assert.deepEqual([traces(f)[0].zmin, traces(f)[0].zmax], metricRange("accuracy"));
   }
 });
 

@@ -10,7 +10,7 @@ import { loadBenchmark } from "../src/benchmark/load";
 import type { Benchmark } from "../src/benchmark/types";
 import { evaluatePredictions } from "../src/metrics/index";
 import { findWvsFile } from "../src/paths";
-import { baselinePredictions } from "../src/report/sources";
+import { baselinePredictions } from "../src/analysis/sources";
 
 const N = 10177;
 const PINNED = {

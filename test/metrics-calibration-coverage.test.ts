@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { estimate } from "../src/metrics/frame";
+import { estimate } from "../src/metrics/bootstrap";
 import { basicIntervalWithEstimate, dispersion, questionBootstrapDispersion } from "../src/metrics/noise-floor";
 import { seededRandom } from "../src/metrics/stats";
 

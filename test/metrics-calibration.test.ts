@@ -10,7 +10,7 @@ import { loadBenchmark } from "../src/benchmark/load";
 import { attributeGapTest } from "../src/metrics/gap-test";
 import { evaluatePredictions } from "../src/metrics/index";
 import { nullScoreSampler, sizeMatchedNull } from "../src/metrics/noise-floor";
-import { baselinePredictions } from "../src/report/sources";
+import { baselinePredictions } from "../src/analysis/sources";
 
 test("religion gap test: rejection rate at 5% under no difference lies within a binomial margin (real OOD layout)", async (t) => {
   const bench = await loadBenchmark();

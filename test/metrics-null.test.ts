@@ -10,7 +10,7 @@ import { evaluatePredictions, evaluationJson } from "../src/metrics/index";
 import { labelFacts } from "../src/metrics/label-stability";
 import { basicIntervalWithEstimate, binomialSampler, dispersion, microdataFrom, respondentNull, sizeMatchedNull } from "../src/metrics/noise-floor";
 import { seededRandom } from "../src/metrics/stats";
-import { baselinePredictions } from "../src/report/sources";
+import { baselinePredictions } from "../src/analysis/sources";
 import { loadRespondents } from "../src/wvs/respondents";
 import { svlab } from "./support/cli";
 import { needsMicrodata } from "./support/real-data";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadBenchmark } from "../src/benchmark/load";
 import type { Benchmark } from "../src/benchmark/types";
-import { analyseResults } from "../src/report/analysis";
+import { analyseResults } from "../src/analysis/results";
 import { allTables } from "../src/report/tables";
 import { findings } from "../src/report/write";
 

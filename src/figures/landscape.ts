@@ -6,7 +6,7 @@
  * Builders are pure; render with src/figures/render.ts or show inline with src/figures/display.ts.
  */
 import type { AnswerShares, Landscape } from "../benchmark/landscape";
-import { stratumLabel, subgroupLabel, wrapLabel } from "./results-labels";
+import { stratumLabel, subgroupLabel, wrapLabel } from "../analysis/labels";
 import type { FigureSpec } from "./spec";
 
 export const FONT = { family: "Helvetica, Arial, sans-serif", size: 13, color: "#222" };

@@ -1,13 +1,14 @@
 /**
  * Results figures, part 3: fairness. The paper's two disparity numbers — normalised range
- * (max − min)/max and CV σ/μ (population σ) — for Accuracy and for NMAE, one bar per model (in the
- * model's colour, the same as in every other figure), compared runs side by side as "before" and
- * "after". Four panels; model names on the bottom row only. When the rows carry a noise floor (the
+ * (max − min)/max and CV σ/μ (population σ) — for every headline metric (Accuracy, NMAE and any
+ * registered one), one bar per model (in the model's colour, the same as in every other figure),
+ * compared runs side by side as "before" and "after". One row of two panels per metric; model
+ * names on the bottom row only. When the rows carry a noise floor (the
  * size-matched null's mean: what subgroup sizes alone give), each bar has a red line across it, so
  * "0.275 observed; 0.15 expected from subgroup sizes alone" is read off the bar.
  */
 import type { FigureSpec } from "./spec";
-import { fittedTitle, isBaseline, levelPercent, seriesColours, wrapLabel } from "./results-labels";
+import { fittedTitle, isBaseline, levelPercent, metricName, seriesColours, wrapLabel } from "../analysis/labels";
 import { labelWidth, type FigureOptions, type ScoreWithCi } from "./results-main";
 
 export interface FairnessRow {
@@ -17,20 +18,40 @@ export interface FairnessRow {
   label?: string;
   /** "before" or "after" for runs in a before/after comparison; absent for a single run or baseline. */
   role?: "before" | "after";
-  accuracy: { normalisedRange: ScoreWithCi; cv: ScoreWithCi };
-  nmae: { normalisedRange: ScoreWithCi; cv: ScoreWithCi };
-  /** The noise floor of each number (mean of the size-matched null), when computed. */
-  floor?: { accuracy: { normalisedRange?: number; cv?: number }; nmae: { normalisedRange?: number; cv?: number } };
+  /** Per metric id: its normalised range and CV across the groups. */
+  metrics: Record<string, { normalisedRange: ScoreWithCi; cv: ScoreWithCi }>;
+  /** The noise floor of each number (mean of the size-matched null), where computed (accuracy and NMAE). */
+  floor?: Record<string, { normalisedRange?: number; cv?: number }>;
 }
 
-export const FAIRNESS_PANELS = [
-  { metric: "accuracy", key: "normalisedRange", title: "Accuracy: normalised range, (max − min) / max", axis: "Normalised range" },
-  { metric: "accuracy", key: "cv", title: "Accuracy: coefficient of variation, σ / μ", axis: "Coefficient of variation" },
-  { metric: "nmae", key: "normalisedRange", title: "NMAE: normalised range, (max − min) / max", axis: "Normalised range" },
-  { metric: "nmae", key: "cv", title: "NMAE: coefficient of variation, σ / μ", axis: "Coefficient of variation" },
-] as const;
+export interface FairnessPanel {
+  metric: string;
+  key: "normalisedRange" | "cv";
+  title: string;
+  axis: string;
+}
+
+/** Two panels per metric, in the order given: normalised range, then CV. */
+export function fairnessPanels(metrics: readonly string[]): FairnessPanel[] {
+  return metrics.flatMap((m) => [
+    { metric: m, key: "normalisedRange" as const, title: `${metricName(m)}: normalised range, (max − min) / max`, axis: "Normalised range" },
+    { metric: m, key: "cv" as const, title: `${metricName(m)}: coefficient of variation, σ / μ`, axis: "Coefficient of variation" },
+  ]);
+}
+
+/** The figure's height for a number of metrics: 780 px for the paper's two, 340 px more per extra row. */
+export function fairnessFigureHeight(metrics: number): number {
+  return 780 + 340 * Math.max(0, metrics - 2);
+}
+
+/** The metrics of the rows (those of the first row, in its order). */
+function rowMetrics(rows: FairnessRow[]): string[] {
+  return rows.length ? Object.keys(rows[0].metrics) : [];
+}
 
 export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?: string } = {}): FigureSpec {
+  const panels = fairnessPanels(rowMetrics(rows));
+  const nRows = Math.max(1, panels.length / 2);
   const key = (r: FairnessRow) => r.label ?? r.model;
   const colours = opts.colours ?? seriesColours(rows.map((r) => ({ model: r.model, label: key(r) })));
   const width = opts.width ?? 1100;
@@ -49,15 +70,16 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
   const layout: Record<string, unknown> = {
     title: title.layout,
     font: { family: "Helvetica, Arial, sans-serif", size: 13 },
-    grid: { rows: 2, columns: 2, pattern: "independent", ygap: 0.25 },
+    grid: { rows: nRows, columns: 2, pattern: "independent", ygap: 0.25 },
+    ...(nRows > 2 ? { height: fairnessFigureHeight(nRows) } : {}),
     showlegend: false,
     annotations: [] as Array<Record<string, unknown>>,
     shapes: [] as Array<Record<string, unknown>>,
     margin: { t: title.marginTop, b: 60 },
   };
-  FAIRNESS_PANELS.forEach((p, i) => {
+  panels.forEach((p, i) => {
     const ax = i === 0 ? "" : String(i + 1);
-    const vals = rows.map((r) => r[p.metric][p.key]);
+    const vals = rows.map((r) => r.metrics[p.metric]?.[p.key]);
     const hasCi = vals.some((v) => v?.lo !== undefined);
     data.push({
       type: "bar",
@@ -74,7 +96,7 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
     });
     // Noise floor: a short red line across each bar (layout shapes, so the bar traces stay one per panel).
     rows.forEach((r, k) => {
-      const f = r.floor?.[p.metric][p.key];
+      const f = r.floor?.[p.metric]?.[p.key];
       if (f === undefined || !Number.isFinite(f)) return;
       (layout.shapes as Array<Record<string, unknown>>).push({
         type: "line", xref: `x${ax}`, yref: `y${ax}`, x0: k - 0.3, x1: k + 0.3, y0: f, y1: f, line: { color: "#d62728", width: 3 },
@@ -82,10 +104,10 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
     });
     // Both rows list the same models in the same order: labels and title on the bottom row only,
     // so long model names cannot run into the panel titles below them.
-    const bottom = i >= 2;
+    const bottom = i >= panels.length - 2;
     layout[`xaxis${ax}`] = bottom ? { title: { text: "Model" }, automargin: true, tickangle: 0 } : { showticklabels: false };
     // Shapes do not stretch the axis: with noise-floor lines, the range covers them too.
-    const floorMax = Math.max(...rows.map((r) => r.floor?.[p.metric][p.key] ?? -Infinity).filter((f) => Number.isFinite(f)));
+    const floorMax = Math.max(...rows.map((r) => r.floor?.[p.metric]?.[p.key] ?? -Infinity).filter((f) => Number.isFinite(f)));
     const top = Math.max(floorMax, ...vals.map((v) => v?.hi ?? v?.value ?? -Infinity).filter((f) => Number.isFinite(f)));
     layout[`yaxis${ax}`] = Number.isFinite(floorMax) && Number.isFinite(top) ? { title: { text: p.axis }, range: [0, top * 1.08] } : { title: { text: p.axis }, rangemode: "tozero" };
     (layout.annotations as Array<Record<string, unknown>>).push({

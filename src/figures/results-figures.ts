@@ -12,11 +12,13 @@
  */
 import { TAN2026 } from "../benchmark/presets";
 import { skillByGroup } from "../metrics/compare";
-import { builtInBaseline, type ModelResult, type ResultsAnalysis } from "../report/analysis";
+import { builtInBaseline, type ModelResult, type ResultsAnalysis } from "../analysis/results";
 import { attributeFigure, attributeFigureHeight, groupSkillFigure, subgroupHeatmap, type AttributePanel } from "./results-groups";
-import { fairnessFigure, type FairnessRow } from "./results-fairness";
+import { fairnessFigure, fairnessFigureHeight, type FairnessRow } from "./results-fairness";
+import type { ScoreWithCi } from "./results-main";
 import { mainResultsFigure, promptSensitivityFigure, type ModelScore } from "./results-main";
-import { baselineName, levelPercent, NATIONAL_MODE, seriesColours, slug, stratumLabel } from "./results-labels";
+import { baselineName, levelPercent, metricName, NATIONAL_MODE, seriesColours, slug, stratumLabel } from "../analysis/labels";
+import { headlineMetrics, type MetricName } from "../metrics/registry";
 import type { FigureSpec } from "./spec";
 
 export interface NamedFigure {
@@ -45,6 +47,11 @@ export const RESULTS_FIGURE_SIZES: Record<string, { width: number; height: numbe
   "results-prompt-sensitivity": { width: 900, height: 540 },
 };
 
+/** The per-attribute figure of a metric: "results-attributes-accuracy", "results-attributes-within-one" (file names are lowercase). */
+export function attributeFigureName(metric: MetricName): string {
+  return `results-attributes-${metric.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+}
+
 /** The two-attribute strata of a list of strata (the heatmaps' strata). */
 export function crossedStrata(strata: readonly { key: string; attributes: readonly string[] }[]): string[] {
   return strata.filter((s) => s.attributes.length === 2).map((s) => s.key);
@@ -67,16 +74,22 @@ export function figureColours(a: ResultsAnalysis): Map<string, string> {
 }
 
 export function mainScores(a: ResultsAnalysis): ModelScore[] {
+  // Registered headline metrics join accuracy and NMAE as panels of their own.
+  const extraIds = headlineMetrics().filter((m) => !m.builtIn).map((m) => m.id);
   return a.models.map((m) => ({
     model: m.model,
     label: m.label,
     accuracy: m.evaluation.ci ? { ...m.evaluation.ci.accuracy } : { value: m.evaluation.accuracy },
     nmae: m.evaluation.ci ? { ...m.evaluation.ci.nmae } : { value: m.evaluation.nmae },
+    ...(extraIds.length ? { extra: Object.fromEntries(extraIds.map((id) => {
+      const r = m.evaluation.metrics[id];
+      return [id, r?.ci ? { ...r.ci.overall } : { value: r?.value ?? NaN }];
+    })) } : {}),
   }));
 }
 
 /** One panel per attribute of the analysis (those the split's subgroups have), values as scored. */
-export function attributePanels(a: ResultsAnalysis, metric: "accuracy" | "nmae", attributes: readonly string[] = a.attributes): AttributePanel[] {
+export function attributePanels(a: ResultsAnalysis, metric: MetricName, attributes: readonly string[] = a.attributes): AttributePanel[] {
   return attributes
     .map((attr) => {
       const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) =>
@@ -109,19 +122,27 @@ function heatmap(a: ResultsAnalysis, stratum: string, width: number): FigureSpec
   });
 }
 
-export function fairnessRows(a: ResultsAnalysis): FairnessRow[] {
-  // The evaluation's disparity: its interval (questions and labels resampled; contains the estimate) and noise floor.
-  const est = (m: ModelResult, metric: "accuracy" | "nmae", k: "normalisedRange" | "cv") => {
+export function fairnessRows(a: ResultsAnalysis, metrics: readonly MetricName[] = headlineMetrics().map((m) => m.id)): FairnessRow[] {
+  // The evaluation's disparity: its interval (questions and labels resampled for accuracy and NMAE,
+  // questions for registered metrics; contains the estimate) and noise floor (accuracy and NMAE).
+  const est = (m: ModelResult, metric: MetricName, k: "normalisedRange" | "cv"): ScoreWithCi => {
     const d = m.evaluation.disparity[metric];
-    return d.ci ? { value: d[k], lo: d.ci[k].lo, hi: d.ci[k].hi } : { ...m.bySubgroup.metrics[metric]!.disparity[k] };
+    if (d?.ci) return { value: d[k], lo: d.ci[k].lo, hi: d.ci[k].hi };
+    const b = m.bySubgroup.metrics[metric]?.disparity[k];
+    return b ? { ...b } : { value: d?.[k] ?? NaN };
   };
-  const floor = (m: ModelResult, metric: "accuracy" | "nmae") => ({ normalisedRange: m.evaluation.disparity[metric].null?.normalisedRange.mean, cv: m.evaluation.disparity[metric].null?.cv.mean });
-  const row = (m: ModelResult, role?: "before" | "after"): FairnessRow => ({
-    model: m.model, label: m.label, role,
-    accuracy: { normalisedRange: est(m, "accuracy", "normalisedRange"), cv: est(m, "accuracy", "cv") },
-    nmae: { normalisedRange: est(m, "nmae", "normalisedRange"), cv: est(m, "nmae", "cv") },
-    ...(m.evaluation.disparity.accuracy.null ? { floor: { accuracy: floor(m, "accuracy"), nmae: floor(m, "nmae") } } : {}),
-  });
+  const row = (m: ModelResult, role?: "before" | "after"): FairnessRow => {
+    const floor: NonNullable<FairnessRow["floor"]> = {};
+    for (const metric of metrics) {
+      const n = m.evaluation.disparity[metric]?.null;
+      if (n) floor[metric] = { normalisedRange: n.normalisedRange.mean, cv: n.cv.mean };
+    }
+    return {
+      model: m.model, label: m.label, role,
+      metrics: Object.fromEntries(metrics.map((metric) => [metric, { normalisedRange: est(m, metric, "normalisedRange"), cv: est(m, metric, "cv") }])),
+      ...(Object.keys(floor).length ? { floor } : {}),
+    };
+  };
   const rows: FairnessRow[] = [];
   const inComparison = new Set(a.comparisons.flatMap((c) => [c.before, c.after]));
   for (const c of a.comparisons) {
@@ -144,20 +165,23 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
   const SPLIT = split.toUpperCase();
   const needRun = `needs an LLM run on the ${SPLIT} split (svlab run --model SPEC --split ${split})`;
 
+  const headlineLabels = headlineMetrics().map((m) => m.label);
+  // "Accuracy and NMAE", "Accuracy, NMAE and Within one"
+  const metricList = headlineLabels.length > 1 ? `${headlineLabels.slice(0, -1).join(", ")} and ${headlineLabels[headlineLabels.length - 1]}` : headlineLabels.join("");
   out.push({
     name: "results-main",
     caption: runs.length
-      ? `Accuracy and NMAE on the ${SPLIT} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models.filter((m) => m.kind === "baseline").map((m) => m.label).join(", ")}).`
-      : `Accuracy and NMAE of the baselines on the ${SPLIT} split with ${level} bootstrap CIs (questions resampled); no model run yet, so the bars are the baselines.`,
+      ? `${metricList} on the ${SPLIT} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models.filter((m) => m.kind === "baseline").map((m) => m.label).join(", ")}).`
+      : `${metricList} of the baselines on the ${SPLIT} split with ${level} bootstrap CIs (questions resampled); no model run yet, so the bars are the baselines.`,
     spec: mainResultsFigure(mainScores(a), { split, level: a.options.level, colours, width: size["results-main"].width }),
     ...size["results-main"],
   });
   const attrNames = (p: AttributePanel[]) => p.map((x) => x.attribute.replace(/_/g, " ")).join(", ");
-  for (const metric of ["accuracy", "nmae"] as const) {
+  for (const metric of headlineMetrics().map((m) => m.id)) {
     const panels = attributePanels(a, metric);
     out.push({
-      name: `results-attributes-${metric}`,
-      caption: `${metric === "accuracy" ? "Accuracy" : "NMAE"} per attribute value (${attrNames(panels)}; every subgroup containing a value pooled), ${runs.length ? "models beside the baselines" : "the baselines only"}, ${level} bootstrap CIs.`,
+      name: attributeFigureName(metric),
+      caption: `${metricName(metric)} per attribute value (${attrNames(panels)}; every subgroup containing a value pooled), ${runs.length ? "models beside the baselines" : "the baselines only"}, ${level} bootstrap CIs.`,
       spec: attributeFigure(panels, metric, { split, colours, width: size["results-attributes"].width }),
       width: size["results-attributes"].width,
       height: attributeFigureHeight(panels.length),
@@ -191,9 +215,10 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
   } else missing.push({ name: "results-model-vs-baseline", reason: national ? needRun : `needs the ${baselineName(NATIONAL_MODE)} baseline in the analysis` });
   out.push({
     name: "results-fairness",
-    caption: `Disparity across subgroups, one bar per model in its colour${a.comparisons.length ? " (compared runs as before, hatched, and after)" : ""}: normalised range (max − min)/max and CV σ/μ (population σ), for accuracy and NMAE; ${level} bootstrap CIs.`,
+    caption: `Disparity across subgroups, one bar per model in its colour${a.comparisons.length ? " (compared runs as before, hatched, and after)" : ""}: normalised range (max − min)/max and CV σ/μ (population σ), for ${headlineMetrics().map((m) => m.label).join(", ")}; ${level} bootstrap CIs.`,
     spec: fairnessFigure(fairnessRows(a), { split, level: a.options.level, colours, width: size["results-fairness"].width }),
     ...size["results-fairness"],
+    height: fairnessFigureHeight(headlineMetrics().length),
   });
   // Baselines use no prompt: only LLM runs have templates, and a spread needs two of them.
   const templ = runs.flatMap((m) => m.evaluation.templates.map((t) => ({ model: m.model, label: m.label, templateId: t.templateId, accuracy: t.accuracy })));

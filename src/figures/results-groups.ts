@@ -3,11 +3,12 @@
  * - per-attribute performance: one panel per attribute present in the data (an attribute no
  *   subgroup of the split has gets no panel), the model(s) and the baselines side by side;
  * - per-subgroup heatmap for an OOD intersection (e.g. age × religion), colour = the metric on the
- *   metric's fixed scale (METRIC_RANGE), so every heatmap of one metric reads alike;
+ *   metric's fixed scale (metricRange), so every heatmap of one metric reads alike;
  * - model vs baseline per group: each group's model score against the same group's baseline score.
  */
 import type { FigureSpec } from "./spec";
-import { attributeLabel, fittedTitle, isBaseline, METRIC_AXIS, METRIC_NAMES, METRIC_RANGE, modelLabel, seriesColours, seriesKey, stratumLabel, subgroupLabel, valueLabel, wrapLabel } from "./results-labels";
+import { metricInfo as metricInfoOf, type MetricName } from "../metrics/registry";
+import { attributeLabel, fittedTitle, isBaseline, metricAxis, metricName, metricRange, modelLabel, seriesColours, seriesKey, stratumLabel, subgroupLabel, valueLabel, wrapLabel } from "../analysis/labels";
 import type { FigureOptions, ScoreWithCi } from "./results-main";
 
 const FONT = { family: "Helvetica, Arial, sans-serif", size: 13 };
@@ -45,7 +46,7 @@ export function attributeFigureHeight(panels: number): number {
  * an odd last panel spans the full width.
  * Models in their colours, baselines in their greys, grouped in the legend.
  */
-export function attributeFigure(allPanels: AttributePanel[], metric: "accuracy" | "nmae", opts: Omit<FigureOptions, "level"> = {}): FigureSpec {
+export function attributeFigure(allPanels: AttributePanel[], metric: MetricName, opts: Omit<FigureOptions, "level"> = {}): FigureSpec {
   const panels = allPanels.filter((p) => p.values.length > 0);
   const rows = panelRows(panels.length);
   const width = opts.width ?? 1100;
@@ -56,7 +57,7 @@ export function attributeFigure(allPanels: AttributePanel[], metric: "accuracy" 
   const hasModels = all.some((s) => !isBaseline(s.model));
   const split = opts.split ? ` (${opts.split.toUpperCase()} split)` : "";
   const title = fittedTitle(
-    `${METRIC_NAMES[metric]} per attribute value${split}: ${hasModels ? "models beside the baselines" : "the baselines only — no model run yet"}`,
+    `${metricName(metric)} per attribute value${split}: ${hasModels ? "models beside the baselines" : "the baselines only — no model run yet"}`,
     width - 180,
     "each value pools every subgroup that contains it; whiskers: bootstrap CIs over questions",
   );
@@ -110,7 +111,7 @@ export function attributeFigure(allPanels: AttributePanel[], metric: "accuracy" 
       shown.add(key);
     }
     layout[`xaxis${ax}`] = { title: { text: attributeLabel(p.attribute) }, automargin: true, tickangle: 0, domain: xDomain, anchor: `y${ax}` };
-    layout[`yaxis${ax}`] = { title: { text: METRIC_AXIS[metric] }, domain: yDomain, anchor: `x${ax}`, ...(metric === "accuracy" ? { range: [0, 1] } : { rangemode: "tozero" }) };
+    layout[`yaxis${ax}`] = { title: { text: metricAxis(metric) }, domain: yDomain, anchor: `x${ax}`, ...(metricInfoOf(metric).higherIsBetter ? { range: metricRange(metric) } : { rangemode: "tozero" }) };
   });
   return { data, layout };
 }
@@ -127,7 +128,7 @@ export interface HeatmapInput {
   z: (number | null)[][];
   /** Pairs behind each cell (hover text). */
   n?: (number | null)[][];
-  metric: "accuracy" | "nmae";
+  metric: MetricName;
   /** The benchmark's minimum subgroup size (the blank-cell note); default 30. */
   minSize?: number;
   /** Figure width (the title is wrapped to it); default 900. */
@@ -137,15 +138,15 @@ export interface HeatmapInput {
 }
 
 /**
- * Heatmap of a metric over an intersection's cells, on the metric's fixed scale (METRIC_RANGE):
+ * Heatmap of a metric over an intersection's cells, on the metric's fixed scale (metricRange):
  * one colour means one value in every heatmap of that metric. Empty cells are subgroups below the size threshold.
  */
 export function subgroupHeatmap(h: HeatmapInput): FigureSpec {
   const [ra, ca] = h.attributes ?? (h.stratum.split("_x_") as [string, string]);
   const z = h.z.map((r) => r.map((v) => (v === null || Number.isNaN(v) ? null : v)));
-  const [zmin, zmax] = METRIC_RANGE[h.metric];
+  const [zmin, zmax] = metricRange(h.metric);
   const title = fittedTitle(
-    `${METRIC_NAMES[h.metric]} of ${h.baseline ? "the " : ""}${modelLabel(h.model)} per ${stratumLabel(h.stratum, h.attributes).toLowerCase()} subgroup`,
+    `${metricName(h.metric)} of ${h.baseline ? "the " : ""}${modelLabel(h.model)} per ${stratumLabel(h.stratum, h.attributes).toLowerCase()} subgroup`,
     h.width ?? 900,
     `blank cell: no such subgroup with ${h.minSize ?? 30} or more respondents`,
   );
@@ -161,11 +162,11 @@ export function subgroupHeatmap(h: HeatmapInput): FigureSpec {
         text: z.map((r) => r.map((v) => (v === null ? "" : v.toFixed(2)))),
         texttemplate: "%{text}",
         customdata: h.n,
-        // One scale per metric; reversed for NMAE so bright = good in either.
+        // One scale per metric; reversed for error metrics so bright = good in every one.
         colorscale: "Viridis",
-        reversescale: h.metric === "nmae",
-        colorbar: { title: { text: METRIC_NAMES[h.metric] } },
-        hovertemplate: `%{y} × %{x}<br>${METRIC_NAMES[h.metric]} %{z:.3f}${h.n ? "<br>%{customdata} pairs" : ""}<extra></extra>`,
+        reversescale: !metricInfoOf(h.metric).higherIsBetter,
+        colorbar: { title: { text: metricName(h.metric) } },
+        hovertemplate: `%{y} × %{x}<br>${metricName(h.metric)} %{z:.3f}${h.n ? "<br>%{customdata} pairs" : ""}<extra></extra>`,
         hoverongaps: false,
       },
     ],
@@ -190,16 +191,16 @@ export interface GroupPoint {
  * the diagonal add nothing over the baseline; a model whose group gaps follow the baseline's
  * (points along a line parallel to the diagonal) shows gaps the data alone already explains.
  */
-export function groupSkillFigure(points: GroupPoint[], opts: { model: string; baseline: string; metric: "accuracy" | "nmae"; by?: string; colour?: string; width?: number; note?: string }): FigureSpec {
+export function groupSkillFigure(points: GroupPoint[], opts: { model: string; baseline: string; metric: MetricName; by?: string; colour?: string; width?: number; note?: string }): FigureSpec {
   const vals = points.flatMap((p) => [p.model, p.baseline]).filter((v) => Number.isFinite(v));
   const lo = Math.max(0, Math.min(...vals) - 0.05);
   const hi = Math.min(1, Math.max(...vals) + 0.05);
   const label = (g: string) => (g.includes(":") ? subgroupLabel(g) : valueLabel(g));
-  const metricName = METRIC_NAMES[opts.metric];
+  const name = metricName(opts.metric);
   const model = modelLabel(opts.model);
   const baseline = modelLabel(opts.baseline);
   const by = opts.by ?? "group"; // singular: "subgroup", "attribute value"
-  const title = fittedTitle(`${metricName} per ${by}: ${model} against the ${baseline}`, opts.width ?? 800, opts.note ?? "points above the diagonal: the model beats the baseline for that group");
+  const title = fittedTitle(`${name} per ${by}: ${model} against the ${baseline}`, opts.width ?? 800, opts.note ?? "points above the diagonal: the model beats the baseline for that group");
   return {
     data: [
       {
@@ -227,13 +228,13 @@ export function groupSkillFigure(points: GroupPoint[], opts: { model: string; ba
     layout: {
       title: title.layout,
       font: FONT,
-      xaxis: { title: { text: wrapLabel(`${metricName} of the ${baseline}`, 60) }, range: [lo, hi], constrain: "domain" },
+      xaxis: { title: { text: wrapLabel(`${name} of the ${baseline}`, 60) }, range: [lo, hi], constrain: "domain" },
       // One unit is as long on both axes, so the diagonal is at 45° and distances read alike.
-      yaxis: { title: { text: wrapLabel(`${metricName} of ${model}`, 50) }, range: [lo, hi], automargin: true, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
+      yaxis: { title: { text: wrapLabel(`${name} of ${model}`, 50) }, range: [lo, hi], automargin: true, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
       legend: { orientation: "h", y: -0.2 },
       margin: { t: title.marginTop },
     },
   };
 }
 
-export { METRIC_AXIS };
+export { metricAxis };

@@ -1,11 +1,17 @@
 /**
- * Results figures, part 1: main results (Accuracy and NMAE per model with bootstrap CIs, the
- * baselines as dashed reference lines; with no model run, the baselines as the bars and a title
+ * Results figures, part 1: main results (Accuracy, NMAE and any registered headline metric per
+ * model with bootstrap CIs, one panel each, the baselines as dashed reference lines; with no model run, the baselines as the bars and a title
  * that says so) and prompt sensitivity (accuracy per template, per LLM run: baselines use no prompt).
  * Builders return plain plotly specs; render them with src/figures/render.ts.
  */
 import type { FigureSpec } from "./spec";
-import { fittedTitle, isBaseline, levelPercent, METRIC_AXIS, METRIC_NAMES, seriesColours, seriesKey, wrapLabel } from "./results-labels";
+import { fittedTitle, isBaseline, levelPercent, metricAxis, metricName, metricRange, seriesColours, seriesKey, wrapLabel } from "../analysis/labels";
+import { metricInfo } from "../metrics/registry";
+
+/** "a and b", "a, b and c". */
+function listText(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
 
 export interface ScoreWithCi {
   value: number;
@@ -20,6 +26,14 @@ export interface ModelScore {
   label?: string;
   accuracy: ScoreWithCi;
   nmae: ScoreWithCi;
+  /** Registered metrics beyond accuracy and NMAE, by id: each gets a panel after NMAE's. */
+  extra?: Record<string, ScoreWithCi>;
+}
+
+/** A model's score for one metric. */
+function scoreOf(s: ModelScore, metric: string): ScoreWithCi {
+  if (metric === "accuracy" || metric === "nmae") return s[metric];
+  return s.extra?.[metric] ?? { value: NaN };
 }
 
 const FONT = { family: "Helvetica, Arial, sans-serif", size: 13 };
@@ -52,7 +66,7 @@ export function labelWidth(n: number, px: number): number {
   return Math.min(24, Math.max(10, Math.floor(px / Math.max(1, n) / 8)));
 }
 
-/** Accuracy and NMAE side by side; models as bars with CIs (opts.level, default 95%), baselines as horizontal dashed lines. Series keyed by label. */
+/** Accuracy, NMAE and the scores' extra metrics side by side; models as bars with CIs (opts.level, default 95%), baselines as horizontal dashed lines. Series keyed by label. */
 export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}): FigureSpec {
   const models = scores.filter((s) => !isBaseline(s.model));
   const baselines = scores.filter((s) => isBaseline(s.model));
@@ -64,20 +78,22 @@ export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}
   const x = bars.map((s) => wrapLabel(seriesKey(s), wrap));
   const data: Array<Record<string, unknown>> = [];
   const shapes: Array<Record<string, unknown>> = [];
-  (["accuracy", "nmae"] as const).forEach((metric, k) => {
-    const axis = k === 0 ? { xaxis: "x", yaxis: "y" } : { xaxis: "x2", yaxis: "y2" };
+  const metrics = ["accuracy", "nmae", ...Object.keys(scores[0]?.extra ?? {})];
+  const ax = (k: number) => (k === 0 ? "" : String(k + 1));
+  metrics.forEach((metric, k) => {
+    const axis = { xaxis: `x${ax(k)}`, yaxis: `y${ax(k)}` };
     data.push({
       type: "bar",
-      name: METRIC_NAMES[metric],
+      name: metricName(metric),
       x,
-      y: bars.map((s) => s[metric].value),
-      error_y: errorY(bars.map((s) => s[metric])),
+      y: bars.map((s) => scoreOf(s, metric).value),
+      error_y: errorY(bars.map((s) => scoreOf(s, metric))),
       marker: { color: bars.map((s) => colours.get(seriesKey(s))) },
-      text: bars.map((s) => s[metric].value.toFixed(3)),
+      text: bars.map((s) => scoreOf(s, metric).value.toFixed(3)),
       textposition: "outside",
       cliponaxis: false,
       showlegend: false,
-      hovertemplate: `%{x}<br>${METRIC_NAMES[metric]} %{y:.3f}<extra></extra>`,
+      hovertemplate: `%{x}<br>${metricName(metric)} %{y:.3f}<extra></extra>`,
       ...axis,
     });
     if (models.length) {
@@ -86,17 +102,17 @@ export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}
       for (const b of baselines) {
         shapes.push({
           type: "line",
-          xref: k === 0 ? "x domain" : "x2 domain",
-          yref: k === 0 ? "y" : "y2",
+          xref: `x${ax(k)} domain`,
+          yref: `y${ax(k)}`,
           x0: 0,
           x1: 1,
-          y0: b[metric].value,
-          y1: b[metric].value,
+          y0: scoreOf(b, metric).value,
+          y1: scoreOf(b, metric).value,
           line: { color: colours.get(seriesKey(b)), dash: "dash", width: 2 },
           name: seriesKey(b),
           legendgroup: seriesKey(b),
           showlegend: k === 0,
-          label: { text: b[metric].value.toFixed(3), textposition: "end", font: { size: 11, color: colours.get(seriesKey(b)) } },
+          label: { text: scoreOf(b, metric).value.toFixed(3), textposition: "end", font: { size: 11, color: colours.get(seriesKey(b)) } },
         });
       }
     }
@@ -104,18 +120,21 @@ export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}
   const level = levelPercent(opts.level ?? 0.95);
   const split = opts.split ? ` (${opts.split.toUpperCase()} split)` : "";
   const title = models.length
-    ? fittedTitle(`Main results${split}: accuracy and NMAE per model`, width, `bars: models, whiskers: ${level} bootstrap CIs over questions; dashed lines: baselines`)
+    ? fittedTitle(`Main results${split}: ${listText(metrics.map((m) => (m === "nmae" ? "NMAE" : m === "accuracy" ? "accuracy" : metricName(m))))} per model`, width, `bars: models, whiskers: ${level} bootstrap CIs over questions; dashed lines: baselines`)
     : fittedTitle(`Main results${split}: the baselines only — no model run yet`, width, `bars: baselines, whiskers: ${level} bootstrap CIs over questions; add a model with svlab run --model SPEC`);
+  const axes: Record<string, unknown> = {};
+  metrics.forEach((metric, k) => {
+    axes[`xaxis${ax(k)}`] = { title: { text: models.length ? "Model" : "Baseline" }, automargin: true, tickangle: 0 };
+    // Higher-is-better metrics on their whole range (accuracy 0–1); errors from zero up.
+    axes[`yaxis${ax(k)}`] = { title: { text: metricAxis(metric) }, ...(metricInfo(metric).higherIsBetter ? { range: metricRange(metric) } : { rangemode: "tozero" }) };
+  });
   return {
     data,
     layout: {
       title: title.layout,
       font: FONT,
-      grid: { rows: 1, columns: 2, pattern: "independent", xgap: 0.15 },
-      xaxis: { title: { text: models.length ? "Model" : "Baseline" }, automargin: true, tickangle: 0 },
-      yaxis: { title: { text: METRIC_AXIS.accuracy }, range: [0, 1] },
-      xaxis2: { title: { text: models.length ? "Model" : "Baseline" }, automargin: true, tickangle: 0 },
-      yaxis2: { title: { text: METRIC_AXIS.nmae }, rangemode: "tozero" },
+      grid: { rows: 1, columns: metrics.length, pattern: "independent", xgap: 0.15 },
+      ...axes,
       shapes,
       showlegend: shapes.length > 0,
       legend: { title: { text: "Baselines (dashed lines)" }, orientation: "h", x: 0, y: -0.3, yanchor: "top" },
@@ -183,7 +202,7 @@ export function promptSensitivityFigure(rows: TemplateScore[], opts: Omit<Figure
       title: title.layout,
       font: FONT,
       xaxis: { title: { text: "Model" }, automargin: true, tickangle: 0 },
-      yaxis: { title: { text: METRIC_AXIS.accuracy } },
+      yaxis: { title: { text: metricAxis("accuracy") } },
       legend: { title: { text: "Template" } },
       barmode: "overlay",
       margin: { t: title.marginTop },

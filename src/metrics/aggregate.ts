@@ -1,82 +1,42 @@
 /**
- * Every svlab metric is the mean of one per-pair field of `PairScore`, over the pairs where that
- * field exists. That one shape makes micro/macro averages, per-group frames and the clustered
- * bootstrap the same code for every metric.
+ * Every svlab metric is a per-pair value reduced over the pairs where it exists (the mean unless
+ * the metric registers another reducer; registry.ts). That one shape makes micro/macro averages,
+ * per-group frames and the clustered bootstrap the same code for every metric.
  *
  * - micro: mean over pairs (the paper's overall Accuracy and NMAE).
  * - macro: mean over subgroups of each subgroup's mean (every subgroup weighs the same).
  */
 import type { PairScore } from "./score";
+import { metricInfo, reduceWith, type MetricInfo, type MetricName } from "./registry";
 
-export type MetricName =
-  | "accuracy"
-  | "nmae"
-  | "parsed"
-  | "refused"
-  | "invalid"
-  | "w1"
-  | "jsd"
-  | "jsDistance"
-  | "expectedNmae"
-  | "validMass";
+// The metric set is open: see registry.ts. Re-exported here, where the averages were always defined.
+export type { MetricName, MetricInfo } from "./registry";
 
-export interface MetricInfo {
-  name: MetricName;
-  field: keyof PairScore;
-  label: string;
-  /** Short description for tables and notebooks. */
-  description: string;
-  higherIsBetter: boolean;
-  /** The score of a perfect model (used by skill scores). */
-  perfect: number;
-}
-
-export const METRICS: Record<MetricName, MetricInfo> = {
-  accuracy: { name: "accuracy", field: "correct", label: "Accuracy", description: "share of pairs whose predicted code equals the subgroup's modal code", higherIsBetter: true, perfect: 1 },
-  nmae: { name: "nmae", field: "error", label: "NMAE", description: "mean |pos(pred) − pos(mode)| / (K − 1); unparseable/refused = 1", higherIsBetter: false, perfect: 0 },
-  parsed: { name: "parsed", field: "parsed", label: "Parsed", description: "share of pairs with a parsed answer code", higherIsBetter: true, perfect: 1 },
-  refused: { name: "refused", field: "refused", label: "Refused", description: "share of pairs the model refused", higherIsBetter: false, perfect: 0 },
-  invalid: { name: "invalid", field: "invalid", label: "Invalid code", description: "share of pairs whose parsed code is not an answer option", higherIsBetter: false, perfect: 0 },
-  w1: { name: "w1", field: "w1", label: "W1 (norm.)", description: "Wasserstein-1 on the ordinal scale / (K − 1), model vs subgroup distribution", higherIsBetter: false, perfect: 0 },
-  jsd: { name: "jsd", field: "jsd", label: "JSD (base 2)", description: "Jensen–Shannon divergence, log base 2, no square root", higherIsBetter: false, perfect: 0 },
-  jsDistance: { name: "jsDistance", field: "jsDistance", label: "JS distance", description: "sqrt of the base-2 Jensen–Shannon divergence", higherIsBetter: false, perfect: 0 },
-  expectedNmae: { name: "expectedNmae", field: "expectedError", label: "Expected NMAE", description: "NMAE expected when sampling from the model's distribution", higherIsBetter: false, perfect: 0 },
-  validMass: { name: "validMass", field: "validMass", label: "Valid mass", description: "probability the model put on valid answer codes", higherIsBetter: true, perfect: 1 },
-};
-
-export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
-
-export function metricInfo(name: string): MetricInfo {
-  const m = (METRICS as Record<string, MetricInfo>)[name];
-  if (!m) throw new Error(`unknown metric "${name}"; expected one of ${METRIC_NAMES.join(", ")}`);
-  return m;
-}
-
-function valueOf(s: PairScore, field: keyof PairScore): number | undefined {
-  const v = s[field];
+function pairValue(s: PairScore, m: MetricInfo): number | undefined {
+  const v = m.value(s);
   return typeof v === "number" && !Number.isNaN(v) ? v : undefined;
 }
 
 /** Micro average: mean over pairs where the metric exists (NaN when none). */
 export function micro(scores: readonly PairScore[], metric: MetricName): number {
-  const f = METRICS[metric].field;
+  const m = metricInfo(metric);
   let sum = 0, n = 0;
   for (const s of scores) {
-    const v = valueOf(s, f);
+    const v = pairValue(s, m);
     if (v !== undefined) {
       sum += v;
       n++;
     }
   }
-  return n ? sum / n : NaN;
+  return n ? reduceWith(m, sum, n) : NaN;
 }
 
 /** Macro average: mean over groups (default: subgroups) of each group's micro average. */
 export function macro(scores: readonly PairScore[], metric: MetricName, groupOf: (s: PairScore) => string = (s) => s.subgroup): number {
-  const f = METRICS[metric].field;
+  const m = metricInfo(metric);
   const acc = new Map<string, [number, number]>();
   for (const s of scores) {
-    const v = valueOf(s, f);
+    const v = pairValue(s, m);
     if (v === undefined) continue;
     const g = groupOf(s);
     const a = acc.get(g);
@@ -85,7 +45,7 @@ export function macro(scores: readonly PairScore[], metric: MetricName, groupOf:
       a[1]++;
     } else acc.set(g, [v, 1]);
   }
-  return macroMean([...acc.values()].map(([s, n]) => s / n));
+  return macroMean([...acc.values()].map(([s, n]) => reduceWith(m, s, n)));
 }
 
 /**
@@ -109,7 +69,7 @@ export function macroMean(groupValues: Iterable<number>): number {
  * NaN when the baseline is already perfect.
  */
 export function skill(model: number, baseline: number, metric: MetricName): number {
-  const perfect = METRICS[metric].perfect;
+  const perfect = metricInfo(metric).perfect;
   const d = perfect - baseline;
   return d === 0 ? NaN : (model - baseline) / d;
 }

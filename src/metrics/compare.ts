@@ -12,9 +12,11 @@
  * copy of the national mode's answers on 200 pairs scored +0.235 "skill" against the national mode
  * on all 10,177). The shared count is returned so tables can say what was compared.
  */
-import { METRICS, skill, type MetricName } from "./aggregate";
+import { skill } from "./aggregate";
+import { accumulate, alignWeights, drawClusterWeights, estimate, type Estimate } from "./bootstrap";
 import { disparity, DISPARITY_KEYS, type Disparity, type DisparityKey } from "./disparity";
-import { accumulate, alignWeights, drawClusterWeights, estimate, type By, type Estimate, type MetricFrame } from "./frame";
+import type { By, MetricFrame } from "./frame";
+import { headlineMetrics, metricInfo, reduceWith, type MetricName } from "./registry";
 import { pearson, spearman } from "./stats";
 
 export interface GroupChange {
@@ -83,7 +85,7 @@ export function compareRuns(beforeAll: MetricFrame, afterAll: MetricFrame, metri
   if (opts.coverage === "same" && (pairs.onlyBefore || pairs.onlyAfter)) {
     throw new Error(`compareRuns: the runs cover different pairs (${pairs.shared} shared, ${pairs.onlyBefore} only before, ${pairs.onlyAfter} only after); pass coverage "shared" to compare on the shared ones`);
   }
-  const higher = METRICS[metric].higherIsBetter;
+  const higher = metricInfo(metric).higherIsBetter;
   const va = before.values(metric, by);
   const vb = after.values(metric, by);
   const groups = commonGroups(va, vb);
@@ -118,15 +120,18 @@ function pairedBootstrap(before: MetricFrame, after: MetricFrame, metric: Metric
   const wb = alignWeights(w, qs, mb.questions, B);
   const ga = groups.map((g) => ma.groups.indexOf(g));
   const gb = groups.map((g) => mb.groups.indexOf(g));
-  const higher = METRICS[metric].higherIsBetter;
+  const info = metricInfo(metric);
+  const higher = info.higherIsBetter;
+  const tot = new Float64Array(2);
   const dOverall = new Float64Array(B);
   const dGroups = groups.map(() => new Float64Array(B));
   const dDisp = Object.fromEntries(DISPARITY_KEYS.map((k) => [k, new Float64Array(B)])) as Record<DisparityKey, Float64Array>;
   const bufA = { gv: new Float64Array(ma.groups.length), gc: new Float64Array(ma.groups.length) };
   const bufB = { gv: new Float64Array(mb.groups.length), gc: new Float64Array(mb.groups.length) };
   const resample = (m: typeof ma, wr: Uint16Array, buf: typeof bufA, idx: number[]) => {
-    const overall = accumulate(wr, m.questions.length, m.groups.length, m.sum, m.count, m.totalSum, m.totalCount, buf.gv, buf.gc);
-    return { overall, vals: idx.map((g) => (buf.gc[g] > 0 ? buf.gv[g] / buf.gc[g] : NaN)) };
+    const mean = accumulate(wr, m.questions.length, m.groups.length, m.sum, m.count, m.totalSum, m.totalCount, buf.gv, buf.gc, tot);
+    const overall = info.reduce ? info.reduce(tot[0], tot[1]) : mean;
+    return { overall, vals: idx.map((g) => (buf.gc[g] > 0 ? reduceWith(info, buf.gv[g], buf.gc[g]) : NaN)) };
   };
   for (let b = 0; b < B; b++) {
     const A = resample(ma, wa[b], bufA, ga);
@@ -178,7 +183,7 @@ export type GroupSkillRows = GroupSkillRow[] & { pairs: PairCoverage };
 export function skillByGroup(modelAll: MetricFrame, baselineAll: MetricFrame, opts: { by?: By; metrics?: MetricName[] } = {}): GroupSkillRows {
   const by = opts.by ?? "subgroup";
   const { a: model, b: baseline, pairs } = onSharedPairs(modelAll, baselineAll);
-  const metrics = opts.metrics ?? ["accuracy", "nmae"];
+  const metrics = opts.metrics ?? headlineMetrics().map((m) => m.id);
   const rows = model.byGroup(metrics[0], by);
   const mv = new Map(metrics.map((m) => [m, model.values(m, by)]));
   const bv = new Map(metrics.map((m) => [m, baseline.values(m, by)]));

@@ -3,13 +3,16 @@
  * micro and macro Accuracy/NMAE, parse and refusal rates, clustered bootstrap CIs, disparity over
  * subgroups, distribution metrics when present, coverage. Pure: benchmark + predictions in, JSON out.
  */
-import type { Benchmark, Split } from "../benchmark/types";
+import { pairKey, type Benchmark, type Split } from "../benchmark/types";
 import type { Prediction } from "../runner/types";
 import { summarise, type Summary } from "./aggregate";
 import type { Disparity } from "./disparity";
-import { MetricFrame, type Estimate } from "./frame";
+import type { BootstrapResult, Estimate } from "./bootstrap";
+import { MetricFrame } from "./frame";
 import { scorePredictions, type Coverage, type PairScore, type TiePolicy } from "./score";
-import { disparityUncertainty, type EvaluationUncertainty, type Microdata } from "./noise-floor";
+import { basicIntervalWithEstimate, disparityUncertainty, type DisparityCi, type EvaluationUncertainty, type Microdata } from "./noise-floor";
+import { headlineMetrics, type MetricInfo } from "./registry";
+import { mean } from "./stats";
 import { labelFacts, type LabelFacts } from "./label-stability";
 
 export interface EvaluateOptions {
@@ -52,8 +55,18 @@ export interface Evaluation extends Summary {
     macroAccuracy: Estimate;
     macroNmae: Estimate;
   };
-  /** Disparity over subgroups (population σ). */
-  disparity: { accuracy: Disparity; nmae: Disparity };
+  /**
+   * Every headline metric of the registry (accuracy, NMAE and any registered one): what it is, its
+   * micro and macro value, and its clustered bootstrap CI when resampled.
+   */
+  metrics: Record<string, MetricResult>;
+  /**
+   * Disparity over subgroups (population σ), per headline metric. Accuracy and NMAE carry `ci`
+   * (questions and labels resampled) and `null` (size-matched noise floor); a registered metric
+   * carries `ci` from the question bootstrap and no `null` (the floor redraws labels and rescores
+   * codes against them, which only the built-in scoring knows how to do).
+   */
+  disparity: { accuracy: Disparity; nmae: Disparity } & Record<string, Disparity>;
   coverage: Coverage;
   /** Small-subgroup warnings. */
   warnings: string[];
@@ -68,6 +81,18 @@ export interface Evaluation extends Summary {
    * pairs are then missing from the scores).
    */
   failed: { requests: number; pairs: number; policy: "scored wrong" | "excluded" };
+}
+
+export interface MetricResult {
+  label: string;
+  description: string;
+  direction: "higher" | "lower";
+  range: [number, number];
+  /** Micro: over pairs. */
+  value: number;
+  /** Macro: mean over subgroups. */
+  macro: number;
+  ci?: { overall: Estimate; macro: Estimate };
 }
 
 /** Which template to evaluate when none is named: the benchmark-default one if present, else the first sorted. */
@@ -94,11 +119,11 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
     return { templateId: t, n: sm.n, accuracy: sm.accuracy, nmae: sm.nmae };
   });
   const splits = new Set(scores.map((s) => s.split));
-  const inSplit = new Set(bench.pairs.filter((p) => !opts.split || p.split === opts.split).map((p) => `${p.question}::${p.subgroup}`));
-  const failedHere = failedAll.filter((p) => p.templateId === templateId && inSplit.has(`${p.question}::${p.subgroup}`));
+  const inSplit = new Set(bench.pairs.filter((p) => !opts.split || p.split === opts.split).map((p) => pairKey(p.question, p.subgroup)));
+  const failedHere = failedAll.filter((p) => p.templateId === templateId && inSplit.has(pairKey(p.question, p.subgroup)));
   const failed: Evaluation["failed"] = {
     requests: failedHere.length,
-    pairs: new Set(failedHere.map((p) => `${p.question}::${p.subgroup}`)).size,
+    pairs: new Set(failedHere.map((p) => pairKey(p.question, p.subgroup))).size,
     policy: opts.excludeFailed ? "excluded" : "scored wrong",
   };
   const coverage: Coverage = {
@@ -106,6 +131,7 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
     scored: scores.length,
     missing: all.coverage.expected - scores.length,
   };
+  const headline = headlineMetrics();
   const out: Evaluation & { scores: PairScore[]; frame: MetricFrame } = {
     model: all.coverage.models.join(",") || "unknown",
     split: opts.split ?? (splits.size === 1 ? [...splits][0] : "all"),
@@ -114,7 +140,8 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
     templates,
     ties: opts.ties ?? "label",
     averaging: { micro: "mean over (question, subgroup) pairs", macro: "mean over subgroups of each subgroup's mean" },
-    disparity: { accuracy: frame.disparity("accuracy"), nmae: frame.disparity("nmae") },
+    metrics: Object.fromEntries(headline.map((m) => [m.id, metricResult(m, frame)])),
+    disparity: Object.fromEntries(headline.map((m) => [m.id, frame.disparity(m.id)])) as Evaluation["disparity"],
     coverage,
     warnings: frame.warnings("subgroup"),
     failed,
@@ -123,12 +150,18 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
   };
   const B = opts.bootstrap ?? 1000;
   if (B > 0 && scores.length > 0) {
-    const bs = frame.bootstrap({ n: B, seed: opts.seed ?? 1, level: opts.level ?? 0.95, metrics: ["accuracy", "nmae"] });
+    const bs = frame.bootstrap({ n: B, seed: opts.seed ?? 1, level: opts.level ?? 0.95, metrics: headline.map((m) => m.id), keepDraws: true });
     out.ci = {
       level: bs.level, resamples: bs.n, seed: bs.seed, cluster: "question",
       accuracy: bs.metrics.accuracy!.overall, nmae: bs.metrics.nmae!.overall,
       macroAccuracy: bs.metrics.accuracy!.macro, macroNmae: bs.metrics.nmae!.macro,
     };
+    for (const m of headline) {
+      const r = bs.metrics[m.id]!;
+      out.metrics[m.id].ci = { overall: r.overall, macro: r.macro };
+      // Accuracy and NMAE get their disparity CI from the question + label bootstrap below.
+      if (!m.builtIn) out.disparity[m.id].ci = questionDisparityCi(out.disparity[m.id], bs, m.id);
+    }
   }
   if (scores.length > 0) {
     // Null and label draws default to the bootstrap's count (so bootstrap 0 = no resampling at all).
@@ -136,6 +169,23 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
     out.labels = labelFacts(bench, scores);
   }
   return out;
+}
+
+function metricResult(m: MetricInfo, frame: MetricFrame): MetricResult {
+  return { label: m.label, description: m.description, direction: m.direction, range: m.range, value: frame.overall(m.id), macro: frame.macro(m.id) };
+}
+
+/** The disparity interval of a registered metric from the question bootstrap: the same basic interval, widened to contain the estimate. */
+function questionDisparityCi(d: Disparity, bs: BootstrapResult, metric: string): DisparityCi {
+  const draws = bs.metrics[metric]!.draws!.disparity;
+  const bias = (k: "normalisedRange" | "cv") => mean(Array.from(draws[k]).filter(Number.isFinite)) - d[k];
+  return {
+    method: "basic bootstrap (questions resampled), widened to contain the estimate",
+    level: bs.level, draws: bs.n, seed: bs.seed,
+    normalisedRange: basicIntervalWithEstimate(d.normalisedRange, draws.normalisedRange, bs.level),
+    cv: basicIntervalWithEstimate(d.cv, draws.cv, bs.level),
+    bias: { normalisedRange: bias("normalisedRange"), cv: bias("cv") },
+  };
 }
 
 /** The JSON-safe part of an evaluation (drops the scores and the frame). */

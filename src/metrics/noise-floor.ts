@@ -36,7 +36,7 @@
  */
 import type { Benchmark, Pair, Subgroup } from "../benchmark/types";
 import { pairKey } from "../benchmark/types";
-import { accumulate, drawClusterWeights } from "./frame";
+import { accumulate, drawClusterWeights } from "./bootstrap";
 import { isValidCode, itemError, scaleOf, type Scale } from "./ordinal";
 import type { PairScore } from "./score";
 import { stabilitySummary, type StabilitySummary } from "./label-stability";
@@ -453,7 +453,8 @@ export interface DisparityNull {
 }
 
 export interface DisparityCi {
-  method: "basic bootstrap (questions and labels resampled), widened to contain the estimate";
+  /** Accuracy and NMAE resample labels too (their labels are modes of sampled respondents); a registered metric's per-pair value is opaque, so only its questions are resampled. */
+  method: "basic bootstrap (questions and labels resampled), widened to contain the estimate" | "basic bootstrap (questions resampled), widened to contain the estimate";
   level: number;
   draws: number;
   seed: number;

@@ -5,6 +5,7 @@
  * Q56 lists 1, 3, 2). Distances use unit spacing between adjacent options, so a scale of K options
  * has span K − 1 and every normalised distance lies in [0, 1].
  */
+import { wasserstein1 } from "../benchmark/landscape";
 import type { Question } from "../wvs/types";
 
 /** A question's scale reduced to what the metrics need. Build once per question with `scaleOf`. */
@@ -74,23 +75,15 @@ export function normalise(d: Dist, codes: Iterable<number>): Map<number, number>
  * Wasserstein-1 between two distributions on the ordinal scale, divided by the span (K − 1),
  * so it lies in [0, 1]: Σ_k |F_P(k) − F_Q(k)| / (K − 1). Off-scale codes are dropped and both
  * distributions renormalised over the scale (as SubPOP's ordinal_emd and OpinionQA do).
- * NaN when either has no mass on the scale.
+ * NaN when either has no mass on the scale. The distance itself is the benchmark's one W1
+ * (wasserstein1, also behind the value landscape), on the masses of the scale's codes.
  */
 export function w1Normalised(scale: Scale, p: Dist, q: Dist): number {
   if (scale.span === 0) return 0;
-  const P = normalise(p, scale.codes);
-  const Q = normalise(q, scale.codes);
-  if (!P || !Q) return NaN;
-  let fp = 0;
-  let fq = 0;
-  let sum = 0;
-  for (let i = 0; i < scale.codes.length - 1; i++) {
-    const c = scale.codes[i];
-    fp += P.get(c)!;
-    fq += Q.get(c)!;
-    sum += Math.abs(fp - fq);
-  }
-  return sum / scale.span;
+  // normalise validates the values and says whether there is mass on the scale.
+  if (!normalise(p, scale.codes) || !normalise(q, scale.codes)) return NaN;
+  const masses = (d: Dist) => scale.codes.map((c) => d[String(c)] ?? 0);
+  return wasserstein1(masses(p), masses(q)) / scale.span;
 }
 
 /**

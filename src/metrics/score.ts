@@ -40,6 +40,8 @@ export interface PairScore {
   correct: number;
   /** Normalised absolute error in [0, 1]; 1 for null or invalid codes. */
   error: number;
+  /** K − 1 of the question's ordinal scale: error × span is the distance in scale points (for registered metrics such as within-one). */
+  span?: number;
   /** 1 when a code was parsed (valid or not). */
   parsed: number;
   refused: number;
@@ -136,6 +138,7 @@ export function scorePair(pair: Pair, scale: Scale, preds: Prediction[], ties: T
     samples: k,
     correct: correct / k,
     error: error / k,
+    span: scale.span,
     parsed: parsed / k,
     refused: refused / k,
     failed: failed / k,
@@ -209,7 +212,7 @@ export function scorePredictions(bench: LabelSource, predictions: Iterable<Predi
         continue;
       }
       const scale = scales.get(pair.question);
-      if (!scale) throw new Error(`benchmark pair ${pair.question}::${pair.subgroup}: question ${pair.question} is not in benchmark.questions`);
+      if (!scale) throw new Error(`benchmark pair ${pairKey(pair.question, pair.subgroup)}: question ${pair.question} is not in benchmark.questions`);
       scores.push(scorePair(pair, scale, preds.sort((a, b) => a.sample - b.sample), ties));
     }
   }

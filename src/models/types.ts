@@ -1,22 +1,8 @@
 /** The one interface every model provider (LLM or baseline) implements. */
 
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
-}
-
-/** A fully rendered prompt for one (question, subgroup, template). Deterministic for its inputs. */
-export interface Prompt {
-  question: string;
-  subgroup: string;
-  /** Template id, e.g. "system-persona", "first-person-bio", "third-person"; with "+reversed" for reversed option order. */
-  templateId: string;
-  messages: ChatMessage[];
-  /** Valid answer codes, in the order shown to the model. */
-  answerCodes: number[];
-  /** Code → option label, to parse answers given as labels. */
-  answerLabels: Record<string, string>;
-}
+// Prompts are made by the personas stage, before the models that answer them.
+import type { ChatMessage, Prompt } from "../personas/messages";
+export type { ChatMessage, Prompt };
 
 /** Generation settings passed through to providers and included in cache keys. */
 export interface GenerateOptions {

@@ -4,7 +4,7 @@
  * Wording is ours (the paper's template is not public; Tan et al. 2026 only show the "Answer: N" reply form).
  */
 import type { Subgroup } from "../benchmark/types";
-import type { ChatMessage, Prompt } from "../models/types";
+import type { ChatMessage, Prompt } from "./messages";
 import type { Question } from "../wvs/types";
 import { anyone, firstPersonBio, personaDescription, PERSONA_COUNTRY } from "./describe";
 import { renderQuestion } from "./question";

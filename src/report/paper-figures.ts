@@ -5,7 +5,7 @@
  * in notebooks through show().
  */
 import type { FigureSpec } from "../figures/spec";
-import { PUBLISHED_REFERENCE } from "../finetune/loop";
+import { PUBLISHED_REFERENCE } from "../analysis/published";
 import type { Paper, PaperModel } from "./paper";
 
 export interface PaperFigure {

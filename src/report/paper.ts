@@ -20,11 +20,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { computeLandscape } from "../benchmark/landscape";
 import type { Benchmark, Split } from "../benchmark/types";
-import { modelLabel } from "../figures/results-labels";
+import { modelLabel } from "../analysis/labels";
 import { evaluatePredictions, withFailures, type Evaluation, type MetricFrame } from "../metrics/index";
 import { listRuns, readResults } from "../runner/results";
 import type { Prediction } from "../runner/types";
-import { baselinePredictions, DEFAULT_BASELINES } from "./sources";
+import { baselinePredictions, DEFAULT_BASELINES } from "../analysis/sources";
 
 /** A model's predictions to tabulate (a run, or built in a notebook). */
 export interface PaperSource {

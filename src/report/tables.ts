@@ -2,9 +2,9 @@
  * The report's tables, as plain header + string rows, built from a ResultsAnalysis. Markdown and
  * HTML renderers both consume these, and notebooks can show them as they are.
  */
-import type { Estimate } from "../metrics/index";
-import { attributeLabel, levelPercent, subgroupLabel, valueLabel } from "../figures/results-labels";
-import { builtInBaseline, overallSkill, type ResultsAnalysis } from "./analysis";
+import { headlineMetrics, type Estimate, type MetricInfo, type MetricName, type RunComparison } from "../metrics/index";
+import { attributeLabel, levelPercent, metricName, subgroupLabel, valueLabel } from "../analysis/labels";
+import { builtInBaseline, overallSkill, type ResultsAnalysis } from "../analysis/results";
 import { disparityCell } from "./uncertainty-text";
 
 export interface Table {
@@ -27,8 +27,16 @@ function coverageText(n: number, expected: number): string {
   return n === expected ? String(n) : `${n} of ${expected}`;
 }
 
+/** Registered headline metrics beyond accuracy and NMAE: each adds its columns to the main and fairness tables. */
+function extraMetrics(): MetricInfo[] {
+  return headlineMetrics().filter((m) => !m.builtIn);
+}
+
+const arrow = (m: MetricInfo) => (m.higherIsBetter ? "↑" : "↓");
+
 export function mainTable(a: ResultsAnalysis): Table {
   const national = builtInBaseline(a);
+  const extra = extraMetrics();
   const partial = a.models.some((m) => m.evaluation.n !== m.evaluation.coverage.expected);
   return {
     title: `Main results (${a.split.toUpperCase()} split)`,
@@ -37,12 +45,13 @@ export function mainTable(a: ResultsAnalysis): Table {
       "macro = mean over subgroups. Unparseable or refused answers count as wrong (NMAE error 1). " +
       (partial ? "Pairs \"n of N\": the run covers n of the split's N pairs and its scores are over those n. " : "") +
       (national ? `Skill = (model − ${national.label}) / (perfect − ${national.label}), with the ${national.label} rescored on exactly the model's pairs.` : ""),
-    headers: ["Model", "Kind", "Pairs", "Accuracy ↑", "NMAE ↓", "Macro acc.", "Macro NMAE", "Parsed", "Refused", ...(national ? ["Skill acc.", "Skill NMAE"] : [])],
+    headers: ["Model", "Kind", "Pairs", "Accuracy ↑", "NMAE ↓", ...extra.map((x) => `${x.label} ${arrow(x)}`), "Macro acc.", "Macro NMAE", "Parsed", "Refused", ...(national ? ["Skill acc.", "Skill NMAE"] : [])],
     rows: a.models.map((m) => {
       const e = m.evaluation;
       const s = national && m !== national ? overallSkill(a, m.label, national.label)?.rows[0] : undefined;
       return [
         m.label, m.kind === "baseline" ? "baseline" : "LLM run", coverageText(e.n, e.coverage.expected), withCi(e.ci?.accuracy, e.accuracy), withCi(e.ci?.nmae, e.nmae),
+        ...extra.map((x) => withCi(e.metrics[x.id]?.ci?.overall, e.metrics[x.id]?.value)),
         f3(e.macro.accuracy), f3(e.macro.nmae), f3(e.parsed), f3(e.refused),
         ...(national ? (m === national ? ["ref.", "ref."] : [signed(s?.skill.accuracy ?? NaN), signed(s?.skill.nmae ?? NaN)]) : []),
       ];
@@ -50,7 +59,7 @@ export function mainTable(a: ResultsAnalysis): Table {
   };
 }
 
-export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae"): Table[] {
+export function attributeTables(a: ResultsAnalysis, metric: MetricName): Table[] {
   return a.attributes.map((attr) => {
     const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) => x.localeCompare(y, "en", { numeric: true }));
     // Subgroups and pairs of the whole split (a built-in baseline covers it all); a run with fewer
@@ -58,7 +67,7 @@ export function attributeTables(a: ResultsAnalysis, metric: "accuracy" | "nmae")
     const full = a.models.find((m) => m.builtIn) ?? a.models[0];
     const pairs = full?.frame.byGroup(metric, `attribute:${attr}`) ?? [];
     return {
-      title: `${metric === "accuracy" ? "Accuracy" : "NMAE"} by ${attributeLabel(attr).toLowerCase()}`,
+      title: `${metricName(metric)} by ${attributeLabel(attr).toLowerCase()}`,
       note: `Each value pools every subgroup of the split that contains it; ${levelText(a)} bootstrap CIs over questions. Subgroups and pairs: the whole split; a run covering fewer pairs is scored on its own pairs (main table).`,
       headers: [attributeLabel(attr), "Subgroups", "Pairs (split)", ...a.models.map((m) => m.label)],
       rows: values.map((v) => {
@@ -73,16 +82,19 @@ export function fairnessTable(a: ResultsAnalysis): Table {
   const withNull = a.models.some((m) => m.evaluation.disparity.accuracy.null);
   const nm = a.models.find((m) => m.evaluation.disparity.accuracy.null)?.evaluation.disparity.accuracy.null;
   const ci = a.models.find((m) => m.evaluation.disparity.accuracy.ci)?.evaluation.disparity.accuracy.ci;
+  const extra = extraMetrics();
   return {
     title: "Fairness across subgroups",
     note:
       "Normalised range = (max − min)/max; CV = σ/μ with the population σ (the subgroups are all there are). For NMAE, max is the worst subgroup. " +
       (ci ? `[ ]: ${levelText(a)} basic bootstrap interval resampling questions and every pair's label from its subgroup's answers (${ci.draws} resamples; it corrects the upward bias dispersion statistics have under resampling, and always contains the estimate). ` : "") +
-      (withNull && nm ? `"from sizes alone": the mean over ${nm.draws} draws of a size-matched null — every subgroup answering like the whole sample, at its own size (${nm.method === "multinomial-aggregates" ? "an approximation from the shipped counts: per-question multinomial draws" : "random respondent groups"}), scored with the same predictions; p = share of null draws at or above the observed value. A disparity near its noise floor is what subgroup sizes alone produce.` : ""),
-    headers: ["Model", "Acc. norm. range", "Acc. CV", "NMAE norm. range", "NMAE CV", "Worst subgroup (acc.)", "Worst acc."],
+      (withNull && nm ? `"from sizes alone": the mean over ${nm.draws} draws of a size-matched null — every subgroup answering like the whole sample, at its own size (${nm.method === "multinomial-aggregates" ? "an approximation from the shipped counts: per-question multinomial draws" : "random respondent groups"}), scored with the same predictions; p = share of null draws at or above the observed value. A disparity near its noise floor is what subgroup sizes alone produce.` : "") +
+      (extra.length ? ` ${extra.map((x) => x.label).join(", ")}: registered metric${extra.length > 1 ? "s" : ""}; intervals resample questions only, and there is no noise floor (it redraws labels, which only accuracy and NMAE are scored against).` : ""),
+    headers: ["Model", "Acc. norm. range", "Acc. CV", "NMAE norm. range", "NMAE CV", ...extra.flatMap((x) => [`${x.label} norm. range`, `${x.label} CV`]), "Worst subgroup (acc.)", "Worst acc."],
     rows: a.models.map((m) => {
       const d = m.evaluation.disparity;
-      return [m.label, disparityCell(d.accuracy, "normalisedRange"), disparityCell(d.accuracy, "cv"), disparityCell(d.nmae, "normalisedRange"), disparityCell(d.nmae, "cv"), subgroupLabel(d.accuracy.worstGroup), f3(d.accuracy.worst)];
+      const more = extra.flatMap((x) => (d[x.id] ? [disparityCell(d[x.id], "normalisedRange"), disparityCell(d[x.id], "cv")] : ["—", "—"]));
+      return [m.label, disparityCell(d.accuracy, "normalisedRange"), disparityCell(d.accuracy, "cv"), disparityCell(d.nmae, "normalisedRange"), disparityCell(d.nmae, "cv"), ...more, subgroupLabel(d.accuracy.worstGroup), f3(d.accuracy.worst)];
     }),
   };
 }
@@ -143,22 +155,27 @@ export function skillTables(a: ResultsAnalysis): Table[] {
 }
 
 export function comparisonTables(a: ResultsAnalysis): Table[] {
-  return a.comparisons.map((c) => ({
-    title: `${c.before} → ${c.after}`,
-    note:
-      `On the ${c.accuracy.pairs.shared} (question, subgroup) pairs both runs answered` +
-      (c.accuracy.pairs.onlyBefore || c.accuracy.pairs.onlyAfter ? ` (left out: ${c.accuracy.pairs.onlyBefore} only before, ${c.accuracy.pairs.onlyAfter} only after)` : "") +
-      `. Change after − before with paired ${levelText(a)} bootstrap CIs (same question draws for both runs). Gain correlation: corr(score before, gain) across subgroups; > 0 = the better-emulated gain more (fairness paradox).`,
-    headers: ["Quantity", "Accuracy", "NMAE"],
-    rows: [
-      ["Overall change", withCi(c.accuracy.overall.ci, c.accuracy.overall.change), withCi(c.nmae.overall.ci, c.nmae.overall.change)],
-      ["Δ norm. range", withCi(c.accuracy.disparity.ci?.normalisedRange, c.accuracy.disparity.change.normalisedRange), withCi(c.nmae.disparity.ci?.normalisedRange, c.nmae.disparity.change.normalisedRange)],
-      ["Δ CV", withCi(c.accuracy.disparity.ci?.cv, c.accuracy.disparity.change.cv), withCi(c.nmae.disparity.ci?.cv, c.nmae.disparity.change.cv)],
-      ["Δ gap max−min", f3(c.accuracy.disparity.change.gap), f3(c.nmae.disparity.change.gap)],
-      ["Δ worst group", f3(c.accuracy.disparity.change.worst), f3(c.nmae.disparity.change.worst)],
-      ["corr(before, gain), Pearson / Spearman", `${f3(c.accuracy.gainCorrelation.pearson)} / ${f3(c.accuracy.gainCorrelation.spearman)}`, `${f3(c.nmae.gainCorrelation.pearson)} / ${f3(c.nmae.gainCorrelation.spearman)}`],
-    ],
-  }));
+  return a.comparisons.map((c) => {
+    // Accuracy and NMAE, then any registered headline metric: one column each.
+    const cols: RunComparison[] = [c.accuracy, c.nmae, ...Object.values(c.extra ?? {})];
+    const each = (f: (x: RunComparison) => string) => cols.map(f);
+    return {
+      title: `${c.before} → ${c.after}`,
+      note:
+        `On the ${c.accuracy.pairs.shared} (question, subgroup) pairs both runs answered` +
+        (c.accuracy.pairs.onlyBefore || c.accuracy.pairs.onlyAfter ? ` (left out: ${c.accuracy.pairs.onlyBefore} only before, ${c.accuracy.pairs.onlyAfter} only after)` : "") +
+        `. Change after − before with paired ${levelText(a)} bootstrap CIs (same question draws for both runs). Gain correlation: corr(score before, gain) across subgroups; > 0 = the better-emulated gain more (fairness paradox).`,
+      headers: ["Quantity", ...cols.map((x) => metricName(x.metric))],
+      rows: [
+        ["Overall change", ...each((x) => withCi(x.overall.ci, x.overall.change))],
+        ["Δ norm. range", ...each((x) => withCi(x.disparity.ci?.normalisedRange, x.disparity.change.normalisedRange))],
+        ["Δ CV", ...each((x) => withCi(x.disparity.ci?.cv, x.disparity.change.cv))],
+        ["Δ gap max−min", ...each((x) => f3(x.disparity.change.gap))],
+        ["Δ worst group", ...each((x) => f3(x.disparity.change.worst))],
+        ["corr(before, gain), Pearson / Spearman", ...each((x) => `${f3(x.gainCorrelation.pearson)} / ${f3(x.gainCorrelation.spearman)}`)],
+      ],
+    };
+  });
 }
 
 /** Accuracy and NMAE per prompt template of each LLM run; baselines use no prompt, so they have no row. */
@@ -174,8 +191,7 @@ export function templateTable(a: ResultsAnalysis): Table {
 export function allTables(a: ResultsAnalysis): Table[] {
   return [
     mainTable(a),
-    ...attributeTables(a, "accuracy"),
-    ...attributeTables(a, "nmae"),
+    ...headlineMetrics().flatMap((m) => attributeTables(a, m.id)),
     ...skillTables(a),
     fairnessTable(a),
     gapTestTable(a),

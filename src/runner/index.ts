@@ -12,4 +12,3 @@ export { autoProgress, notebookProgress, terminalProgress, textProgress, formatP
 export type { ProgressDisplay } from "./progress";
 export { DEFAULT_RETRY, classifyError } from "./retry";
 export type { RetryPolicy } from "./retry";
-export { notebookModel, scoreRunsTable } from "./notebook";

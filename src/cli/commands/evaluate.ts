@@ -8,8 +8,8 @@ import { resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
 import { benchmarkSha256 } from "../../benchmark/fingerprint";
-import { evaluatePredictions, evaluationJson, withFailures, type By, type MetricName } from "../../metrics/index";
-import { baselinePredictions } from "../../report/sources";
+import { evaluatePredictions, evaluationJson, headlineMetrics, loadMetricModules, withFailures, type By } from "../../metrics/index";
+import { baselinePredictions } from "../../analysis/sources";
 import { distinctSize, filterPredictions, pairsHeader, uncertaintyLines } from "../../report/uncertainty-text";
 import { microdataFrom } from "../../metrics/noise-floor";
 import { loadRespondents } from "../../wvs/respondents";
@@ -37,9 +37,10 @@ interface EvaluateCliOptions {
   excludeOffScale?: boolean;
   stableLabels?: string;
   null?: string;
+  metrics?: string[];
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
+const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : "—");
 
 export function register(program: Command): void {
   program
@@ -55,7 +56,8 @@ export function register(program: Command): void {
     .option("--bootstrap <n>", "bootstrap resamples over questions for the CIs (0 = none)", "1000")
     .option("--seed <n>", "bootstrap seed", "1")
     .option("--by <grouping>", "also print per-group scores: subgroup | stratum | template | attribute:<name>")
-    .option("--json", "print JSON: {n, accuracy, nmae, parsed, refused, failed, ci, macro, disparity, coverage, …}")
+    .option("--json", "print JSON: {n, accuracy, nmae, parsed, refused, failed, ci, macro, metrics, disparity, coverage, …}")
+    .option("--metrics <file...>", "modules that register more per-pair metrics (registerMetric in src/metrics/registry.ts); they join accuracy and NMAE in every output")
     .option("--exclude-failed", "leave failed requests (no answer after retries) out of the scores instead of scoring them wrong (said in every output)")
     .option("--strict", "refuse to score a run made against another benchmark (default: warn)")
     .option("--null <n>", "size-matched null draws for the disparity's noise floor, and question+label resamples for its interval (default: --bootstrap; with --wvs the null draws random respondent groups, 200 by default)")
@@ -71,6 +73,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got "${o.seed}"`);
       if (!o.model && !o.run) throw new CliError("give --model SPEC (e.g. baseline:population-mode, openai:gpt-4.1-mini) or --run ID");
       const split = o.split as Split;
+      if (o.metrics?.length) await loadMetricModules(o.metrics).catch((err: Error) => { throw new CliError(err.message); });
       const bench = await loadBenchmark(o.wvs ? { wvs: resolve(o.wvs), ...(o.unknownCodesAsMissing ? { unknownCodesAsMissing: true } : {}) } : {});
       noteBenchmarkUnknownCodes(bench);
       let predictions: Prediction[];
@@ -136,14 +139,16 @@ export function register(program: Command): void {
         } catch (err) {
           throw new CliError(`--by: ${(err as Error).message}`);
         }
-        const acc = ev.frame.byGroup("accuracy", by);
-        const nm = ev.frame.values("nmae" as MetricName, by);
+        const metrics = headlineMetrics();
+        const acc = ev.frame.byGroup(metrics[0].id, by);
+        const values = new Map(metrics.map((m) => [m.id, ev.frame.values(m.id, by)]));
         // size = distinct respondents (an attribute value's single-attribute subgroup); expected = the noise floor's pooled score.
         const floor = (m: string) => ev.noiseFloor?.attributes.find((a) => `attribute:${a.attribute}` === o.by && a.metric === m);
         out.by = o.by;
         out.groups = acc.map((r) => {
           const size = distinctSize(bench, o.by!, r.group, r.size);
-          const row: Record<string, unknown> = { group: r.group, pairs: r.pairs, subgroups: r.subgroups, size: size.size, small: r.small, accuracy: r.value, nmae: nm.get(r.group) };
+          const row: Record<string, unknown> = { group: r.group, pairs: r.pairs, subgroups: r.subgroups, size: size.size, small: r.small };
+          for (const m of metrics) row[m.id] = values.get(m.id)!.get(r.group);
           if (size.note) row.sizeNote = size.note;
           const fa = floor("accuracy"), fn = floor("nmae");
           if (fa && fn) row.expected = { accuracy: fa.nullMean[r.group], nmae: fn.nullMean[r.group] };
@@ -166,6 +171,15 @@ function human(o: Record<string, any>, ci: boolean): string {
       : `failed requests: ${o.failed.requests} (${o.failed.pairs} pairs), scored wrong, error 1${o.failed.requests ? " (--exclude-failed leaves them out)" : ""}`,
     ...uncertaintyLines(o as never),
   ];
+  // Registered metrics beyond accuracy and NMAE: value, CI and subgroup disparity (questions resampled).
+  for (const m of headlineMetrics().filter((x) => !x.builtIn)) {
+    const r = o.metrics?.[m.id];
+    const d = o.disparity?.[m.id];
+    if (!r) continue;
+    const c = r.ci ? ` [${pct(r.ci.overall.lo)}, ${pct(r.ci.overall.hi)}]` : "";
+    const dc = (k: "normalisedRange" | "cv") => (d?.ci ? ` [${pct(d.ci[k].lo)}, ${pct(d.ci[k].hi)}]` : "");
+    lines.push(`${m.label} ${pct(r.value)}${c} (${m.direction} is better; macro ${pct(r.macro)}); across subgroups: norm. range ${pct(d?.normalisedRange)}${dc("normalisedRange")}, CV ${pct(d?.cv)}${dc("cv")} (questions resampled; no noise floor for registered metrics)`);
+  }
   if (o.labelFilter) lines.push(...o.labelFilter.notes);
   if (o.distribution) lines.push(`distribution (${o.distribution.n} pairs): W1 ${pct(o.distribution.w1)}  JSD ${pct(o.distribution.jsd)}  expected NMAE ${pct(o.distribution.expectedNmae)}  valid mass ${pct(o.distribution.validMass)}`);
   if (o.coverage.missing) {
@@ -174,11 +188,12 @@ function human(o: Record<string, any>, ci: boolean): string {
   }
   if (o.groups) {
     const exp = o.groups.some((g: any) => g.expected);
-    lines.push("", `group | subgroups | respondents | pairs | accuracy | NMAE${exp ? " | expected from sizes alone (accuracy, NMAE)" : ""}`);
+    const metrics = headlineMetrics();
+    lines.push("", `group | subgroups | respondents | pairs | ${metrics.map((m) => m.label).join(" | ")}${exp ? " | expected from sizes alone (accuracy, NMAE)" : ""}`);
     for (const g of o.groups) {
       const e = g.expected ? ` | ${pct(g.expected.accuracy)}, ${pct(g.expected.nmae)}` : "";
       const one = g.subgroups === 1 && String(o.by ?? "").startsWith("attribute:") ? "  (one subgroup)" : "";
-      lines.push(`${g.group} | ${g.subgroups} | ${Number.isFinite(g.size) ? g.size.toLocaleString("en-US") : "—"} | ${g.pairs} | ${pct(g.accuracy)} | ${pct(g.nmae)}${e}${g.small ? "  (small)" : ""}${one}`);
+      lines.push(`${g.group} | ${g.subgroups} | ${Number.isFinite(g.size) ? g.size.toLocaleString("en-US") : "—"} | ${g.pairs} | ${metrics.map((m) => pct(g[m.id])).join(" | ")}${e}${g.small ? "  (small)" : ""}${one}`);
     }
   }
   return lines.join("\n");

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { createFigureContext, listFigures, loadCatalogue, writeFigures } from "../../figures/registry";
 import { closeSharedRenderer, type ImageFormat } from "../../figures/render";
+import { loadMetricModules } from "../../metrics/registry";
 import { resultsRoot } from "../../runner/results";
 import { CliError, emit } from "../output";
 import { figuresLabel, wroteLines } from "../wrote";
@@ -18,7 +19,10 @@ export function register(program: Command): void {
     .option("--question <id>", "question for landscape-answer-heatmap (default: most divisive on MDS × W1)")
     .option("--list", "list the registered figures and exit")
     .option("--json", "print JSON")
-    .action(async (opts: { out: string; only?: string; format: string; wvs?: string; results?: string; question?: string; list?: boolean; json?: boolean }) => {
+    .option("--metrics <file...>", "modules that register more per-pair metrics (registerMetric in src/metrics/registry.ts); they join accuracy and NMAE")
+    .action(async (opts: { out: string; only?: string; format: string; wvs?: string; results?: string; question?: string; list?: boolean; json?: boolean; metrics?: string[] }) => {
+      // Before the catalogue, so a registered metric's figures are in it.
+      if (opts.metrics?.length) await loadMetricModules(opts.metrics).catch((err: Error) => { throw new CliError(err.message); });
       await loadCatalogue();
       if (opts.list) {
         const defs = listFigures().map((d) => ({ name: d.name, stage: d.stage, title: d.title, caption: d.caption }));

@@ -8,8 +8,9 @@ import { dirname, join, resolve } from "node:path";
 import { loadBenchmark } from "../../benchmark/load";
 import type { Split } from "../../benchmark/types";
 import { closeSharedRenderer } from "../../figures/render";
-import { analyseResults } from "../../report/analysis";
-import { DEFAULT_BASELINES } from "../../report/sources";
+import { analyseResults } from "../../analysis/results";
+import { DEFAULT_BASELINES } from "../../analysis/sources";
+import { loadMetricModules } from "../../metrics/registry";
 import { writeReport } from "../../report/write";
 import { resultsRoot } from "../../runner/results";
 import { CliError, emit } from "../output";
@@ -28,6 +29,7 @@ interface ReportCliOptions {
   seed: string;
   images: boolean;
   json?: boolean;
+  metrics?: string[];
 }
 
 export function register(program: Command): void {
@@ -45,10 +47,12 @@ export function register(program: Command): void {
     .option("--seed <n>", "seed for bootstrap and permutation tests", "1")
     .option("--no-images", "write plotly specs only (no Chromium)")
     .option("--json", "print the written files as JSON")
+    .option("--metrics <file...>", "modules that register more per-pair metrics (registerMetric in src/metrics/registry.ts); they join accuracy and NMAE")
     .action(async (o: ReportCliOptions) => {
       if (o.split !== "ood" && o.split !== "train") throw new CliError(`--split must be train or ood, got "${o.split}"`);
       const B = Number(o.bootstrap);
       if (!Number.isInteger(B) || B < 0) throw new CliError(`--bootstrap must be a whole number ≥ 0, got "${o.bootstrap}"`);
+      if (o.metrics?.length) await loadMetricModules(o.metrics).catch((err: Error) => { throw new CliError(err.message); });
       const root = resultsRoot(o.results);
       if (o.results && !existsSync(root)) throw new CliError(`--results ${o.results}: no such folder`);
       const compare = (o.compare ?? []).map((c) => {

@@ -5,6 +5,8 @@
  * Attribute names come from the benchmark's subgroups; nothing here lists a preset's attributes.
  */
 
+import { metricInfo } from "../metrics/registry";
+
 /** The national-mode baseline's spec (the reference every skill number is measured against). */
 export const NATIONAL_MODE = "baseline:population-mode";
 
@@ -108,19 +110,24 @@ export function runLabels(runs: readonly { model: string; id: string }[]): strin
   });
 }
 
-export const METRIC_NAMES: Record<"accuracy" | "nmae", string> = { accuracy: "Accuracy", nmae: "NMAE" };
+/** A metric's display name, from the metric registry ("Accuracy", "NMAE", a registered metric's label). */
+export function metricName(id: string): string {
+  return metricInfo(id).label;
+}
 
-/** Axis titles for the two headline metrics. */
-export const METRIC_AXIS: Record<string, string> = {
-  accuracy: "Accuracy (higher is better)",
-  nmae: "NMAE (lower is better)",
-};
+/** A metric's axis title: "Accuracy (higher is better)". */
+export function metricAxis(id: string): string {
+  const m = metricInfo(id);
+  return `${m.label}${m.unit ? `, ${m.unit}` : ""} (${m.direction} is better)`;
+}
 
 /**
- * The fixed colour range of each metric: every heatmap of one metric uses the same scale, so one
- * colour means one value in every figure.
+ * The fixed range of each metric (the registry's): every heatmap of one metric uses the same scale,
+ * so one colour means one value in every figure.
  */
-export const METRIC_RANGE: Record<"accuracy" | "nmae", [number, number]> = { accuracy: [0, 1], nmae: [0, 1] };
+export function metricRange(id: string): [number, number] {
+  return metricInfo(id).range;
+}
 
 /** A fixed palette so a model keeps its colour across figures (Okabe–Ito, colour-blind safe). */
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];

@@ -2,7 +2,7 @@
  * Where predictions come from: results runs (runner's folders) or baseline providers computed on
  * the fly (no run needed: baselines are deterministic functions of the benchmark).
  */
-import type { Benchmark, Split } from "../benchmark/types";
+import { pairKey, type Benchmark, type Split } from "../benchmark/types";
 // The baselines module directly: baselines are pure functions of the benchmark, so no provider
 // registry, cache or runner is needed to score them.
 import { createBaselineProvider } from "../models/baselines";
@@ -46,7 +46,7 @@ export async function baselinePredictions(spec: string, bench: Benchmark, opts: 
       if (opts.split && p.split !== opts.split) continue;
       const q = questions.get(p.question);
       const s = subgroups.get(p.subgroup);
-      if (!q || !s) throw new Error(`benchmark pair ${p.question}::${p.subgroup} has no ${q ? "subgroup" : "question"} entry`);
+      if (!q || !s) throw new Error(`benchmark pair ${pairKey(p.question, p.subgroup)} has no ${q ? "subgroup" : "question"} entry`);
       const a = await provider.answer(buildPrompt(q, s, templateId), {});
       out.push({
         model: spec, templateId, question: p.question, subgroup: p.subgroup, split: p.split, sample: 0,

@@ -4,7 +4,7 @@ import type { Benchmark, Split } from "../benchmark/types";
 import { evaluatePredictions } from "../metrics/evaluate";
 import { withFailures } from "../metrics/outcomes";
 import { testModelPath } from "../paths";
-import type { RunSummary } from "./grid";
+import type { RunSummary } from "../runner/grid";
 
 export interface NotebookModel {
   /** Provider spec, or null when none is available. */

@@ -21,8 +21,8 @@
  * false positives (21% at nominal 5% with 6 groups).
  */
 import type { Benchmark, Split } from "../benchmark/types";
-import { attributeGapTest, compareRuns, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GapTestResult, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
-import { modelLabel, NATIONAL_MODE, runLabels } from "../figures/results-labels";
+import { attributeGapTest, compareRuns, headlineMetrics, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GapTestResult, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
+import { modelLabel, NATIONAL_MODE, runLabels } from "./labels";
 import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, unfinishedRuns, type PredictionSource } from "./sources";
 
 export interface AnalysisOptions {
@@ -82,6 +82,8 @@ export interface ComparisonResult {
   after: string;
   accuracy: RunComparison;
   nmae: RunComparison;
+  /** Registered headline metrics beyond accuracy and NMAE, by id. */
+  extra?: Record<string, RunComparison>;
 }
 
 export interface ResultsAnalysis {
@@ -190,6 +192,7 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     return models.find((m) => m.id === k) ?? models.find((m) => m.model === k) ?? models.find((m) => m.label === k);
   };
   const comparisons: ComparisonResult[] = [];
+  const extraIds = headlineMetrics().filter((m) => !m.builtIn).map((m) => m.id);
   for (const c of opts.compare ?? []) {
     const a = find(c.before);
     const b = find(c.after);
@@ -198,6 +201,7 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
       before: a.label, after: b.label,
       accuracy: compareRuns(a.frame, b.frame, "accuracy", { bootstrap: B, seed, level }),
       nmae: compareRuns(a.frame, b.frame, "nmae", { bootstrap: B, seed, level }),
+      ...(extraIds.length ? { extra: Object.fromEntries(extraIds.map((id) => [id, compareRuns(a.frame, b.frame, id, { bootstrap: B, seed, level })])) } : {}),
     });
   }
   const primary = (models.find((m) => m.kind === "run") ?? models.find((m) => m.builtIn) ?? models[0])?.label ?? "";
