@@ -77,7 +77,7 @@ test("case 7: a refused key (401) stops the run at its first answer", async () =
     });
     assert.equal(server.count(), 1);
     assert.equal(s.status, "failed");
-    assert.equal(s.failure, `${server.baseURL} refused the credentials (HTTP 401: Incorrect API key provided); check the API key (OPENAI_API_KEY for openai:, SVLAB_API_KEY for openai-compatible:). Stopped without sending more`);
+    assert.equal(s.failure, `${server.baseURL} refused the credentials (HTTP 401: Incorrect API key provided); check the API key (SVLAB_API_KEY for openai-compatible:). Stopped without sending more`);
     assert.deepEqual([s.errors, s.skipped, s.answered], [1, 19, 0]);
   } finally {
     server.setBehaviour(undefined);

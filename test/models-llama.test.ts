@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subgroup } from "../src/benchmark/types";
 import type { Question } from "../src/wvs/types";
-import type { Answer, Provider } from "../src/models/types";
+import type { Provider, ProviderReply } from "../src/models/types";
+import { answerFromReply } from "../src/models/parse-answer";
 import { createProvider } from "../src/models/registry";
 import { loadNodeLlamaCpp } from "../src/models/llama";
 import { buildPrompt } from "../src/personas";
@@ -32,7 +33,7 @@ before(async () => {
 });
 after(async () => { await reuse?.close?.(); await fresh?.close?.(); });
 
-function assertDistribution(a: Answer, codes: number[]) {
+function assertDistribution(a: ProviderReply, codes: number[]) {
   assert.ok(a.distribution, `no distribution: ${a.reason}`);
   assert.deepEqual(Object.keys(a.distribution).map(Number).sort((x, y) => x - y), [...codes].sort((x, y) => x - y));
   const sum = Object.values(a.distribution).reduce((s, x) => s + x, 0);
@@ -138,7 +139,7 @@ test("prefix reuse: same probabilities as a fresh evaluation, with fewer tokens 
 
 test("generate mode at temperature 0 is deterministic and parsed like any reply", { skip }, async () => {
   const p = buildPrompt(scale(4), s1, "third-person");
-  const g1 = await reuse.answer(p, { temperature: 0, maxTokens: 12 });
+  const g1 = answerFromReply(await reuse.answer(p, { temperature: 0, maxTokens: 12 }), p);
   await reuse.answer(buildPrompt(scale(10), s2, "first-person-bio"), { temperature: 0, maxTokens: 5 }); // disturb the cache
   const g2 = await fresh.answer(p, { temperature: 0, maxTokens: 12 });
   const g3 = await reuse.answer(p, { temperature: 0, maxTokens: 12 });
@@ -171,4 +172,13 @@ test("hf: URIs resolve from the models folder; offline misses and missing files 
   await assert.rejects(resolveModelPath("hf:someone/model-GGUF", N, env), /hf:someone\/model-GGUF: cannot resolve the model \(No model file found.*download is disabled\)\. Download it with `npx node-llama-cpp pull/);
   await assert.rejects(createProvider("llama:/nonexistent/model.gguf"), /model file not found/);
   await assert.rejects(createProvider("llama:/tmp/model.bin"), /expected llama:PATH\.gguf or hf:USER\/REPO:QUANT/);
+});
+
+test("GenerateOptions.json: node-llama-cpp's JSON grammar shapes the reply", { skip }, async () => {
+  const p = { ...buildPrompt(scale(4), s1, "system-persona"), answerCodes: [], answerLabels: {} };
+  const g = await fresh.answer(p, { json: true, maxTokens: 16, temperature: 0 });
+  assert.equal(g.meta!.json, "grammar");
+  assert.match(g.text, /^\{/, g.text);
+  const plain = await fresh.answer(p, { maxTokens: 16, temperature: 0 });
+  assert.equal(plain.meta!.json, undefined);
 });

@@ -3,8 +3,9 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { startOpenAIServer, type OpenAIServer } from "./support/openai-server";
 import { createProvider } from "../src/models/registry";
-import { ProviderError, type Prompt, type Provider } from "../src/models/types";
-import { costOf, priceOf, PRICES_AS_OF } from "../src/models/pricing";
+import { ProviderError, type Answer, type GenerateOptions, type Prompt, type Provider } from "../src/models/types";
+import { costOf, priceOf, PRICES_AS_OF } from "../src/models/providers/openai";
+import { answerFromReply } from "../src/models/parse-answer";
 import { distributionFromLogprobs, openaiEndpoint } from "../src/models/openai-chat";
 
 const prompt: Prompt = {
@@ -30,6 +31,11 @@ before(async () => {
 });
 after(async () => server.close());
 
+/** Ask, then parse the raw reply the way the runner does (providers never parse). */
+async function ask(p: Provider, pr: Prompt, opts: GenerateOptions): Promise<Answer> {
+  return answerFromReply(await p.answer(pr, opts), pr);
+}
+
 async function rejectsWith(p: Promise<unknown>): Promise<ProviderError> {
   try {
     await p;
@@ -43,7 +49,9 @@ async function rejectsWith(p: Promise<unknown>): Promise<ProviderError> {
 test("answer: text parsed, parameters passed through, meta and cost recorded, key only in the header", async () => {
   server.reset();
   server.setBehaviour(() => ({ text: "Answer: 2", usage: { prompt_tokens: 1000, completion_tokens: 4 }, systemFingerprint: "fp_abc" }));
-  const a = await openai.answer(prompt, { temperature: 0, seed: 7, maxTokens: 5 });
+  const raw = await openai.answer(prompt, { temperature: 0, seed: 7, maxTokens: 5 });
+  assert.equal("code" in raw, false, "the provider gives raw text; the runner parses it");
+  const a = answerFromReply(raw, prompt);
   assert.equal(a.code, 2);
   assert.equal(a.refused, false);
   assert.equal(a.text, "Answer: 2");
@@ -67,14 +75,14 @@ test("answer: text parsed, parameters passed through, meta and cost recorded, ke
 test("openai-compatible sends max_tokens, uses SVLAB_API_KEY (never OPENAI_API_KEY), records baseURL", async () => {
   server.reset();
   server.setBehaviour(() => ({ text: "Answer: 4" }));
-  const a = await compatible.answer(prompt, { maxTokens: 8 });
+  const a = await ask(compatible, prompt, { maxTokens: 8 });
   assert.equal(a.code, 4);
   assert.equal(server.requests[0].body.max_tokens, 8);
   assert.equal(server.requests[0].headers.authorization, "Bearer no-key");
   assert.equal(a.meta!.baseURL, server.baseURL);
   assert.equal(a.cost, undefined); // no price for unknown models, never guessed
   const keyed = await createProvider(`openai-compatible:${server.baseURL}#m`, { env: { SVLAB_API_KEY: "sv-1", OPENAI_API_KEY: "sk-nope" } });
-  await keyed.answer(prompt, {});
+  await ask(keyed, prompt, {});
   assert.equal(server.requests[1].headers.authorization, "Bearer sv-1");
 });
 
@@ -85,7 +93,7 @@ test("openai: without OPENAI_API_KEY the provider refuses to start", async () =>
 test("logprobs → distribution over codes (renormalised, validMass kept)", async () => {
   server.reset();
   server.setBehaviour(() => ({ text: "Answer: 2", codeProbabilities: { "1": 0.2, "2": 0.5, "3": 0.1, "4": 0.1, "7": 0.1 } }));
-  const a = await compatible.answer(prompt, { distribution: true, topLogprobs: 5 });
+  const a = await ask(compatible, prompt, { distribution: true, topLogprobs: 5 });
   assert.equal(server.requests[0].body.logprobs, true);
   assert.equal(server.requests[0].body.top_logprobs, 5);
   assert.equal(a.code, 2);
@@ -103,7 +111,7 @@ test("multi-digit code tokens: ' 10' is code 10, ' 1' is code 1", async () => {
     { token: " 10", logprob: Math.log(0.6), top_logprobs: [{ token: " 10", logprob: Math.log(0.6) }, { token: " 1", logprob: Math.log(0.3) }, { token: " 9", logprob: Math.log(0.1) }] },
   ] }));
   const ten = { ...prompt, answerCodes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], answerLabels: {} };
-  const a = await compatible.answer(ten, { distribution: true });
+  const a = await ask(compatible, ten, { distribution: true });
   assert.equal(a.code, 10);
   assert.ok(Math.abs(a.distribution!["10"] - 0.6) < 1e-9 && Math.abs(a.distribution!["1"] - 0.3) < 1e-9 && a.distribution!["2"] === 0);
 });
@@ -111,7 +119,7 @@ test("multi-digit code tokens: ' 10' is code 10, ' 1' is code 1", async () => {
 test("a server without logprobs gives no distribution but still an answer", async () => {
   server.reset();
   server.setBehaviour(() => ({ text: "Answer: 3", logprobsContent: [] }));
-  const a = await compatible.answer(prompt, { distribution: true });
+  const a = await ask(compatible, prompt, { distribution: true });
   assert.equal(a.code, 3);
   assert.equal(a.distribution, undefined);
   assert.equal(a.meta!.logprobs, "unavailable");
@@ -225,4 +233,16 @@ test("openai: endpoint identity: none for api.openai.com (cache keys unchanged),
   assert.equal(openaiEndpoint(undefined, { OPENAI_BASE_URL: "http://gw.local:8080/v1/" }), "http://gw.local:8080/v1");
   assert.equal(openai.endpoint, server.baseURL);
   assert.equal(compatible.endpoint, undefined);
+});
+
+test("GenerateOptions.json → response_format json_object (openai: and compatible); absent otherwise", async () => {
+  server.reset();
+  server.setBehaviour(() => ({ text: '{"overall": "A"}' }));
+  const open = { ...prompt, answerCodes: [], answerLabels: {} };
+  const a = await ask(openai, open, { json: true });
+  await ask(compatible, open, { json: true });
+  await ask(compatible, open, {});
+  assert.deepEqual(server.requests.map((r) => r.body.response_format), [{ type: "json_object" }, { type: "json_object" }, undefined]);
+  // a prompt without answer codes is not parsed: the text is the answer
+  assert.deepEqual([a.code, a.reason, a.text], [null, "open-ended", '{"overall": "A"}']);
 });

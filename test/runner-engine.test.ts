@@ -168,3 +168,29 @@ test("progress: the final state is written on stop even when the last update was
   display.stop(); // nothing new: not written twice
   assert.equal(out.split("\n").length, 2);
 });
+
+test("providers give raw text; the engine parses it once (live and cached alike); prompts without codes are not parsed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "svlab-engine-"));
+  try {
+    const raw: Provider = {
+      id: "fake:raw", capabilities: { distribution: false, seed: false, batch: false },
+      // what a provider gives: text only, no code (src/models/types.ts ProviderReply)
+      async answer(p) { return { text: p.answerCodes.length ? "I'd say Rather important" : "Family comes first. Answer: 2", latencyMs: 0 }; },
+    };
+    const open: Job = { ...jobs(1)[0], prompt: { ...jobs(1)[0].prompt, question: "Q9", messages: [{ role: "user", content: "Why does family matter to you?" }], answerCodes: [], answerLabels: {} } };
+    const cache = AnswerCache.open(dir);
+    const live = await runJobs({ provider: raw, jobs: [...jobs(1), open], cache });
+    assert.deepEqual(live.predictions.map((p) => [p.code, p.refused, p.reason ?? null]), [[2, false, null], [null, false, "open-ended"]]);
+    assert.deepEqual([live.counts.parsed, live.counts.unparsed], [1, 1]);
+    // the cache holds whole answers (as before): an entry written by an older svlab is read the same way
+    const key = jobKey(raw, jobs(1)[0]);
+    assert.equal(cache.get(key)!.code, 2);
+    cache.close();
+    const again = AnswerCache.open(dir);
+    const r = await runJobs({ provider: { ...raw, answer: async () => assert.fail("must come from the cache") }, jobs: [...jobs(1), open], cache: again });
+    again.close();
+    assert.deepEqual(r.predictions.map((p) => [p.code, p.reason ?? null, p.cached]), [[2, null, true], [null, "open-ended", true]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

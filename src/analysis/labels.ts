@@ -4,6 +4,7 @@
  * text helpers that keep labels and titles inside a figure (wrapping with plotly's <br>).
  * Attribute names come from the benchmark's subgroups; nothing here lists a preset's attributes.
  */
+import { isBaselineSpec, providerLabel } from "../models/registry";
 
 import { metricInfo } from "../metrics/registry";
 
@@ -71,18 +72,13 @@ export function stratumLabel(stratum: string, attributes?: readonly string[]): s
 
 /** "openai:gpt-4.1" → "gpt-4.1"; "llama:/x/stories260K.gguf" → "stories260K"; baselines by their one name. */
 export function modelLabel(spec: string): string {
-  if (spec.startsWith("baseline:")) return baselineName(spec);
-  // Already a display label (not "kind:rest" with a lowercase kind): keep it.
-  if (!/^[a-z][a-z-]*:\S/.test(spec)) return spec;
-  const colon = spec.indexOf(":");
-  let name = colon > 0 ? spec.slice(colon + 1) : spec;
-  if (name.includes("#")) name = name.slice(name.lastIndexOf("#") + 1);
-  else if (name.includes("/")) name = name.slice(name.lastIndexOf("/") + 1).replace(/\.gguf$/i, "");
-  return name;
+  if (isBaseline(spec)) return baselineName(spec);
+  // the provider registry's label ("gpt-4.1", "stories260K"); a string that is already a label is kept
+  return providerLabel(spec);
 }
 
 export function isBaseline(spec: string): boolean {
-  return spec.startsWith("baseline:");
+  return isBaselineSpec(spec);
 }
 
 /** "20260101T000001Z_…" → "2026-01-01 00:00:01"; undefined when the id does not start with a run timestamp. */

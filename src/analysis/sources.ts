@@ -6,6 +6,7 @@ import { pairKey, type Benchmark, type Split } from "../benchmark/types";
 // The baselines module directly: baselines are pure functions of the benchmark, so no provider
 // registry, cache or runner is needed to score them.
 import { createBaselineProvider } from "../models/baselines";
+import { isBaselineSpec } from "../models/registry";
 import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
 import { listRuns, readResults, type RunManifest } from "../runner/results";
 import type { Prediction } from "../runner/types";
@@ -27,7 +28,7 @@ export interface PredictionSource {
 
 /** "baseline" for baseline:* specs (computed or run), "run" for everything else (an LLM). */
 export function kindOf(spec: string): "run" | "baseline" {
-  return spec.startsWith("baseline:") ? "baseline" : "run";
+  return isBaselineSpec(spec) ? "baseline" : "run";
 }
 
 /** The default baselines every report includes. */
@@ -35,7 +36,7 @@ export const DEFAULT_BASELINES = ["baseline:population-mode", "baseline:attribut
 
 /** Ask a baseline provider for every pair of the split (prompts built as the runner would). */
 export async function baselinePredictions(spec: string, bench: Benchmark, opts: { split?: Split; templateId?: string } = {}): Promise<Prediction[]> {
-  if (!spec.startsWith("baseline:")) throw new Error(`"${spec}" is not a baseline spec; evaluate LLMs from a results run (svlab run)`);
+  if (!isBaselineSpec(spec)) throw new Error(`"${spec}" is not a baseline spec; evaluate LLMs from a results run (svlab run)`);
   const provider = createBaselineProvider(spec, bench);
   const questions = new Map(bench.questions.map((q) => [q.id, q]));
   const subgroups = new Map(bench.subgroups.map((s) => [s.id, s]));

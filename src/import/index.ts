@@ -24,7 +24,7 @@ import { basename, resolve } from "node:path";
 import { benchmarkSha256 } from "../benchmark/fingerprint";
 import { loadBenchmark } from "../benchmark/load";
 import type { Benchmark, Split } from "../benchmark/types";
-import { parseAnswer } from "../models/parse-answer";
+import { answerFromReply } from "../models/parse-answer";
 import { renderQuestion } from "../personas/question";
 import { svlabVersion } from "../runner/grid";
 import { checkRunId, claimRunFolder, makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunError, type RunManifest } from "../runner/results";
@@ -280,7 +280,8 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
     }
     if (failed.delete(key)) duplicates++; // an answer beats an earlier failure of the same request
     const opt = shown.get(m.question);
-    const parsed = opt ? parseAnswer(a.text, opt.codes, opt.labels) : { code: null, refused: false, reason: "the codebook gives no answer scale" };
+    // the same parser as live and cached answers
+    const parsed = opt ? answerFromReply({ text: a.text, latencyMs: 0 }, { answerCodes: opt.codes, answerLabels: opt.labels }) : { code: null, refused: false, reason: "the codebook gives no answer scale" };
     const p: Prediction = { ...base, code: parsed.code, refused: parsed.refused, text: a.text };
     if (parsed.reason !== undefined) p.reason = parsed.reason;
     if (a.usage) {

@@ -17,7 +17,10 @@
  */
 import type { Benchmark, Subgroup } from "../benchmark/types";
 import { argmaxCode } from "./distribution";
-import type { Answer, Prompt, Provider } from "./types";
+import type { Answer, GenerateOptions, Prompt, Provider } from "./types";
+
+/** A baseline gives whole Answers: its code comes from a distribution, never from text to parse. */
+export type BaselineProvider = Omit<Provider, "answer"> & { answer(prompt: Prompt, options: GenerateOptions & { signal?: AbortSignal }): Promise<Answer> };
 
 /** Pseudo-count added to every code before combining distributions (attribute-product only). */
 export const PRODUCT_SMOOTHING = 0.5;
@@ -83,7 +86,7 @@ function singleId(attr: string, value: string): string {
   return `${attr}:${value}`;
 }
 
-export function createBaselineProvider(spec: string, benchmark: Benchmark | undefined): Provider {
+export function createBaselineProvider(spec: string, benchmark: Benchmark | undefined): BaselineProvider {
   const rest = spec.slice("baseline:".length);
   const [name, arg] = rest.split(":", 2) as [string, string | undefined];
   if (!(BASELINE_NAMES as readonly string[]).includes(name)) {

@@ -37,9 +37,8 @@ import { basename, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import type * as NLC from "node-llama-cpp";
 import { argmaxCode, normaliseOverCodes } from "./distribution";
-import { parseAnswer } from "./parse-answer";
-import type { ProviderContext } from "./registry";
-import type { Answer, ChatMessage, GenerateOptions, Prompt, Provider } from "./types";
+import type { ProviderContext } from "./providers/kind";
+import type { ChatMessage, GenerateOptions, Prompt, Provider, ProviderReply } from "./types";
 
 type Token = NLC.Token;
 
@@ -119,6 +118,8 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
   const sequence = context.getSequence();
   const wrapper = N.resolveChatWrapper(model);
   const lock = mutex();
+  // GenerateOptions.json: node-llama-cpp's JSON grammar, loaded on first use
+  let jsonGrammar: Promise<NLC.LlamaGrammar> | undefined;
 
   // --- code continuations (per distinct code list) ---
   const answerTokens = model.tokenize(ANSWER_PREFIX, false, "trimLeadingSpace");
@@ -238,10 +239,12 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
     let text = "";
     let finishReason = "length";
     if (maxTokens > 0) {
+      const grammar = opts.json ? await (jsonGrammar ??= llama.getGrammarFor("json")) : undefined;
       const it = sequence.evaluate(promptTokens.slice(reused), {
         temperature,
         // temperature > 0 needs a seed to be reproducible; default to the sample index
         seed: opts.seed ?? opts.sample ?? 0,
+        ...(grammar ? { grammarEvaluationState: new N.LlamaGrammarEvaluationState({ model, grammar }) } : {}),
       });
       for await (const t of it) {
         // never hand back a cut-off text as if it were the answer (the runner would cache it)
@@ -269,7 +272,8 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
         if (opts.distribution) {
           const s = await score(prompt, opts.signal);
           const norm = normaliseOverCodes(s.mass, prompt.answerCodes);
-          const answer: Answer = {
+          // the code comes from the distribution, not from text: the provider gives it (see ProviderReply)
+          const answer: ProviderReply = {
             text: "",
             code: norm ? argmaxCode(norm.distribution, prompt.answerCodes) : null,
             refused: false,
@@ -286,19 +290,15 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
           }
           return answer;
         }
+        // raw text: the runner parses it (answerFromReply), as for every provider
         const g = await generate(prompt, opts);
-        const parsed = parseAnswer(g.text, prompt.answerCodes, prompt.answerLabels);
-        const answer: Answer = {
+        return {
           text: g.text,
-          code: parsed.code,
-          refused: parsed.refused,
           latencyMs: performance.now() - started,
           usage: { inputTokens: g.promptTokens, outputTokens: g.outputTokens },
           cost: 0,
-          meta: { ...baseMeta, mode: "generate", finishReason: g.finishReason, promptTokens: g.promptTokens, reusedTokens: g.reused, evaluatedTokens: g.evaluated, parseMethod: parsed.method },
+          meta: { ...baseMeta, mode: "generate", finishReason: g.finishReason, promptTokens: g.promptTokens, reusedTokens: g.reused, evaluatedTokens: g.evaluated, ...(opts.json ? { json: "grammar" } : {}) },
         };
-        if (parsed.reason) answer.reason = parsed.reason;
-        return answer;
       }),
     async close() {
       await lock(async () => {

@@ -7,10 +7,12 @@
  */
 // This file must not be named openai.ts: tslab would resolve the package "openai" to it.
 import OpenAI from "openai";
+import { checkBaseURL, OPENAI_DEFAULT_BASE_URL, openaiEndpoint, redactURL } from "./base-url";
+import { isUnreachable, retryAfterSeconds } from "./http-errors";
 import { normaliseOverCodes } from "./distribution";
-import { lastAnswerMarker, parseAnswer } from "./parse-answer";
-import { costOf } from "./pricing";
-import type { Answer, GenerateOptions, Prompt, Provider } from "./types";
+import { lastAnswerMarker } from "./parse-answer";
+import { costIn, type PriceTable } from "./pricing";
+import type { GenerateOptions, Prompt, Provider, ProviderReply } from "./types";
 import { ProviderError } from "./types";
 import { registerSecret } from "./secrets";
 
@@ -27,52 +29,16 @@ export interface OpenAIProviderOptions {
   env?: Record<string, string | undefined>;
   /** Default top_logprobs when a distribution is asked for (default 20, OpenAI's maximum). */
   topLogprobs?: number;
+  /** List prices for per-answer cost (openai: only; compatible servers have no list price). */
+  prices?: PriceTable;
 }
 
 type ChatCompletion = OpenAI.Chat.Completions.ChatCompletion;
 type TokenLogprob = OpenAI.Chat.Completions.ChatCompletionTokenLogprob;
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
-/** A URL for messages with any userinfo and query masked (never echo a credential). */
-export function redactURL(url: string): string {
-  return url.replace(/\/\/[^/@\s]*@/, "//***@").replace(/\?[^#\s]*/, "?***");
-}
-
-/**
- * Check a base URL before it is used or recorded: it must be http(s) and carry no credentials.
- * A base URL ends up in provider ids, cache keys, manifests and answer metadata, so a key written
- * as user:key@ or ?api_key= would be stored in all of them; keys belong in SVLAB_API_KEY /
- * OPENAI_API_KEY. (The openai SDK appends paths to the base URL, so a query there would not work
- * anyway.) Returns the URL without a trailing slash.
- */
-export function checkBaseURL(url: string, where: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ProviderError(`${where}: "${redactURL(url)}" is not a URL (expected e.g. http://127.0.0.1:8000/v1)`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new ProviderError(`${where}: expected an http(s) base URL, got "${redactURL(url)}"`);
-  if (u.username || u.password || u.search || u.hash) {
-    throw new ProviderError(
-      `${where}: the base URL "${redactURL(url)}" carries credentials or a query (user:key@ or ?…); these would be written to caches, results and logs. ` +
-        `Give the bare URL and put the key in SVLAB_API_KEY (openai-compatible:) or OPENAI_API_KEY (openai:)`,
-    );
-  }
-  return url.replace(/\/+$/, "");
-}
-
-/**
- * What identifies where an openai: model is served, for cache keys: undefined for OpenAI's own API
- * (so existing cache keys stay valid), else the checked base URL (a gateway or proxy may answer
- * differently from api.openai.com and from another gateway).
- */
-export function openaiEndpoint(baseURL: string | undefined, env: Record<string, string | undefined> = process.env): string | undefined {
-  const url = checkBaseURL(baseURL ?? env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL, baseURL ? "baseURL" : env.OPENAI_BASE_URL ? "OPENAI_BASE_URL" : "openai");
-  return url === OPENAI_DEFAULT_BASE_URL ? undefined : url;
-}
+export { checkBaseURL, isUnreachable, OPENAI_DEFAULT_BASE_URL, openaiEndpoint, redactURL, retryAfterSeconds };
 
 export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Provider {
   const env = o.env ?? process.env;
@@ -98,8 +64,9 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
     id,
     ...(endpoint !== undefined ? { endpoint } : {}),
     url: baseURL,
-    capabilities: { distribution: true, seed: true, batch: o.kind === "openai" },
-    async answer(prompt: Prompt, opts: GenerateOptions & { signal?: AbortSignal }): Promise<Answer> {
+    // batch as the registry says: OpenAI's Batch API, or a compatible server's /batches (svlab run --batch)
+    capabilities: { distribution: true, seed: true, batch: true },
+    async answer(prompt: Prompt, opts: GenerateOptions & { signal?: AbortSignal }): Promise<ProviderReply> {
       const started = performance.now();
       const body = chatRequestBody(o.kind, o.model, prompt, { ...opts, topLogprobs: opts.topLogprobs ?? o.topLogprobs });
       let res: ChatCompletion;
@@ -109,16 +76,15 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
         throw toProviderError(err, id, timeoutMs, opts.signal);
       }
       if (!res?.choices?.[0]?.message) throw new ProviderError(`${id}: malformed response (no choices[0].message)`, 200, undefined, true);
-      const answer = answerFromChatCompletion(res, {
+      return replyFromChatCompletion(res, {
         kind: o.kind,
         requestedModel: o.model,
         answerCodes: prompt.answerCodes,
-        answerLabels: prompt.answerLabels,
         distribution: !!opts.distribution,
         latencyMs: performance.now() - started,
+        prices: o.prices,
         extraMeta: o.kind === "openai-compatible" ? { baseURL } : {},
       });
-      return answer;
     },
     async close() {
       /* fetch keeps no state we own */
@@ -148,31 +114,34 @@ export function chatRequestBody(
     body.logprobs = true;
     body.top_logprobs = opts.topLogprobs ?? 20;
   }
+  if (opts.json) body.response_format = { type: "json_object" };
   return body;
 }
 
 export interface ReadCompletionOptions {
   kind: "openai" | "openai-compatible";
   requestedModel: string;
+  /** The prompt's codes, to read the distribution at the code token (the text is not parsed here). */
   answerCodes: number[];
-  answerLabels: Record<string, string>;
   distribution: boolean;
   latencyMs: number;
   /** Batch API answers are billed at the batch price. */
   batch?: boolean;
+  /** List prices (openai: only). */
+  prices?: PriceTable;
   extraMeta?: Record<string, unknown>;
 }
 
-/** A chat completion → Answer: parsed code, refusal, usage, cost, distribution (shared by online and batch). */
-export function answerFromChatCompletion(res: ChatCompletion, o: ReadCompletionOptions): Answer {
+/**
+ * A chat completion → the provider's reply: text, the model's own refusal, usage, cost, distribution
+ * (shared by online and batch). The text is parsed later, in one place (answerFromReply).
+ */
+export function replyFromChatCompletion(res: ChatCompletion, o: ReadCompletionOptions): ProviderReply {
   const choice = res.choices[0];
   const text = choice.message.content ?? "";
-  const parsed = parseAnswer(text, o.answerCodes, o.answerLabels);
   const refusalText = choice.message.refusal;
-  const answer: Answer = {
+  const answer: ProviderReply = {
     text,
-    code: parsed.code,
-    refused: parsed.refused || !!refusalText,
     latencyMs: o.latencyMs,
     meta: {
       provider: o.kind,
@@ -181,18 +150,17 @@ export function answerFromChatCompletion(res: ChatCompletion, o: ReadCompletionO
       systemFingerprint: res.system_fingerprint ?? null,
       finishReason: choice.finish_reason,
       id: res.id,
-      parseMethod: parsed.method,
       ...(o.batch ? { batch: true } : {}),
       ...o.extraMeta,
       ...(refusalText ? { refusal: refusalText } : {}),
     },
   };
-  if (parsed.code === null) answer.reason = refusalText ? "refusal" : parsed.reason;
   if (res.usage) {
     const usage = { inputTokens: res.usage.prompt_tokens, outputTokens: res.usage.completion_tokens };
     answer.usage = usage;
     const price = { batch: !!o.batch };
-    const cost = o.kind === "openai" ? (costOf(res.model || o.requestedModel, usage.inputTokens, usage.outputTokens, price) ?? costOf(o.requestedModel, usage.inputTokens, usage.outputTokens, price)) : undefined;
+    const table = o.kind === "openai" ? o.prices : undefined;
+    const cost = table ? (costIn(table, res.model || o.requestedModel, usage.inputTokens, usage.outputTokens, price) ?? costIn(table, o.requestedModel, usage.inputTokens, usage.outputTokens, price)) : undefined;
     if (cost !== undefined) answer.cost = cost;
   }
   if (o.distribution) {
@@ -245,30 +213,6 @@ export function distributionFromLogprobs(content: TokenLogprob[], codes: number[
     if (valid.has(c)) mass[c] = (mass[c] ?? 0) + Math.exp(t.logprob);
   }
   return normaliseOverCodes(mass, codes);
-}
-
-/** Seconds from Retry-After (delta-seconds or HTTP date) or retry-after-ms. */
-export function retryAfterSeconds(headers: Headers | undefined): number | undefined {
-  if (!headers || typeof headers.get !== "function") return undefined;
-  const ms = headers.get("retry-after-ms");
-  if (ms && Number.isFinite(Number(ms))) return Number(ms) / 1000;
-  const ra = headers.get("retry-after");
-  if (!ra) return undefined;
-  if (Number.isFinite(Number(ra))) return Number(ra);
-  const date = Date.parse(ra);
-  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
-}
-
-/** Error codes (anywhere in the cause chain) that mean the endpoint cannot be reached at all. */
-const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|CERT_[A-Z_]+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_[A-Z_]+|ERR_SSL_[A-Z_]+|EPROTO)\b/;
-
-/** Connection refused, unknown host, TLS failure: nothing is listening where we send (not a reset mid-way). */
-export function isUnreachable(err: unknown): boolean {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === "string" && UNREACHABLE.test(e.code)) return true;
-    if (typeof e.message === "string" && UNREACHABLE.test(e.message)) return true;
-  }
-  return false;
 }
 
 /** Map anything the SDK throws to a ProviderError the runner can act on. */

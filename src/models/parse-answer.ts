@@ -15,6 +15,8 @@
  * have no views, but … Answer: 2" is 2; "I can't pick a number from 1 to 4" is a refusal.
  */
 
+import type { Answer, Prompt, ProviderReply } from "./types";
+
 export type ParseMethod = "marker" | "bare-number" | "label" | "last-number";
 
 export interface ParsedAnswer {
@@ -103,4 +105,30 @@ export function parseAnswer(text: string, validCodes: number[], labels: Record<s
   if (numbers.length) return { code: numbers[numbers.length - 1], refused: false, method: "last-number" };
   if (isRefusal(text)) return { code: null, refused: true, reason: "refusal" };
   return { code: null, refused: false, reason: "no code found" };
+}
+
+/** Why an answer to a prompt without answer codes (open-ended, judge prompts) has no code. */
+export const OPEN_ENDED = "open-ended";
+
+/**
+ * The one place answers are made: a provider's reply (live, from the cache, or imported) → an Answer
+ * for `prompt`. Text is parsed with parseAnswer (the text is authoritative, so a parser fix reaches
+ * cached and imported answers too); a reply without text keeps the code its provider gave from a
+ * distribution (llama score mode, baselines). A prompt with no answer codes is not parsed: code null,
+ * reason "open-ended". A refusal the provider flagged itself (meta.refusal) counts as a refusal.
+ */
+export function answerFromReply(reply: ProviderReply, prompt: Pick<Prompt, "answerCodes" | "answerLabels">): Answer {
+  const providerRefusal = typeof reply.meta?.refusal === "string" && reply.meta.refusal !== "";
+  const { code: given, refused: givenRefused, reason: givenReason, ...rest } = reply;
+  if (prompt.answerCodes.length === 0) return { ...rest, code: null, refused: providerRefusal, reason: OPEN_ENDED };
+  if (!reply.text && given !== undefined) {
+    const kept: Answer = { ...rest, code: given, refused: givenRefused ?? false };
+    if (givenReason !== undefined) kept.reason = givenReason;
+    return kept;
+  }
+  const parsed = parseAnswer(reply.text ?? "", prompt.answerCodes, prompt.answerLabels);
+  const out: Answer = { ...rest, code: parsed.code, refused: parsed.refused || providerRefusal };
+  if (parsed.code === null) out.reason = providerRefusal ? "refusal" : parsed.reason;
+  if (reply.meta) out.meta = { ...reply.meta, parseMethod: parsed.method };
+  return out;
 }

@@ -46,6 +46,19 @@ export interface Answer {
   cached?: boolean;
 }
 
+/**
+ * What a provider gives back for one prompt: its raw text (and a distribution where it has one).
+ * Providers never parse text: the runner turns a reply into an Answer with answerFromReply
+ * (src/models/parse-answer.ts), the one place answers are parsed — for live calls, cached text and
+ * imports alike. A provider whose code comes from a distribution rather than from text (llama score
+ * mode, baselines) gives `code` itself, with empty text.
+ */
+export type ProviderReply = Omit<Answer, "code" | "refused" | "reason"> & {
+  code?: number | null;
+  refused?: boolean;
+  reason?: string;
+};
+
 export interface ProviderCapabilities {
   /** Can return an answer distribution. */
   distribution: boolean;
@@ -72,7 +85,8 @@ export interface Provider {
   endpoint?: string;
   /** Where requests go (a base URL), for messages such as "cannot reach …". Never carries credentials. */
   url?: string;
-  answer(prompt: Prompt, options: GenerateOptions & { signal?: AbortSignal }): Promise<Answer>;
+  /** One call: raw text (and distribution), never parsed here (see ProviderReply). */
+  answer(prompt: Prompt, options: GenerateOptions & { signal?: AbortSignal }): Promise<ProviderReply>;
   /** Release resources (llama contexts, HTTP agents). */
   close?(): Promise<void>;
 }

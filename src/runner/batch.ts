@@ -14,8 +14,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI, { toFile } from "openai";
-import { answerFromChatCompletion, chatRequestBody, checkBaseURL, OPENAI_DEFAULT_BASE_URL, openaiEndpoint, redactURL } from "../models/openai-chat";
-import type { ProviderContext } from "../models/registry";
+import { chatRequestBody, OPENAI_DEFAULT_BASE_URL, replyFromChatCompletion } from "../models/openai-chat";
+import { answerFromReply } from "../models/parse-answer";
+import { batchTargetOf, kindOf, type BatchTarget, type ProviderContext } from "../models/registry";
 import type { Answer, GenerateOptions, Prompt, Provider } from "../models/types";
 import { ProviderError } from "../models/types";
 import { AnswerCache } from "./cache";
@@ -39,27 +40,14 @@ export function batchCustomId(job: Pick<Job, "sample"> & { prompt: Pick<Prompt, 
   return `${pair}__${job.prompt.templateId}${job.sample > 0 ? `__s${job.sample}` : ""}`;
 }
 
-export interface BatchTarget {
-  /** "openai" bills at Batch prices; "openai-compatible" is for servers that implement /files + /batches. */
-  kind: "openai" | "openai-compatible";
-  model: string;
-  baseURL?: string;
-}
+export type { BatchTarget };
 
-/** Parse "openai:MODEL" / "openai-compatible:URL#MODEL" for batch mode. */
+/**
+ * Where batch requests for a spec go, from the provider registry: openai: (the same endpoint the online
+ * provider would use, part of the cache key) or openai-compatible:URL#MODEL; other kinds have no batch mode.
+ */
 export function batchTarget(spec: string, ctx: Pick<ProviderContext, "baseURL" | "env"> = {}): BatchTarget {
-  if (spec.startsWith("openai:")) {
-    // the same endpoint the online provider would use (baseURL, else OPENAI_BASE_URL): part of the cache key
-    const endpoint = openaiEndpoint(ctx.baseURL, ctx.env ?? process.env);
-    return { kind: "openai", model: spec.slice(7), ...(endpoint !== undefined ? { baseURL: endpoint } : {}) };
-  }
-  if (spec.startsWith("openai-compatible:")) {
-    const rest = spec.slice("openai-compatible:".length);
-    const hash = rest.lastIndexOf("#");
-    if (hash < 0) throw new Error(`--model ${redactURL(spec)}: expected openai-compatible:BASE_URL#MODEL`);
-    return { kind: "openai-compatible", baseURL: checkBaseURL(rest.slice(0, hash), "openai-compatible"), model: rest.slice(hash + 1) };
-  }
-  throw new Error(`batch mode needs an openai: (or openai-compatible:) model, got "${redactURL(spec)}"`);
+  return batchTargetOf(spec, ctx);
 }
 
 /** The cache identity (id + endpoint) batch requests are keyed under: the same as the online provider's. */
@@ -95,18 +83,19 @@ export function buildBatchInput(providerId: string, target: BatchTarget, jobs: J
   return { jsonl, entries };
 }
 
-/** One chat.completion body (from a batch output line) → an Answer, parsed like the online provider does. */
+/** One chat.completion body (from a batch output line) → an Answer, parsed by the one parser (answerFromReply). */
 export function answerFromCompletion(target: BatchTarget, entry: BatchEntry, body: any): Answer {
   if (!body?.choices?.[0]?.message) throw new Error("no choices[0].message");
-  return answerFromChatCompletion(body, {
+  const reply = replyFromChatCompletion(body, {
     kind: target.kind,
     requestedModel: target.model,
     answerCodes: entry.answerCodes,
-    answerLabels: entry.answerLabels,
     distribution: entry.distribution,
     latencyMs: 0,
     batch: true,
+    prices: kindOf(`${target.kind}:`)?.prices,
   });
+  return answerFromReply(reply, entry);
 }
 
 export interface Collected {

@@ -76,6 +76,8 @@ export function canonicalJson(value: unknown): string {
 /** The cache key of one request. */
 export function cacheKey(input: CacheKeyInput): string {
   const { signal: _signal, sample: _sample, ...generate } = input.generate as Record<string, unknown>;
+  // json only when asked for, so keys of every request without it stay what they were
+  if (!generate.json) delete generate.json;
   const payload = canonicalJson({
     v: CACHE_KEY_VERSION,
     provider: input.provider,

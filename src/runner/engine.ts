@@ -6,7 +6,8 @@
 import pLimit from "p-limit";
 import type { Split } from "../benchmark/types";
 import type { Answer, GenerateOptions, Prompt, Provider, Usage } from "../models/types";
-import { parseAnswer } from "../models/parse-answer";
+import { answerFromReply } from "../models/parse-answer";
+import { keyHint } from "../models/registry";
 import { redact } from "../models/secrets";
 import type { AnswerCache } from "./cache";
 import { cacheKey } from "./cache";
@@ -115,7 +116,7 @@ export class EndpointWatch {
   failure(c: Classified, attempt: number, final = false): boolean {
     if (this.fatal) return true;
     if (c.auth) {
-      this.fatal = redact(`${this.where} refused the credentials (${this.why(c)}); check the API key (OPENAI_API_KEY for openai:, SVLAB_API_KEY for openai-compatible:). Stopped without sending more`);
+      this.fatal = redact(`${this.where} refused the credentials (${this.why(c)}); check the API key (${keyHint(this.id)}). Stopped without sending more`);
       return true;
     }
     if (c.unreachable && !this.succeeded) {
@@ -146,16 +147,10 @@ export function jobKey(provider: Pick<Provider, "id" | "endpoint">, job: Job, ge
 /**
  * A cached answer as of today's parser: the cache keeps the raw text authoritative, so a parser fix
  * reaches answers cached before it. Answers without text (llama score mode, baselines) keep their code.
+ * The same function as for live replies (answerFromReply): one parser for both.
  */
 export function reparseCached(a: Answer, prompt: Prompt): Answer {
-  if (!a.text) return a;
-  const parsed = parseAnswer(a.text, prompt.answerCodes, prompt.answerLabels);
-  const providerRefusal = typeof a.meta?.refusal === "string" && a.meta.refusal !== "";
-  const out: Answer = { ...a, code: parsed.code, refused: parsed.refused || providerRefusal };
-  delete out.reason;
-  if (parsed.code === null) out.reason = providerRefusal ? "refusal" : parsed.reason;
-  if (a.meta) out.meta = { ...a.meta, parseMethod: parsed.method };
-  return out;
+  return answerFromReply(a, prompt);
 }
 
 /** Generation options for sample i: the sample index, and seed + i when a seed is set (so samples differ). */
@@ -204,6 +199,10 @@ export function effectiveConcurrency(provider: Pick<Provider, "capabilities">, a
 /** Run every job; never throws for request failures (they become `errors`). */
 export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
   const { provider, jobs } = opts;
+  if (opts.generate?.distribution && provider.capabilities?.distribution === false) {
+    // said once, before any request, instead of one failed request per job
+    throw new Error(`${provider.id} cannot give an answer distribution (it returns no token probabilities); run without --distribution`);
+  }
   // the run's own stop signal: the caller's (Ctrl-C), or ours when the endpoint watch gives up
   const stop = new AbortController();
   const offCaller = opts.signal ? onAbort(opts.signal, () => stop.abort(opts.signal!.reason)) : undefined;
@@ -320,7 +319,8 @@ export async function runJobs(opts: EngineOptions): Promise<EngineResult> {
         },
       });
       watch.success();
-      const a: Answer = { ...value, cached: false };
+      // the provider gives raw text; the answer is parsed here, as for cached and imported text
+      const a: Answer = { ...answerFromReply(value, job.prompt), cached: false };
       // cache first, so a crash right after still keeps the answer
       cache?.put(keys[i], a);
       record(i, a);

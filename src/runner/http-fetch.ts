@@ -1,5 +1,6 @@
 /**
- * A small fetch over node:http/https with keep-alive agents and a buffered body, for the openai SDK.
+ * A small fetch over node:http/https with keep-alive agents and a buffered body, for the HTTP providers' SDKs
+ * (openai, @anthropic-ai/sdk).
  * Why: Node's built-in fetch (undici + web streams) costs ~1.5 ms of CPU per chat request here, which
  * caps one process at ~550 req/s; this one costs about half, so the runner reaches the server's pace
  * (bench/runner-overhead.ts). Bodies of chat completions are small, so buffering them is fine.

@@ -70,7 +70,8 @@ export function classifyError(err: unknown): Classified {
     const status = pe.status;
     const retryAfterMs = pe.retryAfterSeconds !== undefined ? pe.retryAfterSeconds * 1000 : undefined;
     // the provider decides what is transient (one source of truth): a 429 for an exhausted quota is not
-    if (status === 429) return { retry: pe.transient, status, retryAfterMs, kind: "rate-limit", message };
+    // 529 is Anthropic's "overloaded": like a 429, every request waits (the shared gate), Retry-After honoured
+    if (status === 429 || status === 529) return { retry: pe.transient, status, retryAfterMs, kind: "rate-limit", message };
     if (status === 401 || status === 403) return { retry: pe.transient, status, retryAfterMs, kind: "client", message, auth: true };
     if (status !== undefined && status >= 400 && status < 500) return { retry: pe.transient, status, retryAfterMs, kind: "client", message };
     if (pe.unreachable) return { retry: pe.transient, kind: "network", message, unreachable: true };
@@ -217,6 +218,9 @@ export async function withRetries<T>(
           delayMs = c.retryAfterMs;
         }
         gate.pause(delayMs);
+      } else if (c.retryAfterMs !== undefined && c.retryAfterMs <= policy.maxRetryAfterSeconds * 1000) {
+        // a 503 that says when to come back: no sooner than it asks
+        delayMs = Math.max(delayMs, c.retryAfterMs);
       }
       opts.onRetry?.({ attempt, delayMs, error: c });
       if (c.kind === "rate-limit") {

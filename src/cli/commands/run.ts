@@ -9,6 +9,7 @@ import { BATCH_DISCOUNT } from "../../models/pricing";
 import type { GenerateOptions } from "../../models/types";
 import { planGrid, runGrid, type RunSummary } from "../../runner/grid";
 import { runBatchGrid } from "../../runner/batch";
+import { providerHelp, specSummary } from "../../models/registry";
 import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
 import { displayPath, shellArg, wroteLines, type WrittenFile } from "../wrote";
@@ -143,6 +144,7 @@ export function register(program: Command): void {
     .option("--timeout <ms>", "per-attempt timeout in ms", "120000")
     .option("--poll-interval <ms>", "batch mode: ms between status checks", "30000")
     .option("--json", "print the summary as JSON")
+    .addHelpText("after", `\nProviders (--model; every spec form: ${specSummary()}):\n${providerHelp()}`)
     .action(async (opts: RunOpts) => {
       const split = opts.split;
       if (split !== "ood" && split !== "train" && split !== "all") throw new CliError(`--split: expected ood, train or all, got "${split}"`);
