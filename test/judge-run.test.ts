@@ -167,7 +167,7 @@ test('a judge that always answers "A" (fenced JSON, odd key case): exactly 0.5, 
   }
 });
 
-test("unreadable verdicts are counted, never ties; greedy judge with JSON mode recorded; --criteria picks criteria", async () => {
+test("unreadable verdicts are counted, never ties; greedy judge in JSON mode; --criteria picks criteria", async () => {
   const before = server.count();
   const s = await json(judgeArgs("sloppy"));
   // candidate-as-A replies read overall/value as ties and persona as unreadable; candidate-as-B replies read nothing
@@ -184,6 +184,7 @@ test("unreadable verdicts are counted, never ties; greedy judge with JSON mode r
   const sent = server.requests.slice(before);
   assert.equal(sent.length, 2 * N);
   assert.equal(sent[0].body.temperature, 0);
+  assert.deepEqual(sent[0].body.response_format, { type: "json_object" }, "JSON mode asked of the judge");
   assert.equal((await readJudgeRun(s.dir)).manifest.generate.json, true);
 
   const one = await json(judgeArgs("prefers-candidate", ["--criteria", "overall"]));
