@@ -100,6 +100,7 @@ export function register(program: Command): void {
       };
       if (o.run) {
         const res = await readResults(o.run, o.results);
+        if (res.manifest.task === "open-ended") throw new CliError(`run ${res.manifest.runId} is an open-ended run (free text, no answer codes): it is judged, not scored; svlab judge --candidate ${res.manifest.runId} --reference RUN --judge SPEC`);
         if (o.model && res.manifest.model !== o.model) throw new CliError(`run ${res.manifest.runId} is of model ${res.manifest.model}, not ${o.model}`);
         predictions = fromRun(res);
       } else if (o.model!.startsWith("baseline:")) {
