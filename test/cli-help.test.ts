@@ -94,7 +94,7 @@ test("evaluate's --model help lists the provider specs and every baseline name f
   const help = modelSpecHelp();
   assert.equal(
     help,
-    "openai:MODEL | openai-compatible:BASE_URL#MODEL | llama:PATH.gguf | hf:USER/REPO:QUANT | baseline:NAME with NAME one of population-mode, attribute-mode:ATTR, attribute-product, uniform",
+    "openai:MODEL | openai-compatible:BASE_URL#MODEL | anthropic:MODEL | llama:PATH.gguf | hf:USER/REPO:QUANT | baseline:NAME with NAME one of population-mode, attribute-mode:ATTR, attribute-product, uniform",
   );
   for (const n of BASELINE_NAMES) assert.ok(help.includes(n), n);
   const p = await buildProgram();

@@ -23,7 +23,7 @@
 import { basename, resolve } from "node:path";
 import { benchmarkSha256 } from "../benchmark/fingerprint";
 import { loadBenchmark } from "../benchmark/load";
-import type { Benchmark, Split } from "../benchmark/types";
+import { type Benchmark, pairKey, type Split } from "../benchmark/types";
 import { answerFromReply } from "../models/parse-answer";
 import { renderQuestion } from "../personas/question";
 import { svlabVersion } from "../runner/grid";
@@ -302,7 +302,7 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
   let maxSample = 0;
   for (const list of [predictions, errors] as Array<Array<Prediction | RunError>>) {
     for (const p of list) {
-      const k = `${p.question}::${p.subgroup}`;
+      const k = pairKey(p.question, p.subgroup);
       if (!pairSet.has(k)) {
         pairSet.add(k);
         splits[p.split]++;

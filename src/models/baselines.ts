@@ -15,7 +15,7 @@
  * A baseline that cannot use its source (subgroup lacks ATTR, no train pair for the question)
  * falls back to the population distribution and says so in meta.fallback.
  */
-import type { Benchmark, Subgroup } from "../benchmark/types";
+import { type Benchmark, pairKey, type Subgroup } from "../benchmark/types";
 import { argmaxCode } from "./distribution";
 import type { Answer, GenerateOptions, Prompt, Provider } from "./types";
 
@@ -47,7 +47,7 @@ function indexBenchmark(b: Benchmark): BaselineData {
     if (p.split !== "train") continue;
     const s = subgroups.get(p.subgroup);
     if (!s || s.split !== "train" || Object.keys(s.attributes).length !== 1) continue;
-    trainSingle.set(`${p.question}::${p.subgroup}`, p.counts);
+    trainSingle.set(pairKey(p.question, p.subgroup), p.counts);
   }
   return {
     tiePolicy: b.options?.tiePolicy ?? "lowest",
@@ -127,7 +127,7 @@ export function createBaselineProvider(spec: string, benchmark: Benchmark | unde
       const value = subgroup.attributes[arg!];
       if (value === undefined) return answerFrom(population(prompt), codes, tie, { ...meta, source: "population", fallback: `subgroup has no ${arg} attribute` });
       const id = singleId(arg!, value);
-      const d = proportions(data!.trainSingle.get(`${prompt.question}::${id}`), codes);
+      const d = proportions(data!.trainSingle.get(pairKey(prompt.question, id)), codes);
       if (!d) return answerFrom(population(prompt), codes, tie, { ...meta, source: "population", fallback: `no train pair for ${id}` });
       return answerFrom(d, codes, tie, { ...meta, source: id });
     }
@@ -141,7 +141,7 @@ export function createBaselineProvider(spec: string, benchmark: Benchmark | unde
     for (const c of codes) logp[String(c)] = 0;
     for (const [attr, value] of Object.entries(subgroup.attributes)) {
       const id = singleId(attr, value);
-      const d = proportions(data!.trainSingle.get(`${prompt.question}::${id}`), codes, PRODUCT_SMOOTHING);
+      const d = proportions(data!.trainSingle.get(pairKey(prompt.question, id)), codes, PRODUCT_SMOOTHING);
       if (!d) { missing.push(id); continue; }
       experts.push(id);
       for (const c of codes) logp[String(c)] += Math.log(d[String(c)]);

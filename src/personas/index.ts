@@ -2,5 +2,6 @@
 export { personaDescription, personaParts, firstPersonBio, agePhrase, PERSONA_COUNTRY } from "./describe";
 export { renderQuestion, shownOptions, optionLine, REPLY_INSTRUCTION } from "./question";
 export type { RenderedQuestion } from "./question";
-export { buildPrompt, listTemplates, templateIds, parseTemplateId, DEFAULT_TEMPLATE, REVERSED_SUFFIX } from "./templates";
-export type { TemplateInfo } from "./templates";
+export { buildPrompt, listTemplates, templateIds, parseTemplateId, DEFAULT_TEMPLATE, REVERSED_SUFFIX, TASKS } from "./templates";
+export type { TemplateInfo, Task } from "./templates";
+export { renderOpenQuestion, OPEN_REPLY_INSTRUCTION } from "./open-question";

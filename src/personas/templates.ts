@@ -8,6 +8,7 @@ import type { ChatMessage, Prompt } from "./messages";
 import type { Question } from "../wvs/types";
 import { anyone, firstPersonBio, personaDescription, PERSONA_COUNTRY } from "./describe";
 import { renderQuestion } from "./question";
+import { renderOpenQuestion } from "./open-question";
 
 export const REVERSED_SUFFIX = "+reversed";
 
@@ -86,10 +87,22 @@ export function parseTemplateId(templateId: string): { base: string; reversed: b
   return { base, reversed };
 }
 
+/**
+ * The task a prompt asks for: "closed" (pick an option: "Answer: <code>") or "open-ended" (a short
+ * free-text answer, the paper's second task; the same persona composition, no options, no codes).
+ */
+export type Task = "closed" | "open-ended";
+export const TASKS: readonly Task[] = ["closed", "open-ended"];
+
 /** The prompt for one (question, subgroup, template). Same inputs → byte-identical messages. */
-export function buildPrompt(question: Question, subgroup: Subgroup, templateId: string = DEFAULT_TEMPLATE): Prompt {
+export function buildPrompt(question: Question, subgroup: Subgroup, templateId: string = DEFAULT_TEMPLATE, opts: { task?: Task } = {}): Prompt {
   const { base, reversed } = parseTemplateId(templateId);
   const template = TEMPLATES.find((t) => t.id === base)!;
+  if (opts.task === "open-ended") {
+    // no options, so nothing to reverse; answerCodes [] tells the runner there is no code to parse
+    if (reversed) throw new Error(`template "${templateId}": the open-ended task shows no options, so "${REVERSED_SUFFIX}" has nothing to reverse; use "${base}"`);
+    return { question: question.id, subgroup: subgroup.id, templateId, messages: template.render(renderOpenQuestion(question), subgroup), answerCodes: [], answerLabels: {} };
+  }
   const rq = renderQuestion(question, reversed);
   return {
     question: question.id,

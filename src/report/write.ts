@@ -13,11 +13,14 @@ import { attributeNoun, subgroupLabel, valueLabel } from "../analysis/labels";
 import { builtInBaseline, overallSkill, type ModelResult, type ResultsAnalysis } from "../analysis/results";
 import { pText } from "./uncertainty-text";
 import { allTables, f3, type Table } from "./tables";
+import { openEndedSection } from "./open-ended";
 
 export interface WriteReportOptions {
   /** Render SVG/PNG through Chromium (default true); false writes the plotly specs only. */
   images?: boolean;
   title?: string;
+  /** Results root holding judge runs, for the open-ended section (default SVLAB_RESULTS or ./results). */
+  results?: string;
 }
 
 export interface WrittenReport {
@@ -176,6 +179,8 @@ export async function writeReport(a: ResultsAnalysis, outDir: string, opts: Writ
   if (missing.length) md.push("Not drawn:", "", ...missing.map((m) => `- **${m.name}**: ${m.reason}.`), "");
   md.push("## Tables", "");
   for (const t of tables) md.push(tableMarkdown(t), "");
+  const openEnded = await openEndedSection(opts.results);
+  if (openEnded.tables.length) md.push("## Open-ended answers", "", ...openEnded.notes.map((n) => `- ${n}`), ...openEnded.tables.map(tableMarkdown), "");
   md.push("## Definitions", "", ...DEFINITIONS.map((d) => `- ${d}`), "");
   await writeFile(join(dir, "report.md"), md.join("\n"));
   files.push(join(dir, "report.md"));
@@ -193,6 +198,7 @@ export async function writeReport(a: ResultsAnalysis, outDir: string, opts: Writ
     ...figures.map((f) => `<figure id="${f.name}">${svgs.get(f.name) ?? `<p>(figure spec: figures/${f.name}.json)</p>`}<figcaption><b>${f.name}.</b> ${esc(f.caption)}</figcaption></figure>`),
     missing.length ? `<p>Not drawn:</p><ul>${missing.map((m) => `<li><b>${m.name}</b>: ${esc(m.reason)}.</li>`).join("")}</ul>` : "",
     "<h2>Tables</h2>", ...tables.map(tableHtml),
+    openEnded.tables.length ? `<h2>Open-ended answers</h2>${openEnded.notes.map((n) => `<p>${esc(n)}</p>`).join("")}${openEnded.tables.map(tableHtml).join("")}` : "",
     "<h2>Definitions</h2><ul>", ...DEFINITIONS.map((d) => `<li>${esc(d)}</li>`), "</ul>",
     "</body></html>",
   ].join("\n");

@@ -25,6 +25,7 @@ import { pairsSha256, prepareGrid, svlabVersion, type GridOptions, type RunSumma
 import { autoProgress, silentProgress } from "./progress";
 import { checkRunId, claimRunFolder, makeRunId, markRunFailed, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest, type RunStatus } from "./results";
 import { benchmarkSha256 } from "../benchmark/fingerprint";
+import { pairKey } from "../benchmark/types";
 import { redact } from "../models/secrets";
 import { sleep } from "./retry";
 
@@ -353,7 +354,7 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
     }
     return {
       ...result.counts, runId, dir, model: providerId, split, templateIds: templates, samples,
-      n: result.predictions.length, pairs: new Set(result.predictions.map((p) => `${p.question}::${p.subgroup}`)).size,
+      n: result.predictions.length, pairs: new Set(result.predictions.map((p) => pairKey(p.question, p.subgroup))).size,
       cost: result.cost, costIfUncached: result.costIfUncached, usage: result.usage, elapsedMs: performance.now() - t0, status, rateLimitPauses: 0, result,
     };
   } catch (err) {

@@ -12,7 +12,8 @@ import { loadBenchmark } from "../benchmark/load";
 import type { Benchmark, Pair, Split, Subgroup } from "../benchmark/types";
 import type { GenerateOptions, Provider, Usage } from "../models/types";
 import type { Question } from "../wvs/types";
-import { buildPrompt, DEFAULT_TEMPLATE } from "../personas/index";
+import { buildPrompt, DEFAULT_TEMPLATE, type Task } from "../personas/index";
+import { stratifiedOrder } from "./spread";
 import { AnswerCache } from "./cache";
 import { runJobs, jobKey, effectiveConcurrency, type EngineResult, type Job, type ProgressState } from "./engine";
 import { autoProgress, silentProgress, type ProgressDisplay } from "./progress";
@@ -54,6 +55,12 @@ export interface GridOptions {
   templates?: string[];
   /** At most this many pairs, picked by a fixed hash order that spreads over questions and subgroups (a larger limit is a superset of a smaller one). */
   limit?: number;
+  /**
+   * "closed" (default: pick an option, parsed into a code) or "open-ended" (a short free-text answer,
+   * stored as text and judged later: src/judge). Open-ended runs take OPEN_ENDED_DEFAULT_LIMIT pairs
+   * unless limit says otherwise, picked by stratifiedOrder (even over questions and subgroups).
+   */
+  task?: Task;
   /** Samples per prompt (default 1). */
   samples?: number;
   generate?: GenerateOptions;
@@ -86,6 +93,8 @@ export interface RunSummary extends RunCounts {
   split: RunManifest["split"];
   templateIds: string[];
   samples: number;
+  /** "open-ended" for free-text runs; absent for the closed task. */
+  task?: "open-ended";
   /** Predictions written (answered requests). */
   n: number;
   /** Distinct (question, subgroup) pairs with at least one answer. */
@@ -114,8 +123,13 @@ function spreadOrder<T extends PairRef>(pairs: T[]): T[] {
     .map((x) => x.p);
 }
 
+/** Pairs an open-ended run asks when no limit is given: the paper judged a subset, not all 10,177 OOD pairs. */
+export const OPEN_ENDED_DEFAULT_LIMIT = 200;
+/** Max output tokens of an open-ended answer when none is given (two to four sentences fit well within it). */
+export const OPEN_ENDED_DEFAULT_MAX_TOKENS = 300;
+
 /** The benchmark pairs a grid covers, in the order they will be asked. */
-export function selectPairs(b: Benchmark, opts: Pick<GridOptions, "split" | "pairs" | "limit">): Pair[] {
+export function selectPairs(b: Benchmark, opts: Pick<GridOptions, "split" | "pairs" | "limit" | "task">): Pair[] {
   let pairs: Pair[];
   if (opts.pairs) {
     const index = new Map(b.pairs.map((p) => [`${p.question}::${p.subgroup}`, p]));
@@ -134,7 +148,7 @@ export function selectPairs(b: Benchmark, opts: Pick<GridOptions, "split" | "pai
     // A spread-out subset (a larger limit contains every smaller one), asked in benchmark order:
     // subgroup-major, so consecutive prompts share their persona prefix (llama.cpp reuses it).
     const position = new Map(pairs.map((p, i) => [p, i]));
-    pairs = spreadOrder(pairs)
+    pairs = (opts.task === "open-ended" ? stratifiedOrder(pairs) : spreadOrder(pairs))
       .slice(0, opts.limit)
       .sort((a, b) => position.get(a)! - position.get(b)!);
   }
@@ -142,7 +156,7 @@ export function selectPairs(b: Benchmark, opts: Pick<GridOptions, "split" | "pai
 }
 
 /** The jobs (prompts × samples) of a grid for one model, pair-major then template then sample. */
-export function buildJobs(b: Benchmark, pairs: Pair[], templates: string[], samples: number): Job[] {
+export function buildJobs(b: Benchmark, pairs: Pair[], templates: string[], samples: number, task: Task = "closed"): Job[] {
   const questions = new Map<string, Question>(b.questions.map((q) => [q.id, q]));
   const subgroups = new Map<string, Subgroup>(b.subgroups.map((s) => [s.id, s]));
   const jobs: Job[] = [];
@@ -152,7 +166,7 @@ export function buildJobs(b: Benchmark, pairs: Pair[], templates: string[], samp
     if (!q) throw new Error(`benchmark pair names question ${pair.question}, which the benchmark's questions lack`);
     if (!s) throw new Error(`benchmark pair names subgroup ${pair.subgroup}, which the benchmark's subgroups lack`);
     for (const t of templates) {
-      const prompt = buildPrompt(q, s, t);
+      const prompt = buildPrompt(q, s, t, { task });
       for (let i = 0; i < samples; i++) jobs.push({ prompt, split: pair.split, sample: i });
     }
   }
@@ -168,13 +182,18 @@ export function svlabVersion(): string {
 }
 
 /** What runGrid and planGrid share: validated options, the benchmark, the pairs and the jobs. */
-export async function prepareGrid(opts: Pick<GridOptions, "samples" | "templates" | "benchmark" | "split" | "pairs" | "limit">) {
+export async function prepareGrid(opts: Pick<GridOptions, "samples" | "templates" | "benchmark" | "split" | "pairs" | "limit" | "task" | "generate">) {
   const samples = opts.samples ?? 1;
   if (!Number.isInteger(samples) || samples < 1) throw new Error(`samples: expected a whole number ≥ 1, got ${samples}`);
+  const task: Task = opts.task ?? "closed";
+  if (task !== "closed" && task !== "open-ended") throw new Error(`task: expected closed or open-ended, got "${task}"`);
+  const open = task === "open-ended";
   const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
+  const limit = opts.limit ?? (open && !opts.pairs ? OPEN_ENDED_DEFAULT_LIMIT : undefined);
+  const generate: GenerateOptions = open && opts.generate?.maxTokens === undefined ? { ...opts.generate, maxTokens: OPEN_ENDED_DEFAULT_MAX_TOKENS } : (opts.generate ?? {});
   const benchmark = opts.benchmark ?? (await loadBenchmark());
-  const pairs = selectPairs(benchmark, opts);
-  return { samples, templates, benchmark, pairs, jobs: buildJobs(benchmark, pairs, templates, samples) };
+  const pairs = selectPairs(benchmark, { ...opts, limit });
+  return { samples, templates, benchmark, pairs, task, limit, generate, jobs: buildJobs(benchmark, pairs, templates, samples, task) };
 }
 
 /** sha256 of an explicit pair list (order-free), recorded so a reused run id can compare pairs. */
@@ -202,13 +221,17 @@ export function requestKey(p: Pick<Prediction, "templateId" | "question" | "subg
 
 /** Run a grid for one model and write its results folder. */
 export async function runGrid(opts: GridOptions): Promise<RunSummary> {
-  const { samples, templates, benchmark, jobs } = await prepareGrid(opts);
+  const { samples, templates, benchmark, jobs, task, limit, generate } = await prepareGrid(opts);
   const split: RunManifest["split"] = opts.pairs ? "pairs" : (opts.split ?? "ood");
-  const generate = opts.generate ?? {};
+  const open = task === "open-ended";
 
   const timeoutMs = opts.retry?.timeoutMs;
   const provider = await resolveProvider(opts.model, { benchmark, fetch: httpFetch, ...(timeoutMs ? { timeoutMs } : {}), ...opts.providerContext });
   const ownsProvider = typeof opts.model === "string";
+  if (open && provider.id.startsWith("baseline:")) {
+    if (ownsProvider) await provider.close?.();
+    throw new Error(`model ${provider.id}: baselines give answer codes, not text; the open-ended task needs a language model (openai:, openai-compatible:, llama:)`);
+  }
   const runId = opts.runId !== undefined ? checkRunId(opts.runId) : makeRunId(provider.id, split);
   const write = opts.write ?? true;
   const benchSha = benchmarkSha256(benchmark);
@@ -219,9 +242,11 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     samples,
     generate,
     mode: "api",
-    limit: opts.limit,
+    limit,
     pairsSha256: pairsSha256(opts.pairs),
     benchmarkSha256: benchSha,
+    // closed runs keep the identity they always had (no task field), so earlier runs still resume
+    ...(open ? { task } : {}),
   };
   // a reused run id resumes its run (same options) or is refused (other options): never overwritten
   let claim: ClaimedRun | null = null;
@@ -250,7 +275,8 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     split,
     generate,
     samples,
-    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(open ? { task } : {}),
     mode: "api",
     counts: { requests: jobs.length, answered: 0, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
     usage: { inputTokens: 0, outputTokens: 0 },
@@ -337,6 +363,7 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     split,
     templateIds: templates,
     samples,
+    ...(open ? { task: "open-ended" as const } : {}),
     n: result.predictions.length,
     pairs: new Set(result.predictions.map((p) => `${p.question}::${p.subgroup}`)).size,
     cost: result.cost,
@@ -411,8 +438,7 @@ const ASSUMED_OUTPUT_TOKENS = 5;
 
 /** Count requests, cache hits, tokens and cost of a grid without sending anything. */
 export async function planGrid(opts: Omit<GridOptions, "model"> & { model: string }): Promise<DryRunPlan> {
-  const { samples, templates, pairs, jobs } = await prepareGrid(opts);
-  const generate = opts.generate ?? {};
+  const { samples, templates, pairs, jobs, task, generate } = await prepareGrid(opts);
   const cache = opts.cacheDir === null ? null : AnswerCache.open(opts.cacheDir, { readOnly: true });
   // the cache key needs only the provider id (+ endpoint): no provider is created (no key needed, nothing contacted)
   const idOnly = cacheIdentity(opts.model, opts.providerContext);
@@ -426,7 +452,9 @@ export async function planGrid(opts: Omit<GridOptions, "model"> & { model: strin
     for (const m of job.prompt.messages) inputTokens += estimateTokens(m.content) + MESSAGE_OVERHEAD;
   }
   const toSend = jobs.length - cached;
-  const outPer = Math.min(generate.maxTokens ?? ASSUMED_OUTPUT_TOKENS, ASSUMED_OUTPUT_TOKENS);
+  // open-ended answers are text: assume the whole allowance is used (an upper bound)
+  const open = task === "open-ended";
+  const outPer = open ? (generate.maxTokens ?? ASSUMED_OUTPUT_TOKENS) : Math.min(generate.maxTokens ?? ASSUMED_OUTPUT_TOKENS, ASSUMED_OUTPUT_TOKENS);
   const outputTokens = toSend * outPer;
   const price = priceFor(opts.model);
   const cost = price ? (price({ inputTokens, outputTokens }) ?? null) : null;
@@ -442,6 +470,6 @@ export async function planGrid(opts: Omit<GridOptions, "model"> & { model: strin
     inputTokens,
     outputTokens,
     cost,
-    method: `input ≈ ceil(chars/4) + ${MESSAGE_OVERHEAD} per message; output ≈ ${outPer} tokens per request ("Answer: N")`,
+    method: `input ≈ ceil(chars/4) + ${MESSAGE_OVERHEAD} per message; output ≈ ${outPer} tokens per request (${open ? "at most --max-tokens of free text" : '"Answer: N"'})`,
   };
 }

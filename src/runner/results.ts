@@ -71,6 +71,8 @@ export interface RunManifest {
   samples: number;
   /** Pair limit (--limit) when one was given. */
   limit?: number;
+  /** "open-ended" for free-text runs (texts, no codes: judged, not scored); absent for the closed task. */
+  task?: "closed" | "open-ended";
   /** "api" (one request per prompt), "batch" (OpenAI Batch API) or "import" (outputs read from a file: `svlab import`). */
   mode: "api" | "batch" | "import";
   counts: RunCounts;
@@ -145,7 +147,7 @@ export function checkRunId(id: string): string {
 }
 
 /** What must match for a reused run id to resume its run (anything else is refused). */
-export type RunIdentity = Pick<RunManifest, "model" | "split" | "templateIds" | "samples" | "generate" | "mode" | "limit" | "pairsSha256"> & {
+export type RunIdentity = Pick<RunManifest, "model" | "split" | "templateIds" | "samples" | "generate" | "mode" | "limit" | "pairsSha256" | "task"> & {
   benchmarkSha256?: string;
 };
 
@@ -160,6 +162,7 @@ export function runIdentity(m: RunManifest): RunIdentity {
     limit: m.limit,
     pairsSha256: m.pairsSha256,
     benchmarkSha256: m.benchmark?.sha256,
+    ...(m.task !== undefined ? { task: m.task } : {}),
   };
 }
 
@@ -178,6 +181,7 @@ export function identityDifferences(earlier: RunIdentity, now: RunIdentity): str
     ["mode", "mode (api/batch)"],
     ["limit", "limit"],
     ["pairsSha256", "explicit pairs"],
+    ["task", "task"],
     ["benchmarkSha256", "benchmark (labels)"],
   ];
   for (const [k, label] of names) {
@@ -364,8 +368,14 @@ export interface RunListing {
   manifest: RunManifest;
 }
 
-/** Every run under the root, oldest first (run ids sort by start time). Folders without run.json are skipped. */
-export async function listRuns(root?: string): Promise<RunListing[]> {
+/**
+ * Every run under the root, oldest first (run ids sort by start time). Folders without run.json are
+ * skipped (judge runs among them). Open-ended runs (free text, no codes: judged, not scored) are left
+ * out unless `task` asks for them, so scoring, reports and the paper's tables never take them for
+ * closed-task runs.
+ */
+export async function listRuns(root?: string, opts: { task?: "closed" | "open-ended" | "all" } = {}): Promise<RunListing[]> {
+  const task = opts.task ?? "closed";
   const base = resultsRoot(root);
   if (!existsSync(base)) return [];
   const out: RunListing[] = [];
@@ -375,6 +385,7 @@ export async function listRuns(root?: string): Promise<RunListing[]> {
     if (!existsSync(path)) continue;
     try {
       const manifest = JSON.parse(await readFile(path, "utf8")) as RunManifest;
+      if (task !== "all" && (manifest.task ?? "closed") !== task) continue;
       out.push({ runId: manifest.runId ?? entry.name, dir: join(base, entry.name), manifest });
     } catch {
       // a manifest being rewritten or damaged: not a readable run

@@ -88,6 +88,10 @@ export function register(program: Command): void {
     let run: RunResults | undefined;
     if (o.run) {
       run = await readResults(o.run, o.results);
+      if (run.manifest.task === "open-ended")
+        throw new CliError(
+          `run ${run.manifest.runId} is an open-ended run (free text, no answer codes): it is judged, not scored; svlab judge --candidate ${run.manifest.runId} --reference RUN --judge SPEC`,
+        );
       if (o.model && run.manifest.model !== o.model) throw new CliError(`run ${run.manifest.runId} is of model ${run.manifest.model}, not ${o.model}`);
     } else if (!o.model!.startsWith("baseline:")) {
       const latest = await latestRun({ model: o.model, split }, o.results);

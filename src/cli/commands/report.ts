@@ -85,7 +85,7 @@ export function register(program: Command): void {
     });
     const out = resolve(o.out ?? join(root, `report-${o.split}`));
     try {
-      const w = await writeReport(analysis, out, { images: o.images });
+      const w = await writeReport(analysis, out, { images: o.images, results: root });
       const written = {
         dir: w.dir,
         report: join(w.dir, "report.md"),

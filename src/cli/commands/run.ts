@@ -4,7 +4,7 @@
  * exits at once (everything answered is still in the cache, so a rerun resumes).
  */
 import type { Command } from "commander";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { BATCH_DISCOUNT } from "../../models/pricing";
 import type { GenerateOptions } from "../../models/types";
 import { planGrid, runGrid, type RunSummary } from "../../runner/grid";
@@ -17,6 +17,7 @@ import { DEFAULT_TEMPLATE } from "../../personas/index";
 
 interface RunOpts {
   model: string;
+  task: string;
   split: string;
   template: string[];
   limit?: string;
@@ -74,8 +75,13 @@ export function runFiles(s: Pick<RunSummary, "dir" | "n" | "errors">): WrittenFi
  * (--results only when the root is not the default ./results). Undefined when there is nothing to
  * score yet (not written, stopped early, batch pending: the summary then says to rerun).
  */
-export function nextStep(s: Pick<RunSummary, "dir" | "split" | "status" | "n">, env: Record<string, string | undefined> = process.env, cwd = process.cwd()): string | undefined {
+export function nextStep(s: Pick<RunSummary, "dir" | "split" | "status" | "n" | "task">, env: Record<string, string | undefined> = process.env, cwd = process.cwd()): string | undefined {
   if (!s.dir || s.status !== "completed" || s.n === 0) return undefined;
+  if (s.task === "open-ended") {
+    const root = dirname(s.dir);
+    const results = env.SVLAB_RESULTS || resolve(cwd, root) !== resolve(cwd, "results") ? ` --results ${shellArg(displayPath(root, cwd))}` : "";
+    return `next: svlab judge --candidate ${shellArg(basename(s.dir))} --reference REFERENCE_RUN --judge SPEC${results} (the reference: an open-ended run of the same pairs, e.g. of openai:gpt-4.1)`;
+  }
   const split = s.split === "train" ? "train" : "ood";
   const root = dirname(s.dir);
   const results = env.SVLAB_RESULTS || resolve(cwd, root) !== resolve(cwd, "results") ? ` --results ${shellArg(displayPath(root, cwd))}` : "";
@@ -89,7 +95,9 @@ function human(s: Omit<RunSummary, "result">): string {
     `${s.status === "completed" ? (s.errors > 0 ? "partial" : "done") : s.status}: ${s.model} on ${s.split}${s.model.startsWith("baseline:") ? "" : ` (${s.templateIds.join(", ")}${s.samples > 1 ? `, ${s.samples} samples` : ""})`}`,
     `  ${s.n.toLocaleString("en-US")} answers for ${s.pairs.toLocaleString("en-US")} pairs of ${s.requests.toLocaleString("en-US")} requests in ${formatDuration(s.elapsedMs)}` +
       ` (${s.cached.toLocaleString("en-US")} from the cache)`,
-    `  parsed ${s.parsed}, refused ${s.refused}, unparsed ${s.unparsed}, errors ${s.errors}${s.skipped ? `, not asked ${s.skipped}` : ""}, retries ${s.retries}`,
+    s.task === "open-ended"
+      ? `  open-ended: ${s.n} free-text answers (not parsed; judged by svlab judge), errors ${s.errors}${s.skipped ? `, not asked ${s.skipped}` : ""}, retries ${s.retries}`
+      : `  parsed ${s.parsed}, refused ${s.refused}, unparsed ${s.unparsed}, errors ${s.errors}${s.skipped ? `, not asked ${s.skipped}` : ""}, retries ${s.retries}`,
     `  cost ${formatCost(s.cost)} (tokens in ${s.usage.inputTokens.toLocaleString("en-US")}, out ${s.usage.outputTokens.toLocaleString("en-US")})`,
   ];
   if (s.failure) lines.push(`  ${s.failure}`);
@@ -114,6 +122,7 @@ export function register(program: Command): void {
     .command("run")
     .description("ask a model every (question, subgroup) pair of a split; write predictions to the results folder")
     .requiredOption("--model <spec>", 'provider spec: "openai:MODEL", "openai-compatible:URL#MODEL", "llama:PATH.gguf", "baseline:NAME"')
+    .option("--task <task>", "closed (pick an option: \"Answer: N\") | open-ended (a short free-text answer, judged by svlab judge; default --limit 200, --max-tokens 300)", "closed")
     .option("--split <split>", "ood | train | all", "ood")
     .option("--template <id>", `prompt template (repeatable; comma-separated list ok; default: ${DEFAULT_TEMPLATE})`, (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
     .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones)")
@@ -139,6 +148,10 @@ export function register(program: Command): void {
     .action(async (opts: RunOpts) => {
       const split = opts.split;
       if (split !== "ood" && split !== "train" && split !== "all") throw new CliError(`--split: expected ood, train or all, got "${split}"`);
+      const task = opts.task;
+      if (task !== "closed" && task !== "open-ended") throw new CliError(`--task: expected closed or open-ended, got "${task}"`);
+      if (task === "open-ended" && opts.batch) throw new CliError("--task open-ended: not available with --batch yet (the batch runner asks the closed task); run without --batch");
+      if (task === "open-ended" && opts.distribution) throw new CliError("--task open-ended: --distribution needs answer options, which open-ended prompts do not have");
       const generate: GenerateOptions = {};
       const temperature = num("temperature", opts.temperature, 0, 2);
       if (temperature !== undefined) generate.temperature = temperature;
@@ -151,6 +164,7 @@ export function register(program: Command): void {
       if (topLogprobs !== undefined) generate.topLogprobs = topLogprobs;
       const common = {
         split: split as "ood" | "train" | "all",
+        task: task as "closed" | "open-ended",
         templates: opts.template.length ? opts.template : undefined,
         limit: int("limit", opts.limit, 0),
         samples: int("samples", opts.samples, 1)!,
