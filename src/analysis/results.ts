@@ -21,7 +21,22 @@
  * false positives (21% at nominal 5% with 6 groups).
  */
 import type { Benchmark, Split } from "../benchmark/types";
-import { attributeGapTest, compareRuns, headlineMetrics, evaluatePredictions, evaluationJson, skillByGroup, type BootstrapResult, type Evaluation, type GapTestResult, type GroupSkillRow, type MetricFrame, type PairCoverage, type RangeTestResult, type RunComparison } from "../metrics/index";
+import {
+  attributeGapTest,
+  compareRuns,
+  headlineMetrics,
+  evaluatePredictions,
+  evaluationJson,
+  skillByGroup,
+  type BootstrapResult,
+  type Evaluation,
+  type GapTestResult,
+  type GroupSkillRow,
+  type MetricFrame,
+  type PairCoverage,
+  type RangeTestResult,
+  type RunComparison,
+} from "../metrics/index";
 import { modelLabel, NATIONAL_MODE, runLabels } from "./labels";
 import { baselineSource, DEFAULT_BASELINES, kindOf, runSources, unfinishedRuns, type PredictionSource } from "./sources";
 
@@ -88,7 +103,17 @@ export interface ComparisonResult {
 
 export interface ResultsAnalysis {
   split: Split;
-  benchmark: { preset: string; source: unknown; tiePolicy: string; minSubgroupSize: number; pairs: number; subgroups: number; questions: number };
+  /** country: whose respondents, by name (from the benchmark; absent on hand-made ones). */
+  benchmark: {
+    preset: string;
+    country?: string;
+    source: unknown;
+    tiePolicy: string;
+    minSubgroupSize: number;
+    pairs: number;
+    subgroups: number;
+    questions: number;
+  };
   createdAt: string;
   options: { bootstrap: number; seed: number; level: number; baselines: string[] };
   models: ModelResult[];
@@ -128,7 +153,9 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     }
     if (!builtInSpecs.includes(s.model)) builtInSpecs.push(s.model);
     aliases.set(s.id, s.model);
-    notes.push(`Run ${s.id} (${s.model}) is the ${modelLabel(s.model)} baseline, which the analysis scores on the whole ${split.toUpperCase()} split anyway (baselines are deterministic and use no prompt): shown once, as the ${modelLabel(s.model)}.`);
+    notes.push(
+      `Run ${s.id} (${s.model}) is the ${modelLabel(s.model)} baseline, which the analysis scores on the whole ${split.toUpperCase()} split anyway (baselines are deterministic and use no prompt): shown once, as the ${modelLabel(s.model)}.`,
+    );
   }
   for (const b of builtInSpecs) sources.push(await baselineSource(b, bench, split));
 
@@ -143,13 +170,16 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
   const models: ModelResult[] = [];
   const warnings: string[] = [];
   if (unfinished.length) {
-    warnings.push(`${unfinished.length} run${unfinished.length > 1 ? "s" : ""} of the ${split.toUpperCase()} split did not complete and ${unfinished.length > 1 ? "are" : "is"} not scored: ${unfinished.join(", ")}; rerun the same \`svlab run\` command to finish (it resumes)`);
+    warnings.push(
+      `${unfinished.length} run${unfinished.length > 1 ? "s" : ""} of the ${split.toUpperCase()} split did not complete and ${unfinished.length > 1 ? "are" : "is"} not scored: ${unfinished.join(", ")}; rerun the same \`svlab run\` command to finish (it resumes)`,
+    );
   }
   for (const [i, src] of sources.entries()) {
     const ev = evaluatePredictions(bench, src.predictions, { split, bootstrap: B, seed, level });
     const frame = ev.frame;
     const label = labelOf[i];
-    if (ev.coverage.missing > 0) warnings.push(`${label}: ${ev.coverage.missing} of ${ev.coverage.expected} ${split.toUpperCase()} pairs have no prediction (scores cover the rest)`);
+    if (ev.coverage.missing > 0)
+      warnings.push(`${label}: ${ev.coverage.missing} of ${ev.coverage.expected} ${split.toUpperCase()} pairs have no prediction (scores cover the rest)`);
     const byAttribute: Record<string, BootstrapResult> = {};
     for (const a of attributes) byAttribute[a] = frame.bootstrap({ by: `attribute:${a}`, n: B, seed, level });
     const gapTests: RangeTestResult[] = [];
@@ -167,11 +197,18 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
       }
     }
     models.push({
-      model: src.model, kind: kindOf(src.model), builtIn: src.builtIn === true, id: src.id, label,
+      model: src.model,
+      kind: kindOf(src.model),
+      builtIn: src.builtIn === true,
+      id: src.id,
+      label,
       // Baselines use no prompt: no template to show (the provider API only needed one to be asked).
-      evaluation: kindOf(src.model) === "baseline" ? { ...evaluationJson(ev), templateId: "", templates: [] } : evaluationJson(ev), frame,
+      evaluation: kindOf(src.model) === "baseline" ? { ...evaluationJson(ev), templateId: "", templates: [] } : evaluationJson(ev),
+      frame,
       bySubgroup: frame.bootstrap({ by: "subgroup", n: B, seed, level }),
-      byAttribute, gapTests, attributeTests,
+      byAttribute,
+      gapTests,
+      attributeTests,
     });
   }
   const skill: SkillTable[] = [];
@@ -192,13 +229,16 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
     return models.find((m) => m.id === k) ?? models.find((m) => m.model === k) ?? models.find((m) => m.label === k);
   };
   const comparisons: ComparisonResult[] = [];
-  const extraIds = headlineMetrics().filter((m) => !m.builtIn).map((m) => m.id);
+  const extraIds = headlineMetrics()
+    .filter((m) => !m.builtIn)
+    .map((m) => m.id);
   for (const c of opts.compare ?? []) {
     const a = find(c.before);
     const b = find(c.after);
     if (!a || !b) throw new Error(`compare: no run or model "${!a ? c.before : c.after}" among ${[...models.map((m) => m.id), ...aliases.keys()].join(", ")}`);
     comparisons.push({
-      before: a.label, after: b.label,
+      before: a.label,
+      after: b.label,
       accuracy: compareRuns(a.frame, b.frame, "accuracy", { bootstrap: B, seed, level }),
       nmae: compareRuns(a.frame, b.frame, "nmae", { bootstrap: B, seed, level }),
       ...(extraIds.length ? { extra: Object.fromEntries(extraIds.map((id) => [id, compareRuns(a.frame, b.frame, id, { bootstrap: B, seed, level })])) } : {}),
@@ -208,16 +248,32 @@ export async function analyseResults(bench: Benchmark, opts: AnalysisOptions = {
   // Small subgroups of the split, judged on a whole-split model (a --limit run has few pairs per subgroup anyway).
   const ref = models.find((m) => m.builtIn) ?? models[0];
   const small = ref?.frame.warnings("subgroup") ?? [];
-  if (small.length) warnings.push(`${small.length} ${split.toUpperCase()} subgroups are small (fewer than ${ref.frame.minSize} respondents or ${ref.frame.minPairs} pairs); their scores are noisy`);
+  if (small.length)
+    warnings.push(
+      `${small.length} ${split.toUpperCase()} subgroups are small (fewer than ${ref.frame.minSize} respondents or ${ref.frame.minPairs} pairs); their scores are noisy`,
+    );
   return {
     split,
     benchmark: {
-      preset: bench.options.preset, source: bench.provenance.source ?? bench.provenance, tiePolicy: bench.options.tiePolicy, minSubgroupSize: bench.options.minSubgroupSize,
-      pairs: bench.pairs.filter((p) => p.split === split).length, subgroups: splitSubgroups.length, questions: bench.questions.length,
+      preset: bench.options.preset,
+      ...(bench.country ? { country: bench.country.name } : {}),
+      source: bench.provenance.source ?? bench.provenance,
+      tiePolicy: bench.options.tiePolicy,
+      minSubgroupSize: bench.options.minSubgroupSize,
+      pairs: bench.pairs.filter((p) => p.split === split).length,
+      subgroups: splitSubgroups.length,
+      questions: bench.questions.length,
     },
     createdAt: new Date().toISOString(),
     options: { bootstrap: B, seed, level, baselines },
-    models, skill, comparisons, primary, attributes, strata, warnings, notes,
+    models,
+    skill,
+    comparisons,
+    primary,
+    attributes,
+    strata,
+    warnings,
+    notes,
   };
 }
 

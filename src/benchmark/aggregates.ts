@@ -66,7 +66,7 @@ export function toAggregateFile(b: Benchmark): AggregateFile {
     citation: WVS_CITATION,
     note: `Aggregates computed by svlab from WVS-7 (${country.name}). Answer counts per (question, subgroup) for subgroups of ${b.options.minSubgroupSize}+ respondents; no respondent-level data.`,
     options: b.options,
-    provenance: b.provenance,
+    provenance: fileProvenance(b.provenance),
     ...(implied ? {} : { country, preset: presetRecord(b.options.preset) }),
     questions: b.questions.map((q) => q.id),
     // the country is the file's, said once
@@ -74,6 +74,13 @@ export function toAggregateFile(b: Benchmark): AggregateFile {
     population: b.population,
     counts,
   };
+}
+
+/** The provenance a file keeps: what reading a file adds (its source and path) is dropped, so a read file writes back the same bytes. */
+function fileProvenance(p: Record<string, unknown>): Record<string, unknown> {
+  if (p.source !== "shipped aggregates") return p;
+  const { source: _s, aggregates: _a, ...rest } = p;
+  return rest;
 }
 
 function presetRecord(name: string): PresetRecord {

@@ -25,12 +25,15 @@ export interface BenchmarkFileOptions {
   unknownCodesAsMissing?: boolean;
 }
 
+/** The option's flags and help, for commands that chain their options. */
+export const BENCHMARK_OPTION: [string, string] = [
+  `${BENCHMARK_FLAG} <file>`,
+  "benchmark aggregates file written by `svlab dataset --out DIR` (e.g. another country's; default: the one the runs recorded, else tan2026's shipped aggregates)",
+];
+
 /** Add --benchmark FILE to a command. */
 export function benchmarkFileOption(cmd: Command): Command {
-  return cmd.option(
-    `${BENCHMARK_FLAG} <file>`,
-    "benchmark aggregates file written by `svlab dataset --out DIR` (e.g. another country's; default: the one the runs recorded, else tan2026's shipped aggregates)",
-  );
+  return cmd.option(...BENCHMARK_OPTION);
 }
 
 /** A benchmark and a sentence saying where it came from (commands print it). */

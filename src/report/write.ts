@@ -92,7 +92,8 @@ export function findings(a: ResultsAnalysis): string[] {
       if (ranked.length >= 2) s += `, highest ${valueScore(ranked[0])} and lowest ${valueScore(ranked[ranked.length - 1])}`;
       else if (ranked.length === 1) s += `, ${valueScore(ranked[0])} is the only value with more than one subgroup`;
       if (singles.length) s += ` (${singles.map(valueScore).join(", ")}: a single subgroup's score, not ranked)`;
-      if (floor) s += `; the gap over all values, ${f3(floor.gap.observed)}, is ${floor.gap.p < 0.05 ? "above" : "not clearly above"} the ${f3(floor.gap.mean)} expected from subgroup sizes alone (${pText(floor.gap.p)})`;
+      if (floor)
+        s += `; the gap over all values, ${f3(floor.gap.observed)}, is ${floor.gap.p < 0.05 ? "above" : "not clearly above"} the ${f3(floor.gap.mean)} expected from subgroup sizes alone (${pText(floor.gap.p)})`;
       if (t && Number.isFinite(t.p)) s += `, and size-adjusted the values ${t.p < 0.05 ? "differ" : "do not clearly differ"} (${pText(t.p)})`;
       return [s];
     });
@@ -104,7 +105,8 @@ export function findings(a: ResultsAnalysis): string[] {
       versusFloor(d.accuracy.normalisedRange, d.accuracy.null?.normalisedRange) +
       `; its NMAE normalised range is ${f3(d.nmae.normalisedRange)}` +
       (d.nmae.ci ? ` [${f3(d.nmae.ci.normalisedRange.lo)}, ${f3(d.nmae.ci.normalisedRange.hi)}]` : "") +
-      versusFloor(d.nmae.normalisedRange, d.nmae.null?.normalisedRange) + "."
+      versusFloor(d.nmae.normalisedRange, d.nmae.null?.normalisedRange) +
+      "."
     );
   };
   if (pm) {
@@ -119,10 +121,18 @@ export function findings(a: ResultsAnalysis): string[] {
     if (st || l) {
       out.push(
         [
-          st ? `Labels of small subgroups are less firm: resampling each subgroup's answers, ${f3(st.small)} of the labels of subgroups under 50 respondents stay the same, ${f3(st.larger)} of larger ones'` : "",
-          l ? `${l.tied} labels are tied modes (${l.tiedSmall} in small subgroups); accepting any tied mode would move the ${pm.label}'s accuracy from ${f3(l.accuracy)} to ${f3(l.accuracyTiesAny)}` : "",
-          l && l.offScale ? `${l.offScale} labels are off-scale answers (${l.offScaleLabels.map((o) => `${o.question} "${o.label}"`).join(", ")}), kept as the paper does` : "",
-        ].filter(Boolean).join("; ") + ".",
+          st
+            ? `Labels of small subgroups are less firm: resampling each subgroup's answers, ${f3(st.small)} of the labels of subgroups under 50 respondents stay the same, ${f3(st.larger)} of larger ones'`
+            : "",
+          l
+            ? `${l.tied} labels are tied modes (${l.tiedSmall} in small subgroups); accepting any tied mode would move the ${pm.label}'s accuracy from ${f3(l.accuracy)} to ${f3(l.accuracyTiesAny)}`
+            : "",
+          l && l.offScale
+            ? `${l.offScale} labels are off-scale answers (${l.offScaleLabels.map((o) => `${o.question} "${o.label}"`).join(", ")}), kept as the paper does`
+            : "",
+        ]
+          .filter(Boolean)
+          .join("; ") + ".",
       );
     }
   }
@@ -140,7 +150,10 @@ export function findings(a: ResultsAnalysis): string[] {
     if (attrs.length) s += ` Per attribute: ${attrs.join("; ")}.`;
     out.push(s, disparitySentence(m));
   }
-  if (!a.models.some((m) => m.kind === "run")) out.push("No LLM run was found for this split: the report shows the baselines only. Run `svlab run --model SPEC --split " + a.split + "` and report again.");
+  if (!a.models.some((m) => m.kind === "run"))
+    out.push(
+      "No LLM run was found for this split: the report shows the baselines only. Run `svlab run --model SPEC --split " + a.split + "` and report again.",
+    );
   return out;
 }
 
@@ -170,12 +183,13 @@ export async function writeReport(a: ResultsAnalysis, outDir: string, opts: Writ
   }
   const title = opts.title ?? `svlab results report — ${a.split.toUpperCase()} split`;
   const tables = allTables(a);
-  const meta = `Benchmark ${a.benchmark.preset} (${String((a.benchmark.source as string) ?? "")}), ${a.benchmark.pairs} ${a.split} pairs, ${a.benchmark.subgroups} subgroups, ${a.benchmark.questions} questions; tie policy "${a.benchmark.tiePolicy}". Generated ${a.createdAt}.`;
+  const meta = `Benchmark ${a.benchmark.preset} (${a.benchmark.country ? `WVS-7 ${a.benchmark.country}; ` : ""}${String((a.benchmark.source as string) ?? "")}), ${a.benchmark.pairs} ${a.split} pairs, ${a.benchmark.subgroups} subgroups, ${a.benchmark.questions} questions; tie policy "${a.benchmark.tiePolicy}". Generated ${a.createdAt}.`;
   const md: string[] = [`# ${title}`, "", meta, "", "## Findings", "", ...findings(a).map((s) => `- ${s}`), ""];
   if (a.warnings.length) md.push("## Warnings", "", ...a.warnings.map((w) => `- ${w}`), "");
   if (a.notes.length) md.push("## Notes", "", ...a.notes.map((w) => `- ${w}`), "");
   md.push("## Figures", "");
-  for (const f of figures) md.push(`**${f.name}.** ${f.caption}`, "", opts.images !== false ? `![${f.name}](figures/${f.name}.svg)` : `(spec: figures/${f.name}.json)`, "");
+  for (const f of figures)
+    md.push(`**${f.name}.** ${f.caption}`, "", opts.images !== false ? `![${f.name}](figures/${f.name}.svg)` : `(spec: figures/${f.name}.json)`, "");
   if (missing.length) md.push("Not drawn:", "", ...missing.map((m) => `- **${m.name}**: ${m.reason}.`), "");
   md.push("## Tables", "");
   for (const t of tables) md.push(tableMarkdown(t), "");
@@ -186,20 +200,30 @@ export async function writeReport(a: ResultsAnalysis, outDir: string, opts: Writ
   files.push(join(dir, "report.md"));
 
   const html = [
-    "<!doctype html><html><head><meta charset=\"utf-8\">",
+    '<!doctype html><html><head><meta charset="utf-8">',
     `<title>${esc(title)}</title>`,
     "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f3f3f3}.note{color:#555;font-size:13px;font-style:italic}figure{margin:1em 0 2em}figcaption{color:#444;font-size:13px}</style>",
     "</head><body>",
     `<h1>${esc(title)}</h1><p>${esc(meta)}</p>`,
-    "<h2>Findings</h2><ul>", ...findings(a).map((s) => `<li>${esc(s)}</li>`), "</ul>",
+    "<h2>Findings</h2><ul>",
+    ...findings(a).map((s) => `<li>${esc(s)}</li>`),
+    "</ul>",
     a.warnings.length ? `<h2>Warnings</h2><ul>${a.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>` : "",
     a.notes.length ? `<h2>Notes</h2><ul>${a.notes.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>` : "",
     "<h2>Figures</h2>",
-    ...figures.map((f) => `<figure id="${f.name}">${svgs.get(f.name) ?? `<p>(figure spec: figures/${f.name}.json)</p>`}<figcaption><b>${f.name}.</b> ${esc(f.caption)}</figcaption></figure>`),
+    ...figures.map(
+      (f) =>
+        `<figure id="${f.name}">${svgs.get(f.name) ?? `<p>(figure spec: figures/${f.name}.json)</p>`}<figcaption><b>${f.name}.</b> ${esc(f.caption)}</figcaption></figure>`,
+    ),
     missing.length ? `<p>Not drawn:</p><ul>${missing.map((m) => `<li><b>${m.name}</b>: ${esc(m.reason)}.</li>`).join("")}</ul>` : "",
-    "<h2>Tables</h2>", ...tables.map(tableHtml),
-    openEnded.tables.length ? `<h2>Open-ended answers</h2>${openEnded.notes.map((n) => `<p>${esc(n)}</p>`).join("")}${openEnded.tables.map(tableHtml).join("")}` : "",
-    "<h2>Definitions</h2><ul>", ...DEFINITIONS.map((d) => `<li>${esc(d)}</li>`), "</ul>",
+    "<h2>Tables</h2>",
+    ...tables.map(tableHtml),
+    openEnded.tables.length
+      ? `<h2>Open-ended answers</h2>${openEnded.notes.map((n) => `<p>${esc(n)}</p>`).join("")}${openEnded.tables.map(tableHtml).join("")}`
+      : "",
+    "<h2>Definitions</h2><ul>",
+    ...DEFINITIONS.map((d) => `<li>${esc(d)}</li>`),
+    "</ul>",
     "</body></html>",
   ].join("\n");
   await writeFile(join(dir, "report.html"), html);

@@ -14,6 +14,7 @@ import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
 import { displayPath, shellArg, wroteLines, type WrittenFile } from "../wrote";
 import { DEFAULT_TEMPLATE } from "../../personas/index";
+import { BENCHMARK_OPTION, chooseBenchmark } from "../benchmark-file";
 
 interface RunOpts {
   model: string;
@@ -38,6 +39,7 @@ interface RunOpts {
   maxAttempts?: string;
   timeout?: string;
   pollInterval?: string;
+  benchmark?: string;
 }
 
 function int(name: string, v: string | undefined, min: number): number | undefined {
@@ -75,7 +77,11 @@ export function runFiles(s: Pick<RunSummary, "dir" | "n" | "errors">): WrittenFi
  * (--results only when the root is not the default ./results). Undefined when there is nothing to
  * score yet (not written, stopped early, batch pending: the summary then says to rerun).
  */
-export function nextStep(s: Pick<RunSummary, "dir" | "split" | "status" | "n" | "task">, env: Record<string, string | undefined> = process.env, cwd = process.cwd()): string | undefined {
+export function nextStep(
+  s: Pick<RunSummary, "dir" | "split" | "status" | "n" | "task">,
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): string | undefined {
   if (!s.dir || s.status !== "completed" || s.n === 0) return undefined;
   if (s.task === "open-ended") {
     const root = dirname(s.dir);
@@ -122,9 +128,19 @@ export function register(program: Command): void {
     .command("run")
     .description("ask a model every (question, subgroup) pair of a split; write predictions to the results folder")
     .requiredOption("--model <spec>", 'provider spec: "openai:MODEL", "openai-compatible:URL#MODEL", "llama:PATH.gguf", "baseline:NAME"')
-    .option("--task <task>", "closed (pick an option: \"Answer: N\") | open-ended (a short free-text answer, judged by svlab judge; default --limit 200, --max-tokens 300)", "closed")
+    .option(
+      "--task <task>",
+      'closed (pick an option: "Answer: N") | open-ended (a short free-text answer, judged by svlab judge; default --limit 200, --max-tokens 300)',
+      "closed",
+    )
     .option("--split <split>", "ood | train | all", "ood")
-    .option("--template <id>", `prompt template (repeatable; comma-separated list ok; default: ${DEFAULT_TEMPLATE})`, (v: string, acc: string[]) => [...acc, ...v.split(",")], [])
+    .option(...BENCHMARK_OPTION)
+    .option(
+      "--template <id>",
+      `prompt template (repeatable; comma-separated list ok; default: ${DEFAULT_TEMPLATE})`,
+      (v: string, acc: string[]) => [...acc, ...v.split(",")],
+      [],
+    )
     .option("--limit <n>", "at most N pairs (a fixed spread-out subset; larger limits extend smaller ones)")
     .option("--concurrency <n>", "parallel requests", "8")
     .option("--samples <n>", "samples per prompt (repeated sampling)", "1")
@@ -150,8 +166,10 @@ export function register(program: Command): void {
       if (split !== "ood" && split !== "train" && split !== "all") throw new CliError(`--split: expected ood, train or all, got "${split}"`);
       const task = opts.task;
       if (task !== "closed" && task !== "open-ended") throw new CliError(`--task: expected closed or open-ended, got "${task}"`);
-      if (task === "open-ended" && opts.batch) throw new CliError("--task open-ended: not available with --batch yet (the batch runner asks the closed task); run without --batch");
-      if (task === "open-ended" && opts.distribution) throw new CliError("--task open-ended: --distribution needs answer options, which open-ended prompts do not have");
+      if (task === "open-ended" && opts.batch)
+        throw new CliError("--task open-ended: not available with --batch yet (the batch runner asks the closed task); run without --batch");
+      if (task === "open-ended" && opts.distribution)
+        throw new CliError("--task open-ended: --distribution needs answer options, which open-ended prompts do not have");
       const generate: GenerateOptions = {};
       const temperature = num("temperature", opts.temperature, 0, 2);
       if (temperature !== undefined) generate.temperature = temperature;
@@ -173,6 +191,8 @@ export function register(program: Command): void {
         resultsRoot: opts.results,
         runId: opts.runId,
         tunedFrom: opts.tunedFrom,
+        // a country's benchmark file (run.json records its path and sha256); default tan2026's
+        ...(opts.benchmark ? { benchmark: (await chooseBenchmark(opts)).bench } : {}),
       };
 
       if (opts.dryRun) {
