@@ -147,6 +147,10 @@ test("run baseline:population-mode on the file; evaluate uses the run's benchmar
     new RegExp(`benchmark usa-sex-age-religion from ${FILE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(recorded by run`),
   );
   assert.equal(fromRun.json().source.benchmark, "same as the run's");
+  // a baseline scored beside the runs (--results): their benchmark, no option
+  const beside = svlab(["evaluate", "--model", "baseline:population-mode", "--results", results, "--split", "ood", "--bootstrap", "0", "--json"]);
+  ok(beside, "evaluate a baseline beside the runs");
+  assert.equal(beside.json().accuracy, hits / n);
   // the same run against tan2026: refused, naming both
   const wrong = svlab([
     "evaluate",
@@ -246,6 +250,17 @@ test("prompt and finetune data take --benchmark; a moved benchmark file and bad 
   const bad = svlab(["subgroups", "--benchmark", broken]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /broken\.json: field "preset"\.strata\[\d+\]: expected \{key, attributes: \[\.\.\.\], split: "train" \| "ood"\}/);
+
+  // one results folder, two benchmarks: report refuses to guess
+  const mixed = join(tmp, "mixed");
+  ok(svlab(["run", "--model", "baseline:uniform", "--split", "ood", "--limit", "3", "--results", mixed, "--json"]), "tan2026 run");
+  ok(svlab(["run", "--model", "baseline:uniform", "--benchmark", FILE, "--split", "ood", "--limit", "3", "--results", mixed, "--json"]), "USA run");
+  const rep = svlab(["report", "--results", mixed, "--split", "ood", "--bootstrap", "0", "--no-images"]);
+  assert.equal(rep.status, 1);
+  assert.match(
+    rep.stderr,
+    /the runs were made on different benchmarks: .* on .*benchmark-usa-sex-age-religion\.json, .* \(tan2026\) on the shipped one\. Pass --benchmark FILE/,
+  );
 
   const moved = `${FILE}.moved`;
   renameSync(FILE, moved);

@@ -80,9 +80,17 @@ export async function chooseBenchmark(o: BenchmarkFileOptions, runs: Pick<RunMan
     return { bench, from: `benchmark ${bench.options.preset} rebuilt from ${resolve(o.wvs)}`, pinned: false };
   }
   const files = new Map<string, string[]>();
+  const shipped: string[] = [];
   for (const r of runs) {
     const f = recordedBenchmarkFile(r);
     if (f) files.set(f, [...(files.get(f) ?? []), r.runId]);
+    else if (r.benchmark?.preset) shipped.push(`${r.runId} (${r.benchmark.preset})`);
+  }
+  if (files.size && shipped.length) {
+    const [[file, ids]] = [...files];
+    throw new CliError(
+      `the runs were made on different benchmarks: ${ids[0]} on ${file}, ${shipped[0]} on the shipped one. Pass ${BENCHMARK_FLAG} FILE (or nothing for the shipped one), or keep one benchmark's runs in a results folder`,
+    );
   }
   if (files.size > 1) {
     const list = [...files].map(([f, ids]) => `${f} (${ids.join(", ")})`).join("; ");

@@ -12,7 +12,7 @@ import { baselinePredictions } from "../../analysis/sources";
 import { distinctSize, filterPredictions, pairsHeader, uncertaintyLines } from "../../report/uncertainty-text";
 import { microdataFrom } from "../../metrics/noise-floor";
 import { loadRespondents } from "../../wvs/respondents";
-import { benchmarkMismatch, latestRun, readResults, resultsRoot, runState, type RunResults } from "../../runner/results";
+import { benchmarkMismatch, latestRun, listRuns, readResults, resultsRoot, runState, type RunResults } from "../../runner/results";
 import type { Prediction } from "../../runner/types";
 import { CliError, emit } from "../output";
 import { UNKNOWN_CODES_FLAG } from "../wvs-options";
@@ -103,7 +103,9 @@ export function register(program: Command): void {
       }
       run = await readResults(latest.dir);
     }
-    const chosen = await chooseBenchmark(o, run ? [run.manifest] : []);
+    // a baseline scored beside runs (--results given): the runs' benchmark
+    const beside = !run && o.results ? (await listRuns(o.results)).filter((r) => r.manifest.status === "completed").map((r) => r.manifest) : [];
+    const chosen = await chooseBenchmark(o, run ? [run.manifest] : beside);
     const bench = chosen.bench;
     if (chosen.pinned) process.stderr.write(`svlab: scoring against ${chosen.from}\n`);
     let predictions: Prediction[];
