@@ -226,7 +226,7 @@ test("report and figures on the results folder use the runs' benchmark: the Unit
   for (const s of svgs) assert.doesNotMatch(readFileSync(join(figs, s), "utf8"), /Singapore/, s);
 });
 
-test("prompt and finetune data take --benchmark; a moved benchmark file and bad input are clear errors", () => {
+test("prompt, finetune data and import take --benchmark; a moved benchmark file and bad input are clear errors", () => {
   const p = svlab(["prompt", "--benchmark", FILE, "--question", "Q254", "--subgroup", "sex:Female", "--json"]);
   ok(p, "prompt");
   assert.equal(
@@ -250,6 +250,24 @@ test("prompt and finetune data take --benchmark; a moved benchmark file and bad 
   const bad = svlab(["subgroups", "--benchmark", broken]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /broken\.json: field "preset"\.strata\[\d+\]: expected \{key, attributes: \[\.\.\.\], split: "train" \| "ood"\}/);
+
+  // import: another model's answers on the file's pairs (here: the labels themselves), scored on the file's benchmark
+  const labels = JSON.parse(readFileSync(FILE, "utf8"));
+  const rows = ["question,subgroup,code"];
+  for (const q of labels.questions as string[]) {
+    for (const [sid, counts] of Object.entries(labels.counts[q] as Record<string, Record<string, number>>)) {
+      if (sid.startsWith("age_x_religion:")) rows.push(`${q},"${sid}",${modalAnswer(counts, "lowest").mode}`);
+    }
+  }
+  const csv = join(tmp, "answers.csv");
+  writeFileSync(csv, `${rows.join("\n")}\n`);
+  const imported = join(tmp, "imported");
+  const im = svlab(["import", csv, "--model", "oracle", "--benchmark", FILE, "--results", imported, "--json"]);
+  ok(im, "import");
+  assert.equal(im.json().matched, 435);
+  const scored = svlab(["evaluate", "--model", "oracle", "--results", imported, "--split", "ood", "--bootstrap", "0", "--json"]);
+  ok(scored, "evaluate the import");
+  assert.deepEqual([scored.json().n, scored.json().accuracy, scored.json().nmae], [435, 1, 0]);
 
   // one results folder, two benchmarks: report refuses to guess
   const mixed = join(tmp, "mixed");
