@@ -9,6 +9,7 @@ import { AgreementFileError, parseAnnotations, parseJudgements } from "../src/ju
 import { annotatorAgreement, cohensKappa, kappasByItem, type OrdinalVerdict } from "../src/judge/kappa";
 import { combinedVerdict } from "../src/judge/scores";
 import type { Judgement, Verdict } from "../src/judge/types";
+import { pairKey } from "../src/benchmark/types";
 import { svlab } from "./support/cli";
 
 const close = (actual: number | null, expected: number, what = ""): void => {
@@ -164,15 +165,15 @@ test("human–human agreement with one annotator is null with a reason, not NaN"
 
 test("annotations: win/tie/loss, or A/B with the candidate's position; criteria case-insensitive", () => {
   const csv =
-    'item,annotator,criterion,verdict,candidate\nQ1|sex:Female,ann1,Overall,WIN,\nQ1|sex:Female,ann2,overall,A,B\nQ2|sex:Male,ann2, persona ,b,b\n"Q3|sex:Female",ann1,value,tie,\n';
+    'item,annotator,criterion,verdict,candidate\nQ1::sex:Female,ann1,Overall,WIN,\nQ1::sex:Female,ann2,overall,A,B\nQ2::sex:Male,ann2, persona ,b,b\n"Q3::sex:Female",ann1,value,tie,\n';
   const rows = parseAnnotations(csv, "h.csv");
   assert.deepEqual(
     rows.map((r) => [r.item, r.annotator, r.criterion, r.verdict, r.line]),
     [
-      ["Q1|sex:Female", "ann1", "overall", "win", 2],
-      ["Q1|sex:Female", "ann2", "overall", "loss", 3],
-      ["Q2|sex:Male", "ann2", "persona", "win", 4],
-      ["Q3|sex:Female", "ann1", "value", "tie", 5],
+      ["Q1::sex:Female", "ann1", "overall", "win", 2],
+      ["Q1::sex:Female", "ann2", "overall", "loss", 3],
+      ["Q2::sex:Male", "ann2", "persona", "win", 4],
+      ["Q3::sex:Female", "ann1", "value", "tie", 5],
     ],
   );
 });
@@ -188,42 +189,42 @@ test("annotation errors name the file, line, field and the values expected", () 
     assert.fail("expected an error");
   };
   assert.equal(
-    err("item,annotator,verdict\nQ1|s,ann1,win\n"),
+    err("item,annotator,verdict\nQ1::s,ann1,win\n"),
     "h.csv:1: missing column criterion; expected a header row with item, annotator, criterion, verdict (and optionally candidate), found item, annotator, verdict",
   );
   assert.equal(
-    err("item,annotator,criterion,verdict\nQ1|s,ann1,overall,maybe\n"),
+    err("item,annotator,criterion,verdict\nQ1::s,ann1,overall,maybe\n"),
     'h.csv:2: field verdict is "maybe"; expected win, tie or loss (or A, B or tie with a candidate column)',
   );
   assert.equal(
-    err("item,annotator,criterion,verdict\nQ1|s,ann1,overall,A\n"),
+    err("item,annotator,criterion,verdict\nQ1::s,ann1,overall,A\n"),
     'h.csv:2: field candidate is ""; a verdict of A or B needs candidate = A or B (the position of the candidate\'s answer)',
   );
-  assert.equal(err("item,annotator,criterion,verdict\nQ1|s,,overall,win\n"), "h.csv:2: field annotator is empty; expected the annotator's name");
-  assert.equal(err("item,annotator,criterion,verdict\nQ1|s,ann1,overall\n"), "h.csv:2: 3 fields, expected 4 (item, annotator, criterion, verdict)");
+  assert.equal(err("item,annotator,criterion,verdict\nQ1::s,,overall,win\n"), "h.csv:2: field annotator is empty; expected the annotator's name");
+  assert.equal(err("item,annotator,criterion,verdict\nQ1::s,ann1,overall\n"), "h.csv:2: 3 fields, expected 4 (item, annotator, criterion, verdict)");
   assert.equal(
-    err("item,annotator,criterion,verdict\nQ1|s,ann1,overall,win\nQ2|s,ann1,overall,win\nQ1|s,ann1,Overall,loss\n"),
-    'h.csv:4: annotator "ann1" already gave item "Q1|s" a overall verdict on line 2; one verdict per item, annotator and criterion expected',
+    err("item,annotator,criterion,verdict\nQ1::s,ann1,overall,win\nQ2::s,ann1,overall,win\nQ1::s,ann1,Overall,loss\n"),
+    'h.csv:4: annotator "ann1" already gave item "Q1::s" a overall verdict on line 2; one verdict per item, annotator and criterion expected',
   );
   assert.equal(err(""), "h.csv:1: the file is empty; expected a header row item, annotator, criterion, verdict and one row per verdict");
   // A quoted field spanning two lines (and a blank line) moves the next rows' line numbers; several problems are all listed.
   assert.equal(
-    err('item,annotator,criterion,verdict\n"Q1|s","ann\n1",overall,win\n\nQ2|s,ann1,overall,best\nQ3|s,ann1,overall,A\n'),
+    err('item,annotator,criterion,verdict\n"Q1::s","ann\n1",overall,win\n\nQ2::s,ann1,overall,best\nQ3::s,ann1,overall,A\n'),
     'h.csv: 2 problems:\n  h.csv:5: field verdict is "best"; expected win, tie or loss (or A, B or tie with a candidate column)\n  h.csv:6: field candidate is ""; a verdict of A or B needs candidate = A or B (the position of the candidate\'s answer)',
   );
 });
 
 test("judgements file errors name the line and field", () => {
   assert.throws(
-    () => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"A","verdicts":{"overall":"A"},"raw":""}\n{oops\n', "j.jsonl"),
+    () => parseJudgements('{"item":"Q1::s","question":"Q1","subgroup":"s","candidate":"A","verdicts":{"overall":"A"},"raw":""}\n{oops\n', "j.jsonl"),
     /^AgreementFileError: j\.jsonl:2: not a JSON line/,
   );
   assert.throws(
-    () => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"C","verdicts":{},"raw":""}\n', "j.jsonl"),
+    () => parseJudgements('{"item":"Q1::s","question":"Q1","subgroup":"s","candidate":"C","verdicts":{},"raw":""}\n', "j.jsonl"),
     /j\.jsonl:1: field candidate is "C"; expected "A" or "B"/,
   );
   assert.throws(
-    () => parseJudgements('{"item":"Q1|s","question":"Q1","subgroup":"s","candidate":"A","verdicts":{"overall":"left"},"raw":""}\n', "j.jsonl"),
+    () => parseJudgements('{"item":"Q1::s","question":"Q1","subgroup":"s","candidate":"A","verdicts":{"overall":"left"},"raw":""}\n', "j.jsonl"),
     /j\.jsonl:1: verdicts\.overall is "left"; expected "A", "B", "tie" or null/,
   );
 });
@@ -253,7 +254,7 @@ test("svlab agreement: judge–human and human–human kappa per criterion, exac
   };
   const lines: string[] = [];
   for (const [q, [first, second]] of Object.entries(orders)) {
-    const base = { item: `${q}|sex:Female`, question: q, subgroup: "sex:Female", raw: "{}" };
+    const base = { item: pairKey(q, "sex:Female"), question: q, subgroup: "sex:Female", raw: "{}" };
     // persona: unparsed for Q1 in the second order, so the judge has no persona verdict for Q1.
     lines.push(JSON.stringify({ ...base, candidate: "A", verdicts: { overall: first, persona: first } } satisfies Judgement));
     lines.push(JSON.stringify({ ...base, candidate: "B", verdicts: { overall: second, persona: q === "Q1" ? null : second } } satisfies Judgement));
@@ -264,14 +265,14 @@ test("svlab agreement: judge–human and human–human kappa per criterion, exac
   const ann1 = ["loss", "loss", "tie", "loss", "tie", "tie", "win", "tie", "win", "win"];
   const csv = ["item,annotator,criterion,verdict,candidate"];
   Object.keys(orders).forEach((q, i) => {
-    csv.push(`${q}|sex:Female,ann1,overall,${ann1[i]},`);
+    csv.push(`${q}::sex:Female,ann1,overall,${ann1[i]},`);
     // ann2 writes what it saw for Q1 and Q8: Q1 "A" with the candidate shown as B → loss; Q8 "A" with the candidate as A → win.
-    if (q === "Q1") csv.push(`${q}|sex:Female,ann2,Overall,A,B`);
-    else if (q === "Q8") csv.push(`${q}|sex:Female,ann2,overall,A,A`);
-    else csv.push(`${q}|sex:Female,ann2,overall,${judge[i]},`);
+    if (q === "Q1") csv.push(`${q}::sex:Female,ann2,Overall,A,B`);
+    else if (q === "Q8") csv.push(`${q}::sex:Female,ann2,overall,A,A`);
+    else csv.push(`${q}::sex:Female,ann2,overall,${judge[i]},`);
   });
   // persona: one annotator, agreeing with the judge on Q2–Q4 (Q1 has no judge verdict).
-  csv.push("Q1|sex:Female,ann1,persona,win,", "Q2|sex:Female,ann1,persona,loss,", "Q3|sex:Female,ann1,persona,loss,", "Q4|sex:Female,ann1,persona,tie,");
+  csv.push("Q1::sex:Female,ann1,persona,win,", "Q2::sex:Female,ann1,persona,loss,", "Q3::sex:Female,ann1,persona,loss,", "Q4::sex:Female,ann1,persona,tie,");
   writeFileSync(join(dir, "human.csv"), `${csv.join("\n")}\n`);
 
   const r = svlab(["agreement", "--human", join(dir, "human.csv"), "--judge", "judge-run-1", "--results", join(dir, "results"), "--json"]);
@@ -318,7 +319,7 @@ test("svlab agreement: judge–human and human–human kappa per criterion, exac
 });
 
 test("svlab agreement: a bad annotations file is one clear error naming line and field", () => {
-  writeFileSync(join(dir, "bad.csv"), "item,annotator,criterion,verdict\nQ1|s,ann1,overall,great\n");
+  writeFileSync(join(dir, "bad.csv"), "item,annotator,criterion,verdict\nQ1::s,ann1,overall,great\n");
   const r = svlab(["agreement", "--human", join(dir, "bad.csv"), "--json"]);
   assert.equal(r.status, 1);
   assert.equal(r.stdout, "");

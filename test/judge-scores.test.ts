@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { attributesFrom, compareScores, scoreJudgements } from "../src/judge/scores";
 import type { CandidatePosition, Judgement, Verdict } from "../src/judge/types";
+import { pairKey } from "../src/benchmark/types";
 
 /** One judgement of item (question, subgroup) with the candidate at `candidate`. */
 function j(question: string, subgroup: string, candidate: CandidatePosition, verdicts: Record<string, Verdict | null>): Judgement {
-  return { item: `${question}|${subgroup}`, question, subgroup, candidate, verdicts, raw: JSON.stringify(verdicts) };
+  return { item: pairKey(question, subgroup), question, subgroup, candidate, verdicts, raw: JSON.stringify(verdicts) };
 }
 
 /** Both orders of an item, the verdicts given as [candidate as A, candidate as B] per criterion. */
@@ -130,7 +131,7 @@ test("unparsed verdicts leave the item out of WR and are counted, never scored a
 
 test("the same item judged twice in one order is an error naming the item", () => {
   const js = [...both("Q1", "sex:Female", { overall: ["A", "B"] }), j("Q1", "sex:Female", "A", { overall: "B" })];
-  assert.throws(() => scoreJudgements(js), /item "Q1\|sex:Female" is judged twice with the candidate as A/);
+  assert.throws(() => scoreJudgements(js), /item "Q1::sex:Female" is judged twice with the candidate as A/);
 });
 
 test("bootstrap over questions: deterministic for a seed, contains the estimate", () => {

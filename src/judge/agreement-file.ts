@@ -5,7 +5,7 @@
  *
  *   item,annotator,criterion,verdict[,candidate]
  *
- * - item: the judged item's key, as in the judge's judgements (`${question}|${subgroup}`).
+ * - item: the judged item's key, as in the judge's judgements (`${question}::${subgroup}`, the benchmark's pair key).
  * - annotator: any non-empty name.
  * - criterion: a criterion id (matched without regard to case or surrounding spaces: "Overall" = "overall").
  * - verdict: either the candidate's result — `win`, `tie` or `loss` — or, as the annotator saw it,

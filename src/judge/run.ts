@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { loadBenchmark } from "../benchmark/load";
-import type { Benchmark, Subgroup } from "../benchmark/types";
+import { type Benchmark, pairKey, type Subgroup } from "../benchmark/types";
 import type { Answer, GenerateOptions, Provider, Usage } from "../models/types";
 import type { ProviderContext } from "../models/registry";
 import { AnswerCache } from "../runner/cache";
@@ -102,8 +102,8 @@ export interface JudgeSummary extends JudgeCounts {
   rows: StoredJudgement[];
 }
 
-/** `${question}|${subgroup}`: the item key of types.ts. */
-export const itemKey = (question: string, subgroup: string): string => `${question}|${subgroup}`;
+/** The item key of types.ts: the benchmark's pair key, so judgements join predictions and pairs. */
+export const itemKey = (question: string, subgroup: string): string => pairKey(question, subgroup);
 
 /** An open-ended run's answer texts by item (first template, sample 0), in the run's order. */
 export function answerTexts(run: RunResults): Map<string, { question: string; subgroup: string; split: string; text: string }> {

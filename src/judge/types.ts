@@ -14,7 +14,7 @@ export type CandidatePosition = "A" | "B";
 
 /** One judge call on one item in one order. */
 export interface Judgement {
-  /** Item key: the (question, subgroup) pair, `${question}|${subgroup}`. */
+  /** Item key: the (question, subgroup) pair, `pairKey(question, subgroup)` = `${question}::${subgroup}`. */
   item: string;
   question: string;
   subgroup: string;

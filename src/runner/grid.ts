@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { loadBenchmark } from "../benchmark/load";
-import type { Benchmark, Pair, Split, Subgroup } from "../benchmark/types";
+import { type Benchmark, type Pair, pairKey, type Split, type Subgroup } from "../benchmark/types";
 import type { GenerateOptions, Provider, Usage } from "../models/types";
 import type { Question } from "../wvs/types";
 import { buildPrompt, DEFAULT_TEMPLATE, type Task } from "../personas/index";
@@ -116,7 +116,7 @@ export interface RunSummary extends RunCounts {
 
 /** Deterministic, well-spread order for --limit: by sha1 of the pair key. */
 function spreadOrder<T extends PairRef>(pairs: T[]): T[] {
-  const h = (p: PairRef) => createHash("sha1").update(`${p.question}::${p.subgroup}`).digest("hex");
+  const h = (p: PairRef) => createHash("sha1").update(pairKey(p.question, p.subgroup)).digest("hex");
   return pairs
     .map((p) => ({ p, k: h(p) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
@@ -132,9 +132,9 @@ export const OPEN_ENDED_DEFAULT_MAX_TOKENS = 300;
 export function selectPairs(b: Benchmark, opts: Pick<GridOptions, "split" | "pairs" | "limit" | "task">): Pair[] {
   let pairs: Pair[];
   if (opts.pairs) {
-    const index = new Map(b.pairs.map((p) => [`${p.question}::${p.subgroup}`, p]));
+    const index = new Map(b.pairs.map((p) => [pairKey(p.question, p.subgroup), p]));
     pairs = opts.pairs.map((r, i) => {
-      const p = index.get(`${r.question}::${r.subgroup}`);
+      const p = index.get(pairKey(r.question, r.subgroup));
       if (!p) throw new Error(`pairs[${i}]: (${r.question}, ${r.subgroup}) is not a benchmark pair`);
       return p;
     });
@@ -199,7 +199,7 @@ export async function prepareGrid(opts: Pick<GridOptions, "samples" | "templates
 /** sha256 of an explicit pair list (order-free), recorded so a reused run id can compare pairs. */
 export function pairsSha256(pairs: PairRef[] | undefined): string | undefined {
   if (!pairs) return undefined;
-  const keys = pairs.map((p) => `${p.question}::${p.subgroup}`).sort();
+  const keys = pairs.map((p) => pairKey(p.question, p.subgroup)).sort();
   return createHash("sha256").update(keys.join("\n")).digest("hex");
 }
 
@@ -365,7 +365,7 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
     samples,
     ...(open ? { task: "open-ended" as const } : {}),
     n: result.predictions.length,
-    pairs: new Set(result.predictions.map((p) => `${p.question}::${p.subgroup}`)).size,
+    pairs: new Set(result.predictions.map((p) => pairKey(p.question, p.subgroup))).size,
     cost: result.cost,
     costIfUncached: result.costIfUncached,
     usage: result.usage,
