@@ -173,7 +173,14 @@ test("run baseline:population-mode on the file; evaluate uses the run's benchmar
 });
 
 test("a local OpenAI-protocol server is asked about the United States, never Singapore; the run is scored on its benchmark", async () => {
-  const server = await startOpenAIServer({ answer: () => "Answer: 1" });
+  const server = await startOpenAIServer({
+    answer: (req) => {
+      const model = req.body?.model;
+      if (model === "cand" || model === "ref") return `${model}: family comes first for me.`;
+      if (model === "judge") return JSON.stringify({ overall: "tie", value: "tie", persona: "tie", reason: "alike" });
+      return "Answer: 1";
+    },
+  });
   try {
     const r = await svlabAsync(
       [
@@ -206,6 +213,58 @@ test("a local OpenAI-protocol server is asked about the United States, never Sin
     ok(ev, "evaluate the server's run");
     assert.equal(ev.json().n, 12);
     assert.equal(ev.json().parsed, 1);
+
+    // open-ended runs on the file, judged: the judge finds the pairs in the candidate's benchmark and sees its country
+    server.reset();
+    const openEnded = join(tmp, "open-ended");
+    for (const m of ["cand", "ref"]) {
+      const o = await svlabAsync(
+        [
+          "run",
+          "--task",
+          "open-ended",
+          "--model",
+          `openai-compatible:${server.baseURL}#${m}`,
+          "--benchmark",
+          FILE,
+          "--split",
+          "ood",
+          "--limit",
+          "4",
+          "--run-id",
+          m,
+          "--results",
+          openEnded,
+          "--no-cache",
+          "--json",
+        ],
+        { OPENAI_API_KEY: "sk-test" },
+      );
+      ok(o, `open-ended run ${m}`);
+    }
+    server.reset();
+    const j = await svlabAsync(
+      [
+        "judge",
+        "--candidate",
+        "cand",
+        "--reference",
+        "ref",
+        "--judge",
+        `openai-compatible:${server.baseURL}#judge`,
+        "--results",
+        openEnded,
+        "--no-cache",
+        "--bootstrap",
+        "0",
+        "--json",
+      ],
+      { OPENAI_API_KEY: "sk-test" },
+    );
+    ok(j, "judge");
+    assert.equal(server.requests.length, 8); // 4 items, both orders
+    for (const req of server.requests) assert.doesNotMatch(JSON.stringify(req.body.messages), /Singapore/);
+    assert.ok(server.requests.every((req) => /the United States/.test(JSON.stringify(req.body.messages))));
   } finally {
     await server.close();
   }

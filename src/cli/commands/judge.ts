@@ -10,6 +10,8 @@ import { runJudge, type JudgeSummary } from "../../judge/run";
 import { formatCost, formatDuration } from "../../runner/progress";
 import { CliError, emit } from "../output";
 import { wroteLines } from "../wrote";
+import { BENCHMARK_OPTION, chooseBenchmark } from "../benchmark-file";
+import { readResults } from "../../runner/results";
 
 interface JudgeCliOpts {
   candidate: string;
@@ -28,6 +30,7 @@ interface JudgeCliOpts {
   bootstrap: string;
   seed: string;
   timeout: string;
+  benchmark?: string;
   json?: boolean;
 }
 
@@ -98,7 +101,11 @@ export function register(program: Command): void {
     .option("--bootstrap <n>", "bootstrap draws for the win-rate intervals (0 = none)", "1000")
     .option("--seed <n>", "bootstrap seed", "1")
     .option("--json", "print the summary as JSON")
+    .option(...BENCHMARK_OPTION)
     .action(async (opts: JudgeCliOpts) => {
+      // the candidate's benchmark (a country's file it recorded, or --benchmark); an unreadable run is runJudge's error to give
+      const cand = await readResults(opts.candidate, opts.results).catch(() => undefined);
+      const chosen = opts.benchmark || cand ? await chooseBenchmark(opts, cand ? [cand.manifest] : []) : undefined;
       const generate: GenerateOptions = {};
       if (opts.temperature !== undefined) {
         const t = Number(opts.temperature);
@@ -134,6 +141,7 @@ export function register(program: Command): void {
           bootstrap: int("bootstrap", opts.bootstrap, 0),
           seed: int("seed", opts.seed, 0),
           signal: controller.signal,
+          ...(chosen?.pinned ? { benchmark: chosen.bench } : {}),
         });
         emit(publicJudgeSummary(summary), opts.json, human);
         if (summary.status === "aborted") process.exitCode = 130;
