@@ -9,7 +9,7 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { aggregatesPath } from "../benchmark/aggregates";
+import { TAN2026 } from "../benchmark/presets";
 import { benchmarkSha256 } from "../benchmark/fingerprint";
 import { type LoadBenchmarkOptions, loadBenchmark } from "../benchmark/load";
 import type { Benchmark } from "../benchmark/types";
@@ -49,7 +49,7 @@ export function recordedBenchmarkFile(m: Pick<RunManifest, "benchmark">): string
   const b = m.benchmark;
   const file = b?.provenance?.aggregates;
   if (typeof file !== "string" || b.provenance?.source !== "shipped aggregates") return undefined;
-  if (existsSync(aggregatesPath(b.preset))) return undefined; // a shipped preset (tan2026): the default loads it
+  if (b.preset === TAN2026.name) return undefined; // the shipped preset: the default loads it (wherever the checkout was)
   return file;
 }
 
