@@ -27,7 +27,14 @@ export interface DisparityBench {
 export async function run(): Promise<DisparityBench> {
   const draws = 1000;
   const base = await loadBenchmark();
-  const preds = syntheticPredictions(base, { model: "bench:synthetic", seed: 2026, nullShare: 0.03, correctShare: 0.53, refusedShare: 0.015, distributions: false });
+  const preds = syntheticPredictions(base, {
+    model: "bench:synthetic",
+    seed: 2026,
+    nullShare: 0.03,
+    correctShare: 0.53,
+    refusedShare: 0.015,
+    distributions: false,
+  });
   let t = performance.now();
   const e0 = evaluatePredictions(base, preds, { split: "ood", bootstrap: draws, nullDraws: 0, labelDraws: 0 });
   const withoutMs = performance.now() - t;
@@ -41,7 +48,15 @@ export async function run(): Promise<DisparityBench> {
   evaluatePredictions(cold, preds, { split: "ood", bootstrap: draws, nullDraws: draws, labelDraws: draws });
   const warmMs = performance.now() - t;
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { pairs: e0.n, draws, withoutMs: r(withoutMs), withMs: r(withMs), warmMs: r(warmMs), withCpuMs: r((cpu.user + cpu.system) / 1000), withinBudget: withMs < 2000 };
+  return {
+    pairs: e0.n,
+    draws,
+    withoutMs: r(withoutMs),
+    withMs: r(withMs),
+    warmMs: r(warmMs),
+    withCpuMs: r((cpu.user + cpu.system) / 1000),
+    withinBudget: withMs < 2000,
+  };
 }
 
 if (process.argv[1]?.endsWith("disparity.ts")) {

@@ -86,7 +86,15 @@ export async function run(): Promise<ImportBench> {
     const importMs = performance.now() - t;
     const cpu = process.cpuUsage(cpu0);
     const { statSync } = await import("node:fs");
-    formats[name] = { importMs: Math.round(importMs), withLoadMs: Math.round(importMs + loadMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), matched: s.matched, unmatched: s.unmatched, parsed: s.parsed, fileBytes: statSync(file).size };
+    formats[name] = {
+      importMs: Math.round(importMs),
+      withLoadMs: Math.round(importMs + loadMs),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      matched: s.matched,
+      unmatched: s.unmatched,
+      parsed: s.parsed,
+      fileBytes: statSync(file).size,
+    };
   }
   return {
     rows: pairs.length,

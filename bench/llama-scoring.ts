@@ -58,7 +58,11 @@ export async function run(opts: { questions?: number; subgroups?: number; maxTok
     const seconds = (performance.now() - t0) / 1000;
     await provider.close?.();
     rows.push({
-      mode, reusePrefix, order, prompts: prompts.length, seconds: round(seconds, 3),
+      mode,
+      reusePrefix,
+      order,
+      prompts: prompts.length,
+      seconds: round(seconds, 3),
       promptsPerSecond: round(prompts.length / seconds, 1),
       meanEvaluatedTokens: round(evaluated / prompts.length, 1),
       meanPromptTokens: round(promptTokens / prompts.length, 1),
@@ -92,7 +96,9 @@ if (process.argv[1]?.endsWith("llama-scoring.ts")) {
     console.log(`${r.model}, threads 1, generate maxTokens ${r.maxTokensWhenGenerating}`);
     console.log("mode      reuse  order            prompts  prompts/s  eval tok/prompt  prompt tok");
     for (const x of r.rows) {
-      console.log(`${x.mode.padEnd(9)} ${String(x.reusePrefix).padEnd(6)} ${x.order.padEnd(16)} ${String(x.prompts).padStart(7)}  ${String(x.promptsPerSecond).padStart(9)}  ${String(x.meanEvaluatedTokens).padStart(15)}  ${String(x.meanPromptTokens).padStart(10)}`);
+      console.log(
+        `${x.mode.padEnd(9)} ${String(x.reusePrefix).padEnd(6)} ${x.order.padEnd(16)} ${String(x.prompts).padStart(7)}  ${String(x.promptsPerSecond).padStart(9)}  ${String(x.meanEvaluatedTokens).padStart(15)}  ${String(x.meanPromptTokens).padStart(10)}`,
+      );
     }
     console.log(JSON.stringify(r.speedup));
   }

@@ -48,19 +48,19 @@ export async function run(): Promise<LoaderBench> {
   // svlab: a fresh node process reading with the country filter (and once without, for honesty:
   // parsing every row, as pandas must).
   const svlabRun = (country: string): { seconds: number; peakMB: number; kept: number } => {
-  const js = `
+    const js = `
     const { readWvsFile } = await import(${JSON.stringify(join(projectRoot(), "src/wvs/read-file.ts"))});
     const cols = JSON.parse(require("fs").readFileSync(${JSON.stringify(colsFile)}, "utf8"));
     const t = performance.now();
     const r = await readWvsFile(${JSON.stringify(file)}, { columns: cols, country: ${country} });
     const s = (performance.now() - t) / 1000;
     console.log(JSON.stringify({ seconds: s, peakMB: process.resourceUsage().maxRSS / 1024, kept: r.rows }));`;
-  const a = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", js.replace("require(\"fs\")", "(await import('node:fs'))")], {
-    encoding: "utf8",
-    cwd: projectRoot(),
-  });
-  if (a.status !== 0) throw new Error(`svlab loader failed: ${a.stderr}`);
-  return JSON.parse(a.stdout.trim().split("\n").pop()!);
+    const a = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", js.replace('require("fs")', "(await import('node:fs'))")], {
+      encoding: "utf8",
+      cwd: projectRoot(),
+    });
+    if (a.status !== 0) throw new Error(`svlab loader failed: ${a.stderr}`);
+    return JSON.parse(a.stdout.trim().split("\n").pop()!);
   };
   const svlab = svlabRun("702");
   const svlabAllRows = svlabRun("undefined");
@@ -75,7 +75,8 @@ df = df[df["B_COUNTRY"] == 702]
 s = time.time() - t
 print(json.dumps({"seconds": s, "peakMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "kept": int(len(df))}))`;
   const b = spawnSync("/usr/bin/python3", ["-c", py], { encoding: "utf8" });
-  const pandas = b.status === 0 ? JSON.parse(b.stdout.trim()) : { error: (b.stderr || "python3-pandas missing (apt-get install python3-pandas)").trim().split("\n").pop()! };
+  const pandas =
+    b.status === 0 ? JSON.parse(b.stdout.trim()) : { error: (b.stderr || "python3-pandas missing (apt-get install python3-pandas)").trim().split("\n").pop()! };
   return {
     file,
     rows: ROWS,

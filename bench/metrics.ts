@@ -30,7 +30,14 @@ export async function run(): Promise<MetricsBench> {
   let t = performance.now();
   const bench = await loadBenchmark();
   const loadMs = performance.now() - t;
-  const preds = syntheticPredictions(bench, { model: "bench:synthetic", seed: 2026, nullShare: 0.03, correctShare: 0.53, refusedShare: 0.015, distributions: true });
+  const preds = syntheticPredictions(bench, {
+    model: "bench:synthetic",
+    seed: 2026,
+    nullShare: 0.03,
+    correctShare: 0.53,
+    refusedShare: 0.015,
+    distributions: true,
+  });
   const t0 = performance.now();
   t = t0;
   const { scores } = scorePredictions(bench, preds, { split: "ood" });
@@ -59,8 +66,18 @@ export async function run(): Promise<MetricsBench> {
   const evaluateMs = performance.now() - t;
   const r = (x: number) => Math.round(x * 10) / 10;
   return {
-    pairs: scores.length, loadMs: r(loadMs), scoreMs: r(scoreMs), summaryMs: r(summaryMs), framesMs: r(framesMs), disparityMs: r(disparityMs),
-    bootstrapMs: r(bootstrapMs), permutationMs: r(permutationMs), evaluateMs: r(evaluateMs), totalMs: r(totalMs), withinBudget: totalMs < 2000, resamples,
+    pairs: scores.length,
+    loadMs: r(loadMs),
+    scoreMs: r(scoreMs),
+    summaryMs: r(summaryMs),
+    framesMs: r(framesMs),
+    disparityMs: r(disparityMs),
+    bootstrapMs: r(bootstrapMs),
+    permutationMs: r(permutationMs),
+    evaluateMs: r(evaluateMs),
+    totalMs: r(totalMs),
+    withinBudget: totalMs < 2000,
+    resamples,
   };
 }
 

@@ -66,7 +66,12 @@ export async function run(): Promise<RunnerOverheadBench> {
         errors: cold.errors,
         cpuMsPerRequest: +((cpu.user + cpu.system) / 1000 / cold.requests).toFixed(3),
       },
-      warm: { seconds: +(warm.elapsedMs / 1000).toFixed(3), reqPerSec: Math.round(warm.requests / (warm.elapsedMs / 1000)), cached: warm.cached, serverRequests: warmServer },
+      warm: {
+        seconds: +(warm.elapsedMs / 1000).toFixed(3),
+        reqPerSec: Math.round(warm.requests / (warm.elapsedMs / 1000)),
+        cached: warm.cached,
+        serverRequests: warmServer,
+      },
       cacheOpen: { entries: cache.size, ms: +openMs.toFixed(1), diskMB: +(cache.diskBytes() / 1e6).toFixed(1) },
       loadAverage: loadavg().map((x) => +x.toFixed(2)),
       pass: coldRate >= 0.9 * ideal && cold.errors === 0 && warmServer === 0,

@@ -80,7 +80,8 @@ jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl = async function (req, ..
     if (content) {
       failures.set(req, content);
       const send = errorSenders.get(req);
-      if (send) send(content); // before execute_reply and the idle status, so it belongs to this cell
+      if (send)
+        send(content); // before execute_reply and the idle status, so it belongs to this cell
       else for (const line of content.traceback) console.error(line);
     }
     throw e;
@@ -113,7 +114,13 @@ function errorContent(report) {
 
 function describeThrown(e) {
   // Getters may throw and errors may come from another realm (vm contexts, workers): read defensively.
-  const get = (f) => { try { return f(); } catch { return undefined; } };
+  const get = (f) => {
+    try {
+      return f();
+    } catch {
+      return undefined;
+    }
+  };
   const str = (v) => get(() => String(v)) ?? Object.prototype.toString.call(v);
   let text = get(() => util.inspect(e, { depth: 4 })); // stack (or value) plus own properties such as `code` and `cause`
   if (typeof e !== "object" || e === null) {

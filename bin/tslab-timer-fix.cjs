@@ -39,10 +39,7 @@ const PATCHES = [
         rebuildTimer = timer;
         return timer;`,
   ],
-  [
-    `        throw new Error("clearing unexpected tiemr");`,
-    `        return; // a timer that already ran`,
-  ],
+  [`        throw new Error("clearing unexpected tiemr");`, `        return; // a timer that already ran`],
   // updateContent runs the timer it expects; the flush above may already have run it.
   [
     `        if (!rebuildTimer) {

@@ -34,11 +34,7 @@ export function dataDir(): string {
 }
 
 /** Folders searched for the real WVS-7 microdata, in order. */
-export const WVS_FILENAMES = [
-  "WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv",
-  "WVS_Cross-National_Wave_7_csv_v6_0.csv",
-  "WVS_Wave_7_Singapore_Csv_v5.1.csv",
-];
+export const WVS_FILENAMES = ["WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv", "WVS_Cross-National_Wave_7_csv_v6_0.csv", "WVS_Wave_7_Singapore_Csv_v5.1.csv"];
 
 /** The folder with the shared (never committed) real data, beside the project. */
 export function sharedDir(): string {

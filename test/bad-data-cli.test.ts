@@ -15,7 +15,6 @@ import { svlab } from "./support/cli";
 
 const tmp = mkdtempSync(join(tmpdir(), "svlab-bad-cli-"));
 
-
 test("case 11: a cache whose last line was cut is repaired once, and the run says so", async () => {
   const dead = `openai-compatible:http://127.0.0.1:${await unusedPort()}/v1#m`;
   const cache = join(tmp, "cache");
@@ -27,7 +26,12 @@ test("case 11: a cache whose last line was cut is repaired once, and the run say
   const seg = readdirSync(join(cache, "answers")).find((f) => f.endsWith(".jsonl"))!;
   appendFileSync(join(cache, "answers", seg), `{"k":"${"b".repeat(64)}","t":1,"a":{"text":"Ans`);
   const r = svlab(["run", "--model", dead, "--limit", "1", "--cache", cache, "--results", results, "--max-attempts", "1"]);
-  assert.match(r.stdout, new RegExp(`\\n  note: the answer cache ${cache.replace(/[.]/g, "\\.")} had 1 answer cut short \\(a write interrupted by a kill or power cut\\): removed; that request is asked again when needed\\n`));
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `\\n  note: the answer cache ${cache.replace(/[.]/g, "\\.")} had 1 answer cut short \\(a write interrupted by a kill or power cut\\): removed; that request is asked again when needed\\n`,
+    ),
+  );
   assert.equal(readFileSync(join(cache, "answers", seg), "utf8").endsWith("\n"), true, "the torn line is gone");
   const again = svlab(["run", "--model", dead, "--limit", "1", "--cache", cache, "--results", results, "--max-attempts", "1"]);
   assert.doesNotMatch(again.stdout, /note: the answer cache/);
@@ -56,7 +60,10 @@ test("case 11: Node file errors are one sentence naming the path; results root t
 test("case 11: a TypeError is an internal error (with its stack), a plain Error a user message", () => {
   const bug = new TypeError("Cannot read properties of undefined (reading 'x')");
   assert.equal(isBug(bug), true);
-  assert.equal(describeError(bug), "svlab: internal error (a bug in svlab, please report it with the command you ran): Cannot read properties of undefined (reading 'x')");
+  assert.equal(
+    describeError(bug),
+    "svlab: internal error (a bug in svlab, please report it with the command you ran): Cannot read properties of undefined (reading 'x')",
+  );
   assert.equal(isBug(new Error("no completed run")), false);
   assert.equal(describeError(new Error("no completed run")), "svlab: no completed run");
   const net = Object.assign(new TypeError("fetch failed"), { code: "ECONNREFUSED", syscall: "connect" });

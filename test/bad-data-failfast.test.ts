@@ -36,7 +36,6 @@ function svlab(args: string[]): Promise<CliResult> {
   });
 }
 
-
 before(async () => {
   server = await startOpenAIServer();
   benchmark = await loadBenchmark();
@@ -52,9 +51,27 @@ test("case 7: svlab run against a closed local port stops after the first attemp
   const url = `http://127.0.0.1:${port}/v1`;
   const results = join(tmp, "dead");
   // the default retry policy (6 attempts, backoff from 500 ms): before, 64 requests took minutes and exited 0
-  const r = await svlab(["run", "--model", `openai-compatible:${url}#m`, "--limit", "64", "--no-cache", "--results", results, "--run-id", "dead", "--concurrency", "8"]);
+  const r = await svlab([
+    "run",
+    "--model",
+    `openai-compatible:${url}#m`,
+    "--limit",
+    "64",
+    "--no-cache",
+    "--results",
+    results,
+    "--run-id",
+    "dead",
+    "--concurrency",
+    "8",
+  ]);
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`(^|\n)svlab: run failed: cannot reach ${url.replace(/[.]/g, "\\.")}: the first \\d+ attempts all failed \\(connection error \\(fetch failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\)\\. Is the server running and the URL right\\?`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `(^|\n)svlab: run failed: cannot reach ${url.replace(/[.]/g, "\\.")}: the first \\d+ attempts all failed \\(connection error \\(fetch failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\)\\. Is the server running and the URL right\\?`,
+    ),
+  );
   assert.match(r.stdout, /^failed: openai-compatible:/);
   // the last progress line does not say "done"
   assert.match(r.stderr, /64\/64 \(100%\) · .* · stopped after \d+:\d\d\n/);
@@ -72,12 +89,23 @@ test("case 7: a refused key (401) stops the run at its first answer", async () =
   server.setBehaviour(() => ({ kind: "status", status: 401, body: { error: { message: "Incorrect API key provided", type: "invalid_request_error" } } }));
   try {
     const s = await runGrid({
-      model: `openai-compatible:${server.baseURL}#m`, benchmark, split: "ood", limit: 20, concurrency: 1, cacheDir: null,
-      resultsRoot: join(tmp, "auth"), runId: "auth", progress: "none", retry: { baseDelayMs: 5, maxDelayMs: 10, maxAttempts: 3, timeoutMs: 5000 },
+      model: `openai-compatible:${server.baseURL}#m`,
+      benchmark,
+      split: "ood",
+      limit: 20,
+      concurrency: 1,
+      cacheDir: null,
+      resultsRoot: join(tmp, "auth"),
+      runId: "auth",
+      progress: "none",
+      retry: { baseDelayMs: 5, maxDelayMs: 10, maxAttempts: 3, timeoutMs: 5000 },
     });
     assert.equal(server.count(), 1);
     assert.equal(s.status, "failed");
-    assert.equal(s.failure, `${server.baseURL} refused the credentials (HTTP 401: Incorrect API key provided); check the API key (SVLAB_API_KEY for openai-compatible:). Stopped without sending more`);
+    assert.equal(
+      s.failure,
+      `${server.baseURL} refused the credentials (HTTP 401: Incorrect API key provided); check the API key (SVLAB_API_KEY for openai-compatible:). Stopped without sending more`,
+    );
     assert.deepEqual([s.errors, s.skipped, s.answered], [1, 19, 0]);
   } finally {
     server.setBehaviour(undefined);
@@ -109,10 +137,26 @@ test("case 6: a run with some failed requests says partial", async () => {
   let n = 0;
   server.setBehaviour(() => (n++ % 2 === 0 ? { kind: "status", status: 400, body: { error: { message: "bad request" } } } : { text: "Answer: 1" }));
   try {
-    const r = await svlab(["run", "--model", `openai-compatible:${server.baseURL}#m`, "--limit", "4", "--concurrency", "1", "--no-cache", "--results", join(tmp, "partial"), "--run-id", "p"]);
+    const r = await svlab([
+      "run",
+      "--model",
+      `openai-compatible:${server.baseURL}#m`,
+      "--limit",
+      "4",
+      "--concurrency",
+      "1",
+      "--no-cache",
+      "--results",
+      join(tmp, "partial"),
+      "--run-id",
+      "p",
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^partial: openai-compatible:/);
-    assert.match(r.stdout, /\n {2}partial: 2 of 4 requests failed \(scored wrong by evaluate unless --exclude-failed\); rerun the same command to retry only those\n/);
+    assert.match(
+      r.stdout,
+      /\n {2}partial: 2 of 4 requests failed \(scored wrong by evaluate unless --exclude-failed\); rerun the same command to retry only those\n/,
+    );
   } finally {
     server.setBehaviour(undefined);
   }
@@ -121,8 +165,15 @@ test("case 6: a run with some failed requests says partial", async () => {
 test("case 7: with --max-attempts 1 the first unreachable request stops the run too", async () => {
   const port = await unusedPort();
   const s = await runGrid({
-    model: `openai-compatible:http://127.0.0.1:${port}/v1#m`, benchmark, split: "ood", limit: 30, concurrency: 1, cacheDir: null,
-    write: false, progress: "none", retry: { maxAttempts: 1 },
+    model: `openai-compatible:http://127.0.0.1:${port}/v1#m`,
+    benchmark,
+    split: "ood",
+    limit: 30,
+    concurrency: 1,
+    cacheDir: null,
+    write: false,
+    progress: "none",
+    retry: { maxAttempts: 1 },
   });
   assert.equal(s.status, "failed");
   assert.deepEqual([s.errors, s.skipped, s.answered], [1, 29, 0]);
@@ -133,8 +184,12 @@ test("isUnreachable and classifyError: refused, unknown host and TLS are unreach
   const { isUnreachable } = await import("../src/models/openai-chat");
   const { classifyError } = await import("../src/runner/retry");
   const { ProviderError } = await import("../src/models/types");
-  const chain = (code: string) => Object.assign(new Error("Connection error."), { cause: Object.assign(new TypeError(`fetch failed: ${code}`), { cause: { code } }) });
-  assert.deepEqual(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "CERT_HAS_EXPIRED", "ERR_TLS_CERT_ALTNAME_INVALID", "ECONNRESET"].map((c) => isUnreachable(chain(c))), [true, true, true, true, true, false]);
+  const chain = (code: string) =>
+    Object.assign(new Error("Connection error."), { cause: Object.assign(new TypeError(`fetch failed: ${code}`), { cause: { code } }) });
+  assert.deepEqual(
+    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "CERT_HAS_EXPIRED", "ERR_TLS_CERT_ALTNAME_INVALID", "ECONNRESET"].map((c) => isUnreachable(chain(c))),
+    [true, true, true, true, true, false],
+  );
   assert.equal(classifyError(new ProviderError("x: connection error", undefined, undefined, true, true)).unreachable, true);
   assert.equal(classifyError(new ProviderError("x: connection error", undefined, undefined, true, false)).unreachable, undefined);
   assert.equal(classifyError(new ProviderError("x: HTTP 403: forbidden", 403)).auth, true);

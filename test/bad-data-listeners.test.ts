@@ -16,7 +16,18 @@ test("waitForFineTuneJob: 12 polls leave no abort listener on the signal", async
       polls++;
       const done = polls > 12;
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: "ftjob-9", object: "fine_tuning.job", model: "m", status: done ? "succeeded" : "running", training_file: "f", created_at: 1, fine_tuned_model: done ? "ft:m:x" : null, error: null }));
+      res.end(
+        JSON.stringify({
+          id: "ftjob-9",
+          object: "fine_tuning.job",
+          model: "m",
+          status: done ? "succeeded" : "running",
+          training_file: "f",
+          created_at: 1,
+          fine_tuned_model: done ? "ft:m:x" : null,
+          error: null,
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));

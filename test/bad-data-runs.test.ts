@@ -79,12 +79,17 @@ test("case 5: the same id with another template, model, limit or split is refuse
   const dir = join(tmp, "results", "keep");
   const before = readFileSync(join(dir, "predictions.jsonl"), "utf8");
   await assert.rejects(runGrid(opts({ runId: "keep", templates: ["first-person-bio"] })), (e: Error) =>
-    /^run id keep already holds a run \(completed, started .*\) that differs in templates: \["system-persona"\] → \["first-person-bio"\]\. A run id is resumed only with the same options/.test(e.message),
+    /^run id keep already holds a run \(completed, started .*\) that differs in templates: \["system-persona"\] → \["first-person-bio"\]\. A run id is resumed only with the same options/.test(
+      e.message,
+    ),
   );
   await assert.rejects(runGrid(opts({ runId: "keep", limit: 7 })), /differs in limit: 6 → 7/);
   await assert.rejects(runGrid(opts({ runId: "keep", split: "train" })), /differs in split: "ood" → "train"/);
   await assert.rejects(runGrid(opts({ runId: "keep", generate: { temperature: 0.5 } })), /differs in generation options: \{\} → \{"temperature":0\.5\}/);
-  await assert.rejects(runGrid(opts({ runId: "keep", model: "baseline:population-mode" })), /differs in model: "openai-compatible:.*#test-model" → "baseline:population-mode"/);
+  await assert.rejects(
+    runGrid(opts({ runId: "keep", model: "baseline:population-mode" })),
+    /differs in model: "openai-compatible:.*#test-model" → "baseline:population-mode"/,
+  );
   assert.equal(readFileSync(join(dir, "predictions.jsonl"), "utf8"), before);
 });
 

@@ -34,8 +34,15 @@ before(async () => {
   let n = 0;
   server.setBehaviour(() => (n++ % 3 === 0 ? { kind: "status", status: 400, body: { error: { message: "bad request" } } } : { text: "Answer: 1" }));
   const s = await runGrid({
-    model: `openai-compatible:${server.baseURL}#m`, benchmark, split: "ood", limit: 6, concurrency: 1, cacheDir: null,
-    resultsRoot: join(tmp, "results"), runId: "half", progress: "none",
+    model: `openai-compatible:${server.baseURL}#m`,
+    benchmark,
+    split: "ood",
+    limit: 6,
+    concurrency: 1,
+    cacheDir: null,
+    resultsRoot: join(tmp, "results"),
+    runId: "half",
+    progress: "none",
   });
   assert.deepEqual([s.status, s.answered, s.errors], ["completed", 4, 2]);
   runDir = s.dir!;
@@ -87,7 +94,9 @@ test("case 9: identical repeated predictions count once; conflicting ones name t
   const other: Prediction = { ...p, code: 4 };
   assert.throws(
     () => scorePredictions(benchmark, [...res.predictions, other]),
-    new RegExp(`^Error: conflicting predictions for \\(${p.question}, ${p.subgroup.replace(/[|()]/g, "\\$&")}\\), template system-persona, sample 0 of .*#m: code 1 and code 4\\.`),
+    new RegExp(
+      `^Error: conflicting predictions for \\(${p.question}, ${p.subgroup.replace(/[|()]/g, "\\$&")}\\), template system-persona, sample 0 of .*#m: code 1 and code 4\\.`,
+    ),
   );
   // through the CLI, on a results file with a conflicting repeated line
   const copy = join(tmp, "results", "dup");
@@ -118,7 +127,10 @@ test("case 8: a run made against another benchmark warns; --strict refuses", asy
   assert.equal(same.json().source.benchmark, "same as the run's");
   const warn = svlab(["evaluate", "--run", copy, "--bootstrap", "0", "--json"]);
   assert.equal(warn.status, 0, warn.stderr);
-  assert.match(warn.stderr, /^svlab: warning: run half was made against another benchmark \(sha256 000000000000…, now [0-9a-f]{12}…\): its labels or pairs changed since/);
+  assert.match(
+    warn.stderr,
+    /^svlab: warning: run half was made against another benchmark \(sha256 000000000000…, now [0-9a-f]{12}…\): its labels or pairs changed since/,
+  );
   assert.equal(warn.json().source.benchmark, "differs from the run's");
   assert.match(warn.json().warnings.at(-1), /^run half was made against another benchmark/);
   const strict = svlab(["evaluate", "--run", copy, "--bootstrap", "0", "--strict"]);
@@ -129,6 +141,9 @@ test("case 8: a run made against another benchmark warns; --strict refuses", asy
 test("case 11: --by attribute:nosuch is an error naming the attributes", () => {
   const r = svlab(["evaluate", "--model", "baseline:population-mode", "--bootstrap", "0", "--by", "attribute:nosuch"]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^svlab: --by: unknown grouping "attribute:nosuch": the subgroups' attributes are age_group, .*religion.*\(e\.g\. attribute:age_group\)\n$/);
+  assert.match(
+    r.stderr,
+    /^svlab: --by: unknown grouping "attribute:nosuch": the subgroups' attributes are age_group, .*religion.*\(e\.g\. attribute:age_group\)\n$/,
+  );
   assert.equal(r.stdout, "");
 });

@@ -48,15 +48,27 @@ test("case 10: a server echoing the Authorization header gets no key into any fi
   );
   try {
     const s = await runGrid({
-      model: `openai-compatible:${server.baseURL}#m`, benchmark: await loadBenchmark(), split: "ood", limit: 4, concurrency: 1,
-      cacheDir: join(tmp, "cache"), resultsRoot: join(tmp, "results"), runId: "echo", progress: "none",
+      model: `openai-compatible:${server.baseURL}#m`,
+      benchmark: await loadBenchmark(),
+      split: "ood",
+      limit: 4,
+      concurrency: 1,
+      cacheDir: join(tmp, "cache"),
+      resultsRoot: join(tmp, "results"),
+      runId: "echo",
+      progress: "none",
     });
     assert.equal(server.requests[0].headers.authorization, `Bearer ${KEY}`, "the key was sent");
     assert.deepEqual([s.answered, s.errors], [2, 2]);
-    assert.equal(s.result.errors[0].error, `client: openai-compatible:${server.baseURL}#m: HTTP 400: invalid request; you sent authorization: Bearer ${REDACTED}`);
+    assert.equal(
+      s.result.errors[0].error,
+      `client: openai-compatible:${server.baseURL}#m: HTTP 400: invalid request; you sent authorization: Bearer ${REDACTED}`,
+    );
     const files = [
       ...readdirSync(join(tmp, "results", "echo")).map((f) => join(tmp, "results", "echo", f)),
-      ...readdirSync(join(tmp, "cache"), { recursive: true }).map((f) => join(tmp, "cache", String(f))).filter((f) => /\.jsonl$/.test(f)),
+      ...readdirSync(join(tmp, "cache"), { recursive: true })
+        .map((f) => join(tmp, "cache", String(f)))
+        .filter((f) => /\.jsonl$/.test(f)),
     ];
     assert.ok(files.length >= 4, files.join(", "));
     let redactions = 0;

@@ -42,7 +42,10 @@ test("case 1: an answer code outside the codebook is refused, naming file, line,
   );
   // several: the first is named, the rest counted by column
   const g = mangled("many.csv", { 3: { Q1: "99" }, 4: { Q1: "7", Q2: "8" } });
-  await assert.rejects(loadRespondents(g), /many\.csv, line 3: column Q1: code 99 is not a code of Q1 .*; 2 more unknown codes in 2 columns \(Q1: 2, Q2: 1\)\./);
+  await assert.rejects(
+    loadRespondents(g),
+    /many\.csv, line 3: column Q1: code 99 is not a code of Q1 .*; 2 more unknown codes in 2 columns \(Q1: 2, Q2: 1\)\./,
+  );
   // demographic variables the codebook lists are checked too
   const h = mangled("sex.csv", { 7: { Q260: "3" } });
   await assert.rejects(loadRespondents(h), /sex\.csv, line 7: column Q260: code 3 is not a code of Q260 in the codebook/);
@@ -53,11 +56,17 @@ test("case 1: --unknown-codes-as-missing loads them as missing (-5) and counts t
   const r = await loadRespondents(f, { unknownCodes: "missing" });
   assert.deepEqual(r.unknownCodes, { total: 2, byColumn: { Q1: 2 } });
   const d = answerDistribution(r, "Q1");
-  assert.equal(d.some((x) => x.code === 99), false);
+  assert.equal(
+    d.some((x) => x.code === 99),
+    false,
+  );
   assert.equal(d.find((x) => x.code === -5)?.n, 2);
   const b = await loadBenchmark({ wvs: f, unknownCodesAsMissing: true, minSubgroupSize: 1 });
   assert.deepEqual(b.provenance.unknownCodesAsMissing, { total: 2, byColumn: { Q1: 2 } });
-  assert.equal(b.pairs.filter((p) => p.question === "Q1").some((p) => "99" in p.counts || p.mode === 99), false);
+  assert.equal(
+    b.pairs.filter((p) => p.question === "Q1").some((p) => "99" in p.counts || p.mode === 99),
+    false,
+  );
 });
 
 test("case 1 through the CLI: exit 1 with the cell named; with the option, the count is printed and 99 is not in the shares", () => {
@@ -82,33 +91,53 @@ test("case 1 through the CLI: exit 1 with the cell named; with the option, the c
 });
 
 test("case 2: a negative, zero, infinite or non-number weight is refused with its line", async () => {
-  await assert.rejects(loadRespondents(mangled("neg-w.csv", { 4: { W_WEIGHT: "-0.5" } })), (e: Error) =>
-    e.message === "neg-w.csv, line 4: column W_WEIGHT: weight -0.5 is not a positive number (survey weights must be finite and > 0)",
+  await assert.rejects(
+    loadRespondents(mangled("neg-w.csv", { 4: { W_WEIGHT: "-0.5" } })),
+    (e: Error) => e.message === "neg-w.csv, line 4: column W_WEIGHT: weight -0.5 is not a positive number (survey weights must be finite and > 0)",
   );
   const zeros: Record<number, Record<string, string>> = {};
   for (let line = 2; line <= 41; line++) zeros[line] = { W_WEIGHT: "0" };
-  await assert.rejects(loadRespondents(mangled("zero-w.csv", zeros)), (e: Error) =>
-    e.message === "zero-w.csv, line 2: column W_WEIGHT: weight 0 is not a positive number (survey weights must be finite and > 0); 39 more rows with such weights",
+  await assert.rejects(
+    loadRespondents(mangled("zero-w.csv", zeros)),
+    (e: Error) =>
+      e.message ===
+      "zero-w.csv, line 2: column W_WEIGHT: weight 0 is not a positive number (survey weights must be finite and > 0); 39 more rows with such weights",
   );
-  await assert.rejects(loadRespondents(mangled("inf-w.csv", { 3: { W_WEIGHT: "Infinity" } })), /inf-w\.csv, line 3: column W_WEIGHT: weight Infinity is not a positive number/);
+  await assert.rejects(
+    loadRespondents(mangled("inf-w.csv", { 3: { W_WEIGHT: "Infinity" } })),
+    /inf-w\.csv, line 3: column W_WEIGHT: weight Infinity is not a positive number/,
+  );
 });
 
 test("case 3: a repeated respondent id names both lines", async () => {
-  await assert.rejects(loadRespondents(mangled("dup-id.csv", { 9: { D_INTERVIEW: "900000002" } })), (e: Error) =>
-    e.message === "dup-id.csv, line 9: column D_INTERVIEW: respondent id 900000002 already appeared on line 4; each respondent must appear once",
+  await assert.rejects(
+    loadRespondents(mangled("dup-id.csv", { 9: { D_INTERVIEW: "900000002" } })),
+    (e: Error) => e.message === "dup-id.csv, line 9: column D_INTERVIEW: respondent id 900000002 already appeared on line 4; each respondent must appear once",
   );
 });
 
 test("case 3: a repeated column name is refused at the header", async () => {
   const lines = smallSyntheticText(3).split("\n");
-  const f = writeText(join(tmp, "dup-col.csv"), lines.map((l) => (l ? `${l},${l.split(",")[lines[0].split(",").indexOf("Q1")]}` : l)).join("\n").replace(/^([^\n]*)/, (h) => h.replace(/,[^,]*$/, ",Q1")));
-  await assert.rejects(readWvsFile(f), (e: Error) => e instanceof WvsFileError && /^dup-col\.csv, line 1: column Q1 appears twice in the header \(columns \d+ and \d+\)/.test(e.message));
+  const f = writeText(
+    join(tmp, "dup-col.csv"),
+    lines
+      .map((l) => (l ? `${l},${l.split(",")[lines[0].split(",").indexOf("Q1")]}` : l))
+      .join("\n")
+      .replace(/^([^\n]*)/, (h) => h.replace(/,[^,]*$/, ",Q1")),
+  );
+  await assert.rejects(
+    readWvsFile(f),
+    (e: Error) => e instanceof WvsFileError && /^dup-col\.csv, line 1: column Q1 appears twice in the header \(columns \d+ and \d+\)/.test(e.message),
+  );
 });
 
 test("case 11: a folder, a binary file", async () => {
   const dir = join(tmp, "a-folder.csv");
   mkdirSync(dir);
-  await assert.rejects(readWvsFile(dir), (e: Error) => e instanceof WvsFileError && e.message === `a-folder.csv: ${dir} is a folder; expected the WVS-7 CSV file inside it`);
+  await assert.rejects(
+    readWvsFile(dir),
+    (e: Error) => e instanceof WvsFileError && e.message === `a-folder.csv: ${dir} is a folder; expected the WVS-7 CSV file inside it`,
+  );
   const bin = writeText(join(tmp, "data.sav"), `$FL2@(#) IBM SPSS STATISTICS\u0000\u0000\u0002\u0000\u0000\u0000,\u0001\u0000;x\n`);
   await assert.rejects(readWvsFile(bin), /data\.sav, line 1: not a text file \(binary bytes in the first line\)/);
 });

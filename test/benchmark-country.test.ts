@@ -56,7 +56,12 @@ const ALL_ASKED = 219;
 
 const counts = (b: ReturnType<typeof buildBenchmark>) => {
   const s = summarizeBenchmark(b);
-  return { questions: s.questions, subgroups: s.subgroups, pairs: s.pairs, strata: Object.fromEntries(Object.entries(s.strata).map(([k, v]) => [k, [v.split, v.subgroups]])) };
+  return {
+    questions: s.questions,
+    subgroups: s.subgroups,
+    pairs: s.pairs,
+    strata: Object.fromEntries(Object.entries(s.strata).map(([k, v]) => [k, [v.split, v.subgroups]])),
+  };
 };
 
 test("the paper's rules on a synthetic United States: exact subgroups, splits, questions and pairs", async () => {
@@ -70,11 +75,21 @@ test("the paper's rules on a synthetic United States: exact subgroups, splits, q
     questions: ALL_ASKED - 1,
     subgroups: { train: 12, ood: 2 },
     pairs: { train: 12 * 218 - 4, ood: 2 * 218 - 1 },
-    strata: { sex: ["train", 2], age_group: ["train", 2], religion: ["train", 2], sex_x_age: ["train", 3], sex_x_religion: ["train", 3], age_x_religion: ["ood", 2] },
+    strata: {
+      sex: ["train", 2],
+      age_group: ["train", 2],
+      religion: ["train", 2],
+      sex_x_age: ["train", 3],
+      sex_x_religion: ["train", 3],
+      age_x_religion: ["ood", 2],
+    },
   });
   assert.deepEqual(
     b.subgroups.filter((s) => s.split === "ood").map((s) => [s.id, s.size]),
-    [["age_x_religion:16-24 years|Roman Catholic", 75], ["age_x_religion:65 and over|Protestant", 50]],
+    [
+      ["age_x_religion:16-24 years|Roman Catholic", 75],
+      ["age_x_religion:65 and over|Protestant", 50],
+    ],
   );
   assert.deepEqual(b.country, resolveCountry(840));
   assert.ok(!b.questions.some((q) => q.id === "Q1"));
@@ -82,12 +97,21 @@ test("the paper's rules on a synthetic United States: exact subgroups, splits, q
 });
 
 test("the same file, Germany: its own respondents, questions and counts", async () => {
-  const b = buildBenchmark(await loadRespondents(file, { country: "DEU" }), { preset: countryPreset({ country: 276, attributes: ["sex", "age", "religion"] }).name });
+  const b = buildBenchmark(await loadRespondents(file, { country: "DEU" }), {
+    preset: countryPreset({ country: 276, attributes: ["sex", "age", "religion"] }).name,
+  });
   assert.deepEqual(counts(b), {
     questions: ALL_ASKED - 3,
     subgroups: { train: 15, ood: 3 },
     pairs: { train: 15 * 216, ood: 3 * 216 },
-    strata: { sex: ["train", 2], age_group: ["train", 2], religion: ["train", 3], sex_x_age: ["train", 4], sex_x_religion: ["train", 4], age_x_religion: ["ood", 3] },
+    strata: {
+      sex: ["train", 2],
+      age_group: ["train", 2],
+      religion: ["train", 3],
+      sex_x_age: ["train", 4],
+      sex_x_religion: ["train", 4],
+      age_x_religion: ["ood", 3],
+    },
   });
   assert.equal(b.provenance.respondents, 158);
 });
@@ -97,20 +121,33 @@ test("the first attribute decides the split: religion first puts religion crossi
     crossStrata(["religion", "sex", "age_group"]).map((s) => `${s.key}:${s.split}`),
     ["religion:train", "sex:train", "age_group:train", "religion_x_sex:train", "religion_x_age:train", "sex_x_age:ood"],
   );
-  const b = buildBenchmark(await loadRespondents(file, { country: 840 }), { preset: countryPreset({ country: 840, attributes: ["religion", "sex", "age"] }).name });
+  const b = buildBenchmark(await loadRespondents(file, { country: 840 }), {
+    preset: countryPreset({ country: 840, attributes: ["religion", "sex", "age"] }).name,
+  });
   // train: 6 singles + religion × sex 3 + religion × age 2; ood: sex × age 3
   assert.deepEqual(summarizeBenchmark(b).subgroups, { train: 11, ood: 3 });
 });
 
 test("persona prompts name each country and its questions use its demonym", async () => {
   const us = buildBenchmark(await loadRespondents(file, { country: 840 }), { preset: "usa-sex-age-religion" });
-  const de = buildBenchmark(await loadRespondents(file, { country: 276 }), { preset: countryPreset({ country: 276, attributes: ["sex", "age", "religion"] }).name });
+  const de = buildBenchmark(await loadRespondents(file, { country: 276 }), {
+    preset: countryPreset({ country: 276, attributes: ["sex", "age", "religion"] }).name,
+  });
   const q254 = (b: typeof us) => b.questions.find((q) => q.id === "Q254")!;
   const woman = (b: typeof us) => b.subgroups.find((s) => s.id === "sex:Female")!;
-  assert.equal(buildPrompt(q254(us), woman(us)).messages[0].content, "You are a woman living in the United States. You are taking part in the World Values Survey. Answer every question as yourself, from your own values and views.");
-  assert.equal(buildPrompt(q254(de), woman(de)).messages[0].content, "You are a woman living in Germany. You are taking part in the World Values Survey. Answer every question as yourself, from your own values and views.");
+  assert.equal(
+    buildPrompt(q254(us), woman(us)).messages[0].content,
+    "You are a woman living in the United States. You are taking part in the World Values Survey. Answer every question as yourself, from your own values and views.",
+  );
+  assert.equal(
+    buildPrompt(q254(de), woman(de)).messages[0].content,
+    "You are a woman living in Germany. You are taking part in the World Values Survey. Answer every question as yourself, from your own values and views.",
+  );
   assert.match(buildPrompt(q254(us), woman(us), "first-person-bio").messages[0].content, /^I live in the United States\. I am a woman\./);
-  assert.equal(buildPrompt(q254(de), woman(de), "no-persona").messages[0].content, "You are a person living in Germany. You are taking part in the World Values Survey. Answer every question as yourself.");
+  assert.equal(
+    buildPrompt(q254(de), woman(de), "no-persona").messages[0].content,
+    "You are a person living in Germany. You are taking part in the World Values Survey. Answer every question as yourself.",
+  );
   assert.match(buildPrompt(q254(us), woman(us)).messages[1].content, /^Question: How proud are you to be American\?\n[\s\S]*\n5\. I am not American\n/);
   assert.match(buildPrompt(q254(de), woman(de)).messages[1].content, /How proud are you to be German\?[\s\S]*I am not German\n/);
   // the shipped codebook itself keeps Singapore's wording
@@ -136,26 +173,38 @@ test("svlab dataset --country --attributes --json on the synthetic file (the con
   const j = r.json();
   assert.deepEqual([j.questions, j.subgroups, j.pairs, j.country.name], [218, { train: 12, ood: 2 }, { train: 2612, ood: 435 }, "United States"]);
   const s = svlab(["subgroups", "--wvs", file, "--country", "DEU", "--attributes", "sex,age,religion", "--split", "ood", "--json"]).json();
-  assert.deepEqual(s.subgroups.map((x: { id: string; size: number }) => [x.id, x.size]), [
-    ["age_x_religion:35-44 years|Do not belong to a denomination", 95],
-    ["age_x_religion:45-54 years|Roman Catholic", 31],
-    ["age_x_religion:45-54 years|Protestant", 32],
-  ]);
+  assert.deepEqual(
+    s.subgroups.map((x: { id: string; size: number }) => [x.id, x.size]),
+    [
+      ["age_x_religion:35-44 years|Do not belong to a denomination", 95],
+      ["age_x_religion:45-54 years|Roman Catholic", 31],
+      ["age_x_religion:45-54 years|Protestant", 32],
+    ],
+  );
 });
 
 test("bad input: unknown country, unknown attribute, a country absent from the file, preset and country together", async () => {
   const absent = svlab(["dataset", "--wvs", file, "--country", "JPN", "--attributes", "sex,age"]);
   assert.equal(absent.status, 1);
-  assert.match(absent.stderr, /two-countries\.csv: no respondents with B_COUNTRY = 392 among 293 rows: Japan is not in this file, which holds 276 \(DEU, Germany\): 158 rows, 840 \(USA, United States\): 135 rows/);
+  assert.match(
+    absent.stderr,
+    /two-countries\.csv: no respondents with B_COUNTRY = 392 among 293 rows: Japan is not in this file, which holds 276 \(DEU, Germany\): 158 rows, 840 \(USA, United States\): 135 rows/,
+  );
   const unknown = svlab(["dataset", "--wvs", file, "--country", "999", "--attributes", "sex"]);
-  assert.match(unknown.stderr, /--country\/--attributes: unknown country "999": expected a WVS-7 numeric code or ISO alpha-3 code; known: 20\/AND, 32\/ARG, .*840\/USA/);
+  assert.match(
+    unknown.stderr,
+    /--country\/--attributes: unknown country "999": expected a WVS-7 numeric code or ISO alpha-3 code; known: 20\/AND, 32\/ARG, .*840\/USA/,
+  );
   const attr = svlab(["dataset", "--wvs", file, "--country", "840", "--attributes", "sex,height"]);
   assert.match(attr.stderr, /unknown attribute "height": expected one of sex, age_group \(or age\), ethnicity, religion/);
   assert.throws(() => countryPreset({ country: 840, attributes: ["sex", "sex"] }), /attribute "sex" is listed twice/);
   assert.throws(() => choosePreset({ preset: "tan2026", country: 840 }), /both given: expected one or the other/);
   // respondents of one country cannot feed another country's preset
   const de = await loadRespondents(file, { country: 276 });
-  assert.throws(() => buildBenchmark(de, { preset: "usa-sex-age-religion" }), /respondents of 276 \(DEU, Germany\) loaded, but preset usa-sex-age-religion is for 840 \(USA, United States\)/);
+  assert.throws(
+    () => buildBenchmark(de, { preset: "usa-sex-age-religion" }),
+    /respondents of 276 \(DEU, Germany\) loaded, but preset usa-sex-age-religion is for 840 \(USA, United States\)/,
+  );
   const split = svlab(["subgroups", "--split", "test"]);
   assert.match(split.stderr, /--split: expected train or ood, got "test"/);
 });
@@ -163,7 +212,9 @@ test("bad input: unknown country, unknown attribute, a country absent from the f
 test("tan2026 is one such value: Singapore, its four attributes, crossStrata's strata, 214 questions", async () => {
   assert.deepEqual(TAN2026.country, resolveCountry("SGP"));
   assert.deepEqual(
-    crossStrata(TAN2026.attributes).map((s) => `${s.key}:${s.split}`).sort(),
+    crossStrata(TAN2026.attributes)
+      .map((s) => `${s.key}:${s.split}`)
+      .sort(),
     TAN2026.strata.map((s) => `${s.key}:${s.split}`).sort(),
   );
   assert.equal(TAN2026.questions(loadCodebook()).length, 214);
@@ -173,7 +224,10 @@ test("tan2026 is one such value: Singapore, its four attributes, crossStrata's s
   assert.equal(b.subgroups[0].country, "Singapore");
   const s = svlab(["subgroups", "--split", "ood", "--json"]).json();
   assert.equal(s.subgroups.length, 48);
-  assert.deepEqual(s.subgroups.find((x: { id: string }) => x.id === "age_x_religion:65 and over|Muslim"), { id: "age_x_religion:65 and over|Muslim", stratum: "age_x_religion", size: 36, split: "ood" });
+  assert.deepEqual(
+    s.subgroups.find((x: { id: string }) => x.id === "age_x_religion:65 and over|Muslim"),
+    { id: "age_x_religion:65 and over|Muslim", stratum: "age_x_religion", size: 36, split: "ood" },
+  );
 });
 
 test("real file: --country 702 with tan2026's attributes gives tan2026's numbers", { skip: needsMicrodata }, () => {
@@ -189,13 +243,18 @@ test("real file: Singapore's rows relabelled as country 840 give Singapore's cou
   const header = lines[0].replace(/^\uFEFF/, "").split(",");
   const [ci, ai] = [header.indexOf("B_COUNTRY"), header.indexOf("B_COUNTRY_ALPHA")];
   const relabelled = join(tmp, "relabelled.csv");
-  writeFileSync(relabelled, lines.map((l, i) => {
-    if (i === 0 || !l) return l;
-    const cells = l.split(",");
-    cells[ci] = "840";
-    cells[ai] = "USA";
-    return cells.join(",");
-  }).join("\n"));
+  writeFileSync(
+    relabelled,
+    lines
+      .map((l, i) => {
+        if (i === 0 || !l) return l;
+        const cells = l.split(",");
+        cells[ci] = "840";
+        cells[ai] = "USA";
+        return cells.join(",");
+      })
+      .join("\n"),
+  );
   try {
     const us = svlab(["dataset", "--wvs", relabelled, "--country", "840", "--attributes", "sex,age,religion", "--json"]).json();
     const sg = svlab(["dataset", "--wvs", realFile!, "--country", "702", "--attributes", "sex,age,religion", "--json"]).json();
@@ -209,13 +268,16 @@ test("real file: Singapore's rows relabelled as country 840 give Singapore's cou
 
 test("another country's ethnic codes load (not checked against Singapore's list) and read as codes, not adjectives", async () => {
   const b = buildBenchmark(await loadRespondents(file, { country: 840 }), { preset: countryPreset({ country: 840, attributes: ["ethnicity", "sex"] }).name });
-  assert.deepEqual(b.subgroups.map((s) => [s.id, s.size]), [
-    ["ethnicity:Q290=840001", 135],
-    ["sex:Male", 70],
-    ["sex:Female", 65],
-    ["ethnicity_x_sex:Q290=840001|Male", 70],
-    ["ethnicity_x_sex:Q290=840001|Female", 65],
-  ]);
+  assert.deepEqual(
+    b.subgroups.map((s) => [s.id, s.size]),
+    [
+      ["ethnicity:Q290=840001", 135],
+      ["sex:Male", 70],
+      ["sex:Female", 65],
+      ["ethnicity_x_sex:Q290=840001|Male", 70],
+      ["ethnicity_x_sex:Q290=840001|Female", 65],
+    ],
+  );
   const q = b.questions[0];
   assert.equal(
     buildPrompt(q, b.subgroups[4], "third-person").messages[0].content.split("\n")[0],
@@ -227,9 +289,14 @@ test("persona wording for the other attributes: education, marital status, incom
   const p = { attributes: { education: "Higher", age_group: "25-34 years", marital_status: "Married" }, country: "Germany" };
   assert.equal(personaDescription(p), "a person living in Germany, aged 25 to 34, married and with a higher level of education");
   assert.equal(firstPersonBio(p), "I live in Germany. I am aged 25 to 34. I have a higher level of education. I am married.");
-  assert.equal(personaDescription({ attributes: { sex: "Male", employment: "Retired/pensioned", income: "Low" } }), "a man living in Singapore, retired and in a low-income household");
+  assert.equal(
+    personaDescription({ attributes: { sex: "Male", employment: "Retired/pensioned", income: "Low" } }),
+    "a man living in Singapore, retired and in a low-income household",
+  );
   // from a benchmark: the synthetic rows are all Q275R 1 ("Lower") and Q273 1 ("Married")
-  const b = buildBenchmark(await loadRespondents(file, { country: 276 }), { preset: countryPreset({ country: "DEU", attributes: ["sex", "education", "marital_status"] }).name });
+  const b = buildBenchmark(await loadRespondents(file, { country: 276 }), {
+    preset: countryPreset({ country: "DEU", attributes: ["sex", "education", "marital_status"] }).name,
+  });
   const s = b.subgroups.find((x) => x.id === "sex_x_education:Female|Lower")!;
   assert.equal(s.size, 76);
   assert.equal(personaDescription(s), "a woman living in Germany, with a lower level of education");
@@ -245,8 +312,21 @@ test("bad input: an attribute whose columns the file lacks is named with its col
   const lines = crossNationalText([USA]).split("\n");
   const k = lines[0].split(",").indexOf("Q279");
   const noEmployment = join(tmp, "no-employment.csv");
-  writeFileSync(noEmployment, lines.map((l) => l.split(",").filter((_, i) => i !== k).join(",")).join("\n"));
+  writeFileSync(
+    noEmployment,
+    lines
+      .map((l) =>
+        l
+          .split(",")
+          .filter((_, i) => i !== k)
+          .join(","),
+      )
+      .join("\n"),
+  );
   const r = svlab(["dataset", "--wvs", noEmployment, "--country", "USA", "--attributes", "sex,employment"]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /no-employment\.csv: cannot derive attribute "employment" for stratum employment: the file has none of its columns \(Q279\); attributes it has: sex, age_group, ethnicity, religion, /);
+  assert.match(
+    r.stderr,
+    /no-employment\.csv: cannot derive attribute "employment" for stratum employment: the file has none of its columns \(Q279\); attributes it has: sex, age_group, ethnicity, religion, /,
+  );
 });

@@ -37,14 +37,17 @@ test("modalAnswers: Q6's label for each religion subgroup", () => {
 test("mdsSteps: Q6 within religion — modes 4/2/1 of 7 subgroups, 4 choices", () => {
   const H = -[4, 2, 1].reduce((a, k) => a + (k / 7) * Math.log2(k / 7), 0);
   const steps = mdsSteps(bench, "Q6", "religion");
-  assert.deepEqual(steps.map((s) => s.step), [
-    "subgroups |S|",
-    "answer choices |C|",
-    "subgroups per modal answer",
-    "entropy of the modes (bits)",
-    "log2 min(|S|, |C|) = log2 4",
-    "MDS = entropy / log2 min(|S|, |C|)",
-  ]);
+  assert.deepEqual(
+    steps.map((s) => s.step),
+    [
+      "subgroups |S|",
+      "answer choices |C|",
+      "subgroups per modal answer",
+      "entropy of the modes (bits)",
+      "log2 min(|S|, |C|) = log2 4",
+      "MDS = entropy / log2 min(|S|, |C|)",
+    ],
+  );
   assert.equal(steps[0].value, 7);
   assert.equal(steps[1].value, 4);
   assert.equal(steps[2].value, "1 Very important: 4; 2 Rather important: 2; 3 Not very important: 1");

@@ -54,7 +54,10 @@ test("strataTable: every stratum in preset order, with subgroups, pairs and subg
     { stratum: "ethnicity_x_religion", attributes: "ethnicity × religion", split: "ood", subgroups: 8, pairs: 1710, smallest: 36, largest: 517 },
   ]);
   const t = strataTable(bench);
-  assert.equal(t.reduce((a, r) => a + r.pairs, 0), 20877);
+  assert.equal(
+    t.reduce((a, r) => a + r.pairs, 0),
+    20877,
+  );
 });
 
 test("attributeValues / benchmarkAttributes: the attributes the subgroups are made of, values largest first", () => {
@@ -62,7 +65,12 @@ test("attributeValues / benchmarkAttributes: the attributes the subgroups are ma
   const rows = attributeValues(bench);
   assert.deepEqual(
     rows.map((r) => [r.attribute, r.values, r.strata]),
-    [["sex", 2, 4], ["age_group", 6, 4], ["ethnicity", 3, 4], ["religion", 7, 4]],
+    [
+      ["sex", 2, 4],
+      ["age_group", 6, 4],
+      ["ethnicity", 3, 4],
+      ["religion", 7, 4],
+    ],
   );
   assert.equal(rows[2].labels, "SG: Chinese; SG: Malay; SG: South Asian Indian, Pakistan, etc.");
   assert.equal(rows[3].labels, "Buddhist; Do not belong to a denomination; Protestant; Muslim; Other; Roman Catholic; Hindu");
@@ -76,7 +84,10 @@ test("populationTable: Q1's whole-sample counts in scale order, % of valid answe
     { code: 4, label: "Not at all important", n: 2, percent: (100 * 2) / 2010 },
   ]);
   const q182 = populationTable(bench, "Q182");
-  assert.deepEqual(q182.map((r) => r.n), [931, 120, 138, 67, 344, 48, 84, 64, 27, 165]);
+  assert.deepEqual(
+    q182.map((r) => r.n),
+    [931, 120, 138, 67, 344, 48, 84, 64, 27, 165],
+  );
   assert.equal(q182[9].label, "Always justifiable");
   assert.throws(() => populationTable(bench, "Q42"), /Q42 is not in benchmark tan2026/);
 });
@@ -97,11 +108,14 @@ test("subgroupShares: Q182 by religion, one row per religion subgroup, largest f
 });
 
 test("attributeSubgroups: the single-attribute stratum, largest first", () => {
-  assert.deepEqual(attributeSubgroups(bench, "ethnicity").map((s) => [s.attributes.ethnicity, s.size]), [
-    ["SG: Chinese", 1549],
-    ["SG: Malay", 236],
-    ["SG: South Asian Indian, Pakistan, etc.", 190],
-  ]);
+  assert.deepEqual(
+    attributeSubgroups(bench, "ethnicity").map((s) => [s.attributes.ethnicity, s.size]),
+    [
+      ["SG: Chinese", 1549],
+      ["SG: Malay", 236],
+      ["SG: South Asian Indian, Pakistan, etc.", 190],
+    ],
+  );
 });
 
 test("answerCountsFrame: a danfojs frame of Q182's counts, a row per subgroup, code columns in scale order", () => {
@@ -113,7 +127,10 @@ test("answerCountsFrame: a danfojs frame of Q182's counts, a row per subgroup, c
   assert.deepEqual(df.values[i], ["religion:Buddhist", "religion", "train", 519, 1, 236, 31, 37, 20, 90, 13, 17, 24, 7, 44]);
   const n = df.column("n").values as number[];
   const codeSums = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"].map((c) => df.column(c).values as number[]);
-  assert.ok(n.every((x, r) => x === codeSums.reduce((a, col) => a + col[r], 0)), "n = sum of the code columns");
+  assert.ok(
+    n.every((x, r) => x === codeSums.reduce((a, col) => a + col[r], 0)),
+    "n = sum of the code columns",
+  );
   const by = df.groupby(["stratum"]).agg({ n: ["count", "min"] });
   assert.deepEqual(by.columns, ["stratum", "n_count", "n_min"]);
   assert.deepEqual(by.values[0], ["sex", 2, 912]);
@@ -169,6 +186,9 @@ test("splitAttributes: OOD subgroups carry age group, ethnicity and religion, no
 });
 
 test("splitAttributesNote: the same as a sentence", () => {
-  assert.equal(splitAttributesNote(bench, "ood"), "The OOD subgroups carry `age_group`, `ethnicity` and `religion`; `sex` appears only in other splits: no OOD score exists for it.");
+  assert.equal(
+    splitAttributesNote(bench, "ood"),
+    "The OOD subgroups carry `age_group`, `ethnicity` and `religion`; `sex` appears only in other splits: no OOD score exists for it.",
+  );
   assert.equal(splitAttributesNote(bench, "train"), "The train subgroups carry `sex`, `age_group`, `ethnicity` and `religion`.");
 });

@@ -19,10 +19,18 @@ test("shipped aggregates give the paper's benchmark: 214 questions, 50+48 subgro
   const s = summarizeBenchmark(await loadBenchmark());
   assert.deepEqual({ questions: s.questions, subgroups: s.subgroups, pairs: s.pairs }, PAPER);
   assert.equal(s.ties, 365);
-  assert.deepEqual(
-    Object.fromEntries(Object.entries(s.strata).map(([k, v]) => [k, v.subgroups])),
-    { sex: 2, age_group: 6, ethnicity: 3, religion: 7, sex_x_age: 12, sex_x_ethnicity: 6, sex_x_religion: 14, age_x_religion: 27, age_x_ethnicity: 13, ethnicity_x_religion: 8 },
-  );
+  assert.deepEqual(Object.fromEntries(Object.entries(s.strata).map(([k, v]) => [k, v.subgroups])), {
+    sex: 2,
+    age_group: 6,
+    ethnicity: 3,
+    religion: 7,
+    sex_x_age: 12,
+    sex_x_ethnicity: 6,
+    sex_x_religion: 14,
+    age_x_religion: 27,
+    age_x_ethnicity: 13,
+    ethnicity_x_religion: 8,
+  });
 });
 
 test("the real file rebuilds the benchmark exactly and the aggregates bit-for-bit", { skip: needsMicrodata }, async () => {
@@ -51,7 +59,10 @@ test("labels: known modes, counts and subgroup sizes", async () => {
   assert.deepEqual(muslim65.attributes, { age_group: "65 and over", religion: "Muslim" });
   const p = pair("Q1", "sex:Female");
   assert.equal(p.mode, 1);
-  assert.equal(p.n, Object.values(p.counts).reduce((x, y) => x + y, 0));
+  assert.equal(
+    p.n,
+    Object.values(p.counts).reduce((x, y) => x + y, 0),
+  );
   // The OOD split drops 95 (question, subgroup) pairs with fewer than 30 valid answers.
   assert.equal(48 * 214 - b.pairs.filter((x) => x.split === "ood").length, 95);
   assert.ok(b.pairs.every((x) => x.n >= 30));
@@ -74,7 +85,10 @@ test("paper custom_ids round-trip", async () => {
   assert.equal(paperCustomId("Q1", "ethnicity:SG: South Asian Indian, Pakistan, etc."), "Q1_ethnicity_SG:-South-Asian-Indian,-Pakistan,-etc.");
   const b = await loadBenchmark();
   const ids = b.subgroups.map((s) => s.id);
-  assert.deepEqual(fromPaperCustomId("Q234A_religion_Do-not-belong-to-a-denomination", ids), { question: "Q234A", subgroup: "religion:Do not belong to a denomination" });
+  assert.deepEqual(fromPaperCustomId("Q234A_religion_Do-not-belong-to-a-denomination", ids), {
+    question: "Q234A",
+    subgroup: "religion:Do not belong to a denomination",
+  });
   assert.equal(fromPaperCustomId("Q1_sex_Other", ids), null);
 });
 
@@ -114,11 +128,14 @@ test("a custom preset: education × ethnicity personas from the microdata", { sk
     questions: ["Q1", "Q57", "Q182"],
   });
   const b = buildBenchmark(await loadRespondents(realFile!), { preset: "education-test" });
-  assert.deepEqual(b.subgroups.filter((s) => s.split === "train").map((s) => [s.id, s.size]), [
-    ["education:Lower", 373],
-    ["education:Middle", 613],
-    ["education:Higher", 1022],
-  ]);
+  assert.deepEqual(
+    b.subgroups.filter((s) => s.split === "train").map((s) => [s.id, s.size]),
+    [
+      ["education:Lower", 373],
+      ["education:Middle", 613],
+      ["education:Higher", 1022],
+    ],
+  );
   assert.equal(b.questions.length, 3);
   assert.ok(b.subgroups.some((s) => s.id === "education_x_ethnicity:Higher|SG: Chinese"));
 });

@@ -31,7 +31,12 @@ test("svlab codebook without its source folder: exit 1, every expected file name
   assert.equal(lines[0], `svlab: codebook: 4 of the 4 codebook source files are missing from ${source} (no such folder):`);
   assert.deepEqual(
     lines.slice(1, 5).map((l) => l.trim().split(/\s+/)[0]),
-    ["derived/wvs7_codebook_v6_core_Q1-Q290.json", "worldvaluesbench/question_metadata.json", "worldvaluesbench/answer_adjustment.json", "derived/sgp_specific_codes.json"],
+    [
+      "derived/wvs7_codebook_v6_core_Q1-Q290.json",
+      "worldvaluesbench/question_metadata.json",
+      "worldvaluesbench/answer_adjustment.json",
+      "derived/sgp_specific_codes.json",
+    ],
   );
   assert.ok(lines[2].includes("https://github.com/Demon702/WorldValuesBench, dataset_construction/question_metadata.json"));
   assert.ok(lines[1].includes("https://www.worldvaluessurvey.org/WVSDocumentationWV7.jsp"));
@@ -64,6 +69,10 @@ test("the files the error names are exactly the ones buildCodebook reads", { ski
     const dir = join(tmp, `without-${f.path.replace(/\W/g, "_")}`);
     cpSync(only, dir, { recursive: true });
     rmSync(join(dir, f.path));
-    assert.throws(() => buildCodebook(dir), (e: Error) => e.message.includes(f.path.split("/").pop()!), f.path);
+    assert.throws(
+      () => buildCodebook(dir),
+      (e: Error) => e.message.includes(f.path.split("/").pop()!),
+      f.path,
+    );
   }
 });

@@ -64,7 +64,10 @@ test("help shows true defaults: bare values, code-applied ones in the text, noth
   assert.equal(d(["run"], "--no-cache"), "do not read or write the answer cache");
   assert.equal(d(["prompt"], "--template").endsWith("(default: system-persona)"), true);
   assert.equal(d(["finetune", "data"], "--template"), "template id(s), comma-separated (default: system-persona)");
-  assert.equal(d(["evaluate"], "--ties"), "how tied modal codes score: label (only the benchmark's label is right) | any (any tied mode is right) (default: label)");
+  assert.equal(
+    d(["evaluate"], "--ties"),
+    "how tied modal codes score: label (only the benchmark's label is right) | any (any tied mode is right) (default: label)",
+  );
   assert.equal(d(["dataset"], "--ties"), "which of tied modal codes becomes the label: lowest | highest (default: the preset's, lowest for tan2026)");
   assert.equal(d(["codebook"], "--source"), "folder with the derived/ and worldvaluesbench/ codebook files (default: ../shared/wvs-real, beside the project)");
   assert.equal(d(["codebook"], "--out"), "output folder (default: data, the project's data folder)");
@@ -77,7 +80,10 @@ test("help shows true defaults: bare values, code-applied ones in the text, noth
     c.commands.forEach(walk);
   };
   walk(p);
-  assert.deepEqual(lines.filter((l) => /default: ["[]/.test(l)), []);
+  assert.deepEqual(
+    lines.filter((l) => /default: ["[]/.test(l)),
+    [],
+  );
 });
 
 test("shownDefault and optionDescription: bare values, lists joined, empty lists and negations silent", () => {
@@ -98,7 +104,12 @@ test("evaluate's --model help lists the provider specs and every baseline name f
   );
   for (const n of BASELINE_NAMES) assert.ok(help.includes(n), n);
   const p = await buildProgram();
-  assert.ok(p.createHelp().optionDescription(option(p, ["evaluate"], "--model")).startsWith(`provider spec: ${help}; `));
+  assert.ok(
+    p
+      .createHelp()
+      .optionDescription(option(p, ["evaluate"], "--model"))
+      .startsWith(`provider spec: ${help}; `),
+  );
 });
 
 test("one spelling of the tie option: --ties everywhere; dataset's old --tie still works and is hidden", async () => {

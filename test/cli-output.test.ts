@@ -19,7 +19,13 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test("wroteLines: one line per file, labels padded so paths line up, paths relative inside the working folder", () => {
   assert.deepEqual(
-    wroteLines([{ label: "Markdown report", path: "/p/results/report-ood/report.md" }, { label: "HTML report", path: "/elsewhere/report.html" }], "/p"),
+    wroteLines(
+      [
+        { label: "Markdown report", path: "/p/results/report-ood/report.md" },
+        { label: "HTML report", path: "/elsewhere/report.html" },
+      ],
+      "/p",
+    ),
     ["wrote Markdown report  results/report-ood/report.md", "wrote HTML report      /elsewhere/report.html"],
   );
   assert.equal(displayPath("/p", "/p"), ".");
@@ -33,7 +39,10 @@ test("wroteLines: one line per file, labels padded so paths line up, paths relat
 test("nextStep: the evaluate and report commands for a completed run; none for a stopped or empty one", () => {
   const s = { dir: "/p/results/RUN", split: "ood" as const, status: "completed" as const, n: 5 };
   assert.equal(nextStep(s, {}, "/p"), "next: svlab evaluate --run results/RUN --split ood && svlab report --split ood");
-  assert.equal(nextStep(s, { SVLAB_RESULTS: "/p/results" }, "/p"), "next: svlab evaluate --run results/RUN --split ood && svlab report --results results --split ood");
+  assert.equal(
+    nextStep(s, { SVLAB_RESULTS: "/p/results" }, "/p"),
+    "next: svlab evaluate --run results/RUN --split ood && svlab report --results results --split ood",
+  );
   assert.equal(
     nextStep({ ...s, dir: "/tmp/r 2/RUN", split: "train" }, {}, "/p"),
     "next: svlab evaluate --run '/tmp/r 2/RUN' --split train && svlab report --results '/tmp/r 2' --split train",
@@ -78,7 +87,20 @@ test("svlab run ends with a wrote line per results file, then the next command, 
 
 test("svlab run --tuned-from records the base model in run.json (svlab paper pairs base and tuned by it)", () => {
   const results = join(tmp, "tuned-results");
-  const r = svlab(["run", "--model", "baseline:uniform", "--split", "ood", "--limit", "3", "--results", results, "--no-cache", "--tuned-from", "openai:gpt-4.1-mini"]);
+  const r = svlab([
+    "run",
+    "--model",
+    "baseline:uniform",
+    "--split",
+    "ood",
+    "--limit",
+    "3",
+    "--results",
+    results,
+    "--no-cache",
+    "--tuned-from",
+    "openai:gpt-4.1-mini",
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const [runId] = readdirSync(results);
   assert.equal(JSON.parse(readFileSync(join(results, runId, "run.json"), "utf8")).tunedFrom, "openai:gpt-4.1-mini");

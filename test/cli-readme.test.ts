@@ -97,7 +97,9 @@ export function checkSvlab(program: Command, args: string[]): string[] {
         const values = inline !== undefined ? [inline] : [];
         while (inline === undefined && i + 1 < args.length && !args[i + 1].startsWith("-") && (values.length === 0 || opt.variadic)) values.push(args[++i]);
         if (opt.required && !values.length) problems.push(`${cmd.name()}: ${flag} needs a value`);
-        for (const v of values) if (isPlaceholder(v)) problems.push(`${cmd.name()}: ${flag} ${v} is a placeholder, not runnable as written (use a shell variable such as "$WVS_CSV")`);
+        for (const v of values)
+          if (isPlaceholder(v))
+            problems.push(`${cmd.name()}: ${flag} ${v} is a placeholder, not runnable as written (use a shell variable such as "$WVS_CSV")`);
       }
       continue;
     }
@@ -117,8 +119,10 @@ export function checkSvlab(program: Command, args: string[]): string[] {
   if (cmd === program) problems.push("svlab: no command given");
   const expected = cmd.registeredArguments;
   const needed = expected.filter((x) => x.required).length;
-  if (positionals.length < needed) problems.push(`${cmd.name()}: expected ${needed} argument(s) (${expected.map((x) => x.name()).join(", ")}), got ${positionals.length}`);
-  if (positionals.length > expected.length && !expected.some((x) => x.variadic)) problems.push(`${cmd.name()}: unexpected argument(s) ${positionals.slice(expected.length).join(" ")}`);
+  if (positionals.length < needed)
+    problems.push(`${cmd.name()}: expected ${needed} argument(s) (${expected.map((x) => x.name()).join(", ")}), got ${positionals.length}`);
+  if (positionals.length > expected.length && !expected.some((x) => x.variadic))
+    problems.push(`${cmd.name()}: unexpected argument(s) ${positionals.slice(expected.length).join(" ")}`);
   for (const o of cmd.options) if (o.mandatory && !given.has(o.attributeName())) problems.push(`${cmd.name()}: required option ${o.long} missing`);
   return problems;
 }
@@ -126,7 +130,8 @@ export function checkSvlab(program: Command, args: string[]): string[] {
 /** What is wrong with `npm <args>` ([] when nothing). */
 export function checkNpm(scripts: Record<string, string>, args: string[]): string[] {
   const [verb, name] = args;
-  if (verb === "run" || verb === "run-script") return name && scripts[name] ? [] : [`npm run ${name ?? ""}: no such script in package.json (scripts: ${Object.keys(scripts).join(", ")})`];
+  if (verb === "run" || verb === "run-script")
+    return name && scripts[name] ? [] : [`npm run ${name ?? ""}: no such script in package.json (scripts: ${Object.keys(scripts).join(", ")})`];
   if (verb === "test" || verb === "start") return scripts[verb] ? [] : [`npm ${verb}: package.json has no "${verb}" script`];
   return [];
 }
@@ -162,7 +167,14 @@ test("every svlab and npm command in the README's code blocks names a real comma
 test("the README lists every top-level command, codebook and finetune included", async () => {
   const program = await buildProgram();
   const readme = readFileSync(join(projectRoot(), "README.md"), "utf8");
-  const shown = new Set(codeBlockLines(readme).flatMap(({ text }) => commandsOf(text).map((w) => (w[0] === "npx" ? w.slice(1) : w)).filter((w) => w[0] === "svlab").map((w) => w[1])));
+  const shown = new Set(
+    codeBlockLines(readme).flatMap(({ text }) =>
+      commandsOf(text)
+        .map((w) => (w[0] === "npx" ? w.slice(1) : w))
+        .filter((w) => w[0] === "svlab")
+        .map((w) => w[1]),
+    ),
+  );
   const missing = program.commands.map((c) => c.name()).filter((n) => n !== "help" && !shown.has(n));
   assert.deepEqual(missing, []);
 });
@@ -173,7 +185,9 @@ test("the checker catches what it is there for: unknown commands and options, pl
   assert.deepEqual(checkSvlab(program, ["report", "--baseline", "baseline:uniform", "baseline:population-mode", "--split", "ood"]), []);
   assert.deepEqual(checkSvlab(program, ["finetune", "status", "$JOB_ID"]), []);
   assert.deepEqual(checkSvlab(program, ["--version"]), []);
-  assert.deepEqual(checkSvlab(program, ["dataset", "--wvs", "FILE"]), ['dataset: --wvs FILE is a placeholder, not runnable as written (use a shell variable such as "$WVS_CSV")']);
+  assert.deepEqual(checkSvlab(program, ["dataset", "--wvs", "FILE"]), [
+    'dataset: --wvs FILE is a placeholder, not runnable as written (use a shell variable such as "$WVS_CSV")',
+  ]);
   assert.deepEqual(checkSvlab(program, ["datasets"]).length, 1);
   assert.deepEqual(checkSvlab(program, ["dataset", "--weights"]), ["dataset: unknown option --weights"]);
   assert.deepEqual(checkSvlab(program, ["dataset", "--tie", "lowest"]), ["dataset: --tie is a hidden alias; show the current spelling"]);

@@ -8,7 +8,7 @@ import { answerHeatmapFigure, mdsByCategoryFigure, questionMdsFigure, wrapLabel 
 import { getFigure, listFigures, registerFigure } from "../src/figures/registry";
 
 const title = (s: { layout?: Record<string, unknown> }) => (s.layout!.title as { text: string }).text;
-const axis = (s: { layout?: Record<string, unknown> }, a: string) => ((s.layout![a] as { title: { text: string } }).title.text);
+const axis = (s: { layout?: Record<string, unknown> }, a: string) => (s.layout![a] as { title: { text: string } }).title.text;
 
 test("MDS-by-category: bars most divisive on top, W1 panel, paper markers, labelled axes", async () => {
   const L = computeLandscape(await loadBenchmark());
@@ -23,14 +23,20 @@ test("MDS-by-category: bars most divisive on top, W1 panel, paper markers, label
   assert.equal((mds.y as string[])[0], "Ethical Values & Norms (23)");
   const paper = f.data.find((t) => t.name === "Tan et al. (2026)")!;
   assert.deepEqual(paper.x, [0.084, 0.318]);
-  assert.equal(mdsByCategoryFigure(L, { paper: false }).data.some((t) => t.name === "Tan et al. (2026)"), false);
+  assert.equal(
+    mdsByCategoryFigure(L, { paper: false }).data.some((t) => t.name === "Tan et al. (2026)"),
+    false,
+  );
 });
 
 test("question-level figure: one box per category holding every question, hover names the question", async () => {
   const L = computeLandscape(await loadBenchmark());
   const f = questionMdsFigure(L);
   assert.equal(f.data.length, 12);
-  assert.equal(f.data.reduce((n, t) => n + (t.x as number[]).length, 0), 214);
+  assert.equal(
+    f.data.reduce((n, t) => n + (t.x as number[]).length, 0),
+    214,
+  );
   assert.equal(f.data.at(-1)!.name, "Religious Values");
   assert.ok((f.data.at(-1)!.text as string[]).some((s) => s.startsWith("Q171: How often do you attend religious services")));
   assert.match(axis(f, "xaxis"), /Modal Diversity Score per question/);
@@ -47,7 +53,7 @@ test("answer heatmap: readable subgroup rows in benchmark order (top to bottom),
   assert.ok(rows.includes("Religion: No religion"));
   assert.deepEqual(heat.x, ["1. Very<br>important", "2. Rather<br>important", "3. Not very<br>important", "4. Not at all<br>important"]);
   assert.equal(heat.zmax, 100);
-  assert.match(((heat.colorbar as { title: { text: string } }).title.text), /Share of<br>subgroup \(%\)/);
+  assert.match((heat.colorbar as { title: { text: string } }).title.text, /Share of<br>subgroup \(%\)/);
   for (const z of heat.z as number[][]) assert.ok(Math.abs(z.reduce((a, x) => a + x, 0) - 100) < 0.3);
   assert.equal(modes.name, "Modal answer (benchmark label)");
   assert.match(title(f), /^Q6 · Important in life: Religion/);
@@ -77,7 +83,10 @@ test("svlab figures --list shows every catalogue module's figures; bad --format 
   const r = svlab(["figures", "--list", "--json"]);
   assert.equal(r.status, 0, r.stderr);
   const names = (r.json() as Array<{ name: string; stage: string }>).map((f) => f.name);
-  assert.ok(["landscape-mds-by-category", "landscape-question-mds", "landscape-answer-heatmap"].every((n) => names.includes(n)), names.join(","));
+  assert.ok(
+    ["landscape-mds-by-category", "landscape-question-mds", "landscape-answer-heatmap"].every((n) => names.includes(n)),
+    names.join(","),
+  );
   const bad = svlab(["figures", "--format", "jpg"]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--format: expected svg, png or svg,png, got "jpg"/);

@@ -54,7 +54,10 @@ test("a bad spec is a clear error and the page keeps working", async () => {
 });
 
 test("missing Chromium: the error says how to install it", () => {
-  assert.throws(() => resolveChromium("/nonexistent/chromium"), (e: Error) => e instanceof FigureRenderError && /apt-get install -y chromium/.test(e.message) && /SVLAB_CHROMIUM/.test(e.message));
+  assert.throws(
+    () => resolveChromium("/nonexistent/chromium"),
+    (e: Error) => e instanceof FigureRenderError && /apt-get install -y chromium/.test(e.message) && /SVLAB_CHROMIUM/.test(e.message),
+  );
 });
 
 test("writeFigures: every landscape figure to <name>.svg/.png with stable names; null builds are skipped", async () => {
@@ -63,17 +66,23 @@ test("writeFigures: every landscape figure to <name>.svg/.png with stable names;
   registerFigure({ name: "test-told", stage: "test-stage", title: "says why", build: () => null, skipReason: async () => "needs an LLM run" });
   const dir = mkdtempSync(join(tmpdir(), "svlab-fig-"));
   const out = await writeFigures(dir, { only: ["landscape", "test-absent", "test-told"], renderer: r, context: createFigureContext() });
-  assert.deepEqual(out.map((f) => [f.name, f.skipped ?? "written"]), [
-    ["landscape-answer-heatmap", "written"],
-    ["landscape-mds-by-category", "written"],
-    ["landscape-question-mds", "written"],
-    ["test-absent", 'no inputs for stage "test-stage" yet'],
-    ["test-told", "needs an LLM run"],
-  ]);
+  assert.deepEqual(
+    out.map((f) => [f.name, f.skipped ?? "written"]),
+    [
+      ["landscape-answer-heatmap", "written"],
+      ["landscape-mds-by-category", "written"],
+      ["landscape-question-mds", "written"],
+      ["test-absent", 'no inputs for stage "test-stage" yet'],
+      ["test-told", "needs an LLM run"],
+    ],
+  );
   assert.deepEqual(readdirSync(dir).sort(), [
-    "landscape-answer-heatmap.png", "landscape-answer-heatmap.svg",
-    "landscape-mds-by-category.png", "landscape-mds-by-category.svg",
-    "landscape-question-mds.png", "landscape-question-mds.svg",
+    "landscape-answer-heatmap.png",
+    "landscape-answer-heatmap.svg",
+    "landscape-mds-by-category.png",
+    "landscape-mds-by-category.svg",
+    "landscape-question-mds.png",
+    "landscape-question-mds.svg",
   ]);
   const svg = readFileSync(join(dir, "landscape-mds-by-category.svg"), "utf8");
   assert.ok(svg.startsWith("<svg"));

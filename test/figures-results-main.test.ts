@@ -18,7 +18,10 @@ test("main results: baselines are full-width dashed lines in both panels, even w
   // the model is the only bar; its CI comes through as error bars
   const bars = fig.data.filter((d) => d.type === "bar") as Array<Record<string, any>>;
   assert.deepEqual(bars[0].y, [0.57]);
-  assert.deepEqual(bars[0].error_y.array.map((x: number) => +x.toFixed(6)), [0.02]);
+  assert.deepEqual(
+    bars[0].error_y.array.map((x: number) => +x.toFixed(6)),
+    [0.02],
+  );
 });
 
 test("main results: with no model run the baselines become the bars (no reference lines)", () => {

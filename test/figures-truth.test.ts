@@ -16,7 +16,18 @@ import { createFigureContext, getFigure } from "../src/figures/registry";
 import { resultsFigureSet, type NamedFigure } from "../src/figures/results-figures";
 import { promptSensitivityFigure } from "../src/figures/results-main";
 import {
-  attributeLabel, BASELINE_COLOURS, BASELINE_NAMES, baselineName, fittedTitle, metricRange, modelLabel, NATIONAL_MODE, runLabels, TITLE_SAFE_WIDTH, titleChars, wrapLabel,
+  attributeLabel,
+  BASELINE_COLOURS,
+  BASELINE_NAMES,
+  baselineName,
+  fittedTitle,
+  metricRange,
+  modelLabel,
+  NATIONAL_MODE,
+  runLabels,
+  TITLE_SAFE_WIDTH,
+  titleChars,
+  wrapLabel,
 } from "../src/analysis/labels";
 import { analyseResults, type ResultsAnalysis } from "../src/analysis/results";
 import { baselinePredictions, DEFAULT_BASELINES } from "../src/analysis/sources";
@@ -28,7 +39,6 @@ type Trace = Record<string, any>;
 const layoutOf = (f: NamedFigure) => f.spec.layout as Record<string, any>;
 const traces = (f: NamedFigure) => f.spec.data as Trace[];
 const plain = (s: string) => s.replace(/<[^>]+>/g, "");
-
 
 let bench: Benchmark;
 let noRun: ResultsAnalysis; // results/ holds only a baseline run
@@ -51,7 +61,9 @@ before(async () => {
   await saveRun(runs, LONG, "20260101T111500Z_qwen_ood_0003", syntheticPredictions(bench, { model: LONG, seed: 4, nullShare: 0.05, correctShare: 0.5 }));
   noRun = await analyseResults(bench, { results: baselineOnly, bootstrap: 40, permutations: 40 });
   withRuns = await analyseResults(bench, {
-    results: runs, bootstrap: 40, permutations: 40,
+    results: runs,
+    bootstrap: 40,
+    permutations: 40,
     compare: [{ before: "20260101T101500Z_gpt_ood_0001", after: "20260101T121500Z_gpt_ood_0002" }],
   });
 });
@@ -63,7 +75,10 @@ after(() => {
 test("attribute panels: one per attribute the split's subgroups have, none empty", () => {
   const present = new Set(bench.subgroups.filter((s) => s.split === "ood").flatMap((s) => Object.keys(s.attributes)));
   const all = new Set(bench.subgroups.flatMap((s) => Object.keys(s.attributes)));
-  assert.ok([...all].some((x) => !present.has(x)), "the benchmark has an attribute no OOD subgroup has (the old empty panel)");
+  assert.ok(
+    [...all].some((x) => !present.has(x)),
+    "the benchmark has an attribute no OOD subgroup has (the old empty panel)",
+  );
   assert.deepEqual(new Set(noRun.attributes), present);
   for (const a of [noRun, withRuns]) {
     const { figures } = resultsFigureSet(a);
@@ -71,10 +86,18 @@ test("attribute panels: one per attribute the split's subgroups have, none empty
       const f = figures.find((x) => x.name === name)!;
       const L = layoutOf(f);
       const axes = Object.keys(L).filter((k) => /^xaxis\d*$/.test(k));
-      assert.deepEqual(axes.map((k) => L[k].title.text), a.attributes.map(attributeLabel), name);
+      assert.deepEqual(
+        axes.map((k) => L[k].title.text),
+        a.attributes.map(attributeLabel),
+        name,
+      );
       // one bar trace per (panel, model), every one with a value
       assert.equal(traces(f).length, a.attributes.length * a.models.length);
-      for (const t of traces(f)) assert.ok((t.y as (number | null)[]).some((v) => v !== null), `${name}: ${t.name} has bars`);
+      for (const t of traces(f))
+        assert.ok(
+          (t.y as (number | null)[]).some((v) => v !== null),
+          `${name}: ${t.name} has bars`,
+        );
       assert.equal(L.annotations, undefined, "no 'no subgroup has this attribute' placeholder");
       assert.equal(f.height, L.height);
     }
@@ -83,12 +106,23 @@ test("attribute panels: one per attribute the split's subgroups have, none empty
 
 test("without an LLM run: no model-vs-baseline, no prompt sensitivity, and the reasons say what is missing", async () => {
   const { figures, missing } = resultsFigureSet(noRun);
-  assert.deepEqual(missing.map((m) => m.name), ["results-model-vs-baseline", "results-prompt-sensitivity"]);
+  assert.deepEqual(
+    missing.map((m) => m.name),
+    ["results-model-vs-baseline", "results-prompt-sensitivity"],
+  );
   for (const m of missing) assert.match(m.reason, /needs an LLM run on the OOD split \(svlab run --model SPEC --split ood\)/);
-  assert.deepEqual(figures.map((f) => f.name), [
-    "results-main", "results-attributes-accuracy", "results-attributes-nmae", "results-heatmap-age-x-religion",
-    "results-heatmap-age-x-ethnicity", "results-heatmap-ethnicity-x-religion", "results-fairness",
-  ]);
+  assert.deepEqual(
+    figures.map((f) => f.name),
+    [
+      "results-main",
+      "results-attributes-accuracy",
+      "results-attributes-nmae",
+      "results-heatmap-age-x-religion",
+      "results-heatmap-age-x-ethnicity",
+      "results-heatmap-ethnicity-x-religion",
+      "results-fairness",
+    ],
+  );
   const main = figures[0];
   assert.match(plain(layoutOf(main).title.text), /the baselines only — no model run yet/);
   assert.equal(layoutOf(main).shapes.length, 0);
@@ -96,7 +130,13 @@ test("without an LLM run: no model-vs-baseline, no prompt sensitivity, and the r
   assert.match(main.caption, /no model run yet, so the bars are the baselines/);
   // Baselines use no prompt: no template table, no template anywhere in the figures.
   assert.ok(!allTables(noRun).some((t) => t.title === "Prompt sensitivity"));
-  assert.deepEqual(noRun.models.map((m) => [m.evaluation.templateId, m.evaluation.templates.length]), [["", 0], ["", 0]]);
+  assert.deepEqual(
+    noRun.models.map((m) => [m.evaluation.templateId, m.evaluation.templates.length]),
+    [
+      ["", 0],
+      ["", 0],
+    ],
+  );
   assert.doesNotMatch(JSON.stringify(figures.map((f) => f.spec)), /system-persona/);
   // The catalogue does not draw them either (build → null).
   await import("../src/figures/results-catalogue");
@@ -112,13 +152,22 @@ test("without an LLM run: no model-vs-baseline, no prompt sensitivity, and the r
 test("a baseline run is its built-in baseline: one model, shown once in tables and figures", () => {
   for (const a of [noRun, withRuns]) {
     const baselines = a.models.filter((m) => m.kind === "baseline");
-    assert.deepEqual(baselines.map((m) => [m.label, m.builtIn, m.evaluation.n]), DEFAULT_BASELINES.map((s) => [BASELINE_NAMES[s], true, 10177]));
+    assert.deepEqual(
+      baselines.map((m) => [m.label, m.builtIn, m.evaluation.n]),
+      DEFAULT_BASELINES.map((s) => [BASELINE_NAMES[s], true, 10177]),
+    );
     assert.equal(a.notes.length, 1);
-    assert.equal(a.notes[0], `Run 20260101T000009Z_pm_ood_0009 (${NATIONAL_MODE}) is the ${BASELINE_NAMES[NATIONAL_MODE]} baseline, which the analysis scores on the whole OOD split anyway (baselines are deterministic and use no prompt): shown once, as the ${BASELINE_NAMES[NATIONAL_MODE]}.`);
+    assert.equal(
+      a.notes[0],
+      `Run 20260101T000009Z_pm_ood_0009 (${NATIONAL_MODE}) is the ${BASELINE_NAMES[NATIONAL_MODE]} baseline, which the analysis scores on the whole OOD split anyway (baselines are deterministic and use no prompt): shown once, as the ${BASELINE_NAMES[NATIONAL_MODE]}.`,
+    );
   }
   const { figures } = resultsFigureSet(noRun);
   const main = figures.find((f) => f.name === "results-main")!;
-  assert.deepEqual(traces(main)[0].x, DEFAULT_BASELINES.map((s) => wrapLabel(BASELINE_NAMES[s], 24)));
+  assert.deepEqual(
+    traces(main)[0].x,
+    DEFAULT_BASELINES.map((s) => wrapLabel(BASELINE_NAMES[s], 24)),
+  );
   const fair = figures.find((f) => f.name === "results-fairness")!;
   assert.equal(traces(fair)[0].x.length, 2);
 });
@@ -126,14 +175,36 @@ test("a baseline run is its built-in baseline: one model, shown once in tables a
 test("run times only when two runs of one model must be told apart", () => {
   assert.deepEqual(runLabels([{ model: GPT, id: "20260101T101500Z_a" }]), ["gpt-4.1-mini"]);
   assert.deepEqual(
-    runLabels([{ model: GPT, id: "20260101T101500Z_a" }, { model: GPT, id: "20260101T121500Z_b" }, { model: LONG, id: "20260101T101500Z_c" }]),
+    runLabels([
+      { model: GPT, id: "20260101T101500Z_a" },
+      { model: GPT, id: "20260101T121500Z_b" },
+      { model: LONG, id: "20260101T101500Z_c" },
+    ]),
     ["gpt-4.1-mini (2026-01-01 10:15)", "gpt-4.1-mini (2026-01-01 12:15)", "qwen2.5-7b-instruct-finetuned-sg-values"],
   );
-  assert.deepEqual(runLabels([{ model: GPT, id: "20260101T101500Z_a" }, { model: GPT, id: "20260101T101501Z_b" }]), ["gpt-4.1-mini (2026-01-01 10:15:00)", "gpt-4.1-mini (2026-01-01 10:15:01)"]);
-  assert.deepEqual(runLabels([{ model: GPT, id: "mine" }, { model: GPT, id: "yours" }]), ["gpt-4.1-mini (mine)", "gpt-4.1-mini (yours)"]);
-  assert.deepEqual(withRuns.models.map((m) => m.label), [
-    "gpt-4.1-mini (2026-01-01 10:15)", "qwen2.5-7b-instruct-finetuned-sg-values", "gpt-4.1-mini (2026-01-01 12:15)", ...DEFAULT_BASELINES.map((s) => BASELINE_NAMES[s]),
-  ]);
+  assert.deepEqual(
+    runLabels([
+      { model: GPT, id: "20260101T101500Z_a" },
+      { model: GPT, id: "20260101T101501Z_b" },
+    ]),
+    ["gpt-4.1-mini (2026-01-01 10:15:00)", "gpt-4.1-mini (2026-01-01 10:15:01)"],
+  );
+  assert.deepEqual(
+    runLabels([
+      { model: GPT, id: "mine" },
+      { model: GPT, id: "yours" },
+    ]),
+    ["gpt-4.1-mini (mine)", "gpt-4.1-mini (yours)"],
+  );
+  assert.deepEqual(
+    withRuns.models.map((m) => m.label),
+    [
+      "gpt-4.1-mini (2026-01-01 10:15)",
+      "qwen2.5-7b-instruct-finetuned-sg-values",
+      "gpt-4.1-mini (2026-01-01 12:15)",
+      ...DEFAULT_BASELINES.map((s) => BASELINE_NAMES[s]),
+    ],
+  );
 });
 
 test("long labels wrap; titles fit their figure's width", () => {
@@ -157,7 +228,10 @@ test("long labels wrap; titles fit their figure's width", () => {
   }
   const mvb = resultsFigureSet(withRuns).figures.find((f) => f.name === "results-model-vs-baseline")!;
   // The title that was cut on both sides: two even lines at 800 px, nothing lost.
-  assert.deepEqual((layoutOf(mvb).title.text as string).split("<br>").slice(0, 2), ["Accuracy per subgroup: gpt-4.1-mini", `(2026-01-01 10:15) against the ${BASELINE_NAMES[NATIONAL_MODE]}`]);
+  assert.deepEqual((layoutOf(mvb).title.text as string).split("<br>").slice(0, 2), [
+    "Accuracy per subgroup: gpt-4.1-mini",
+    `(2026-01-01 10:15) against the ${BASELINE_NAMES[NATIONAL_MODE]}`,
+  ]);
 });
 
 test("one colour per model across every figure; baselines keep their fixed greys", () => {
@@ -168,7 +242,11 @@ test("one colour per model across every figure; baselines keep their fixed greys
     seen.get(label)!.add(colour);
   };
   // A wrapped category label back to its model label (wrapping only inserts <br> and may drop a space).
-  const squash = (x: string) => x.replace(/<br>/g, "").replace(/\s+/g, "").replace(/\((before|after)\)$/, "");
+  const squash = (x: string) =>
+    x
+      .replace(/<br>/g, "")
+      .replace(/\s+/g, "")
+      .replace(/\((before|after)\)$/, "");
   const labels = new Map(withRuns.models.map((m) => [squash(m.label), m.label]));
   const unwrap = (x: string) => labels.get(squash(x)) ?? x;
   const byName = new Map(figures.map((f) => [f.name, f]));
@@ -203,7 +281,12 @@ test("captions match the figures: dashed lines only when drawn; prompt sensitivi
   const ps = figures.find((f) => f.name === "results-prompt-sensitivity")!;
   assert.match(ps.caption, /for gpt-4\.1-mini \(2026-01-01 10:15\) \(the runs with two or more templates\)/);
   assert.deepEqual(traces(ps)[0].x, [wrapLabel("gpt-4.1-mini (2026-01-01 10:15)", 24)]);
-  assert.deepEqual(traces(ps).slice(1).map((t) => t.name), ["system-persona", "third-person"]);
+  assert.deepEqual(
+    traces(ps)
+      .slice(1)
+      .map((t) => t.name),
+    ["system-persona", "third-person"],
+  );
   const fair = figures.find((f) => f.name === "results-fairness")!;
   assert.match(fair.caption, /compared runs as before, hatched, and after/);
   assert.deepEqual(traces(fair)[0].marker.pattern.shape.slice(0, 2), ["/", ""]);
@@ -217,7 +300,10 @@ test("prompt sensitivity leaves out baselines (no prompt) and single-template ru
     { model: LONG, templateId: "third-person", accuracy: 0.4 },
   ]);
   assert.deepEqual(f.data[0].x, [wrapLabel(modelLabel(LONG), 24)]);
-  assert.deepEqual(f.data.slice(1).map((t) => t.y), [[0.5], [0.4]]);
+  assert.deepEqual(
+    f.data.slice(1).map((t) => t.y),
+    [[0.5], [0.4]],
+  );
 });
 
 test("one name per baseline in figures, tables and findings; axis titles read as words", () => {
@@ -234,7 +320,10 @@ test("one name per baseline in figures, tables and findings; axis titles read as
         const t = L[k].title?.text as string | undefined;
         if (t) assert.doesNotMatch(t, /\(ratio|0–\)|\bnorm\. /, `${f.name} ${k}: "${t}"`);
       }
-      const head = (L.title.text as string).split("<br>").filter((l) => !/font-size:12px/.test(l)).join(" ");
+      const head = (L.title.text as string)
+        .split("<br>")
+        .filter((l) => !/font-size:12px/.test(l))
+        .join(" ");
       assert.doesNotMatch(head, /: [^:]*: /, `${f.name}: one colon at most in "${head}"`);
     }
   }

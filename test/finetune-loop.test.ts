@@ -30,10 +30,18 @@ test("import base and tuned outputs, link them, and svlab paper shows base → t
   const write = (name: string, right: (i: number) => boolean) => {
     const file = join(dir, name);
     const qs = new Map(bench.questions.map((q) => [q.id, q]));
-    writeFileSync(file, ps.map((p, i) => {
-      const other = qs.get(p.question)!.scale.map((o) => o.code).find((c) => c !== p.mode)!;
-      return JSON.stringify({ custom_id: paperCustomId(p.question, p.subgroup), response: `Answer: ${right(i) ? p.mode : other}` });
-    }).join("\n") + "\n");
+    writeFileSync(
+      file,
+      ps
+        .map((p, i) => {
+          const other = qs
+            .get(p.question)!
+            .scale.map((o) => o.code)
+            .find((c) => c !== p.mode)!;
+          return JSON.stringify({ custom_id: paperCustomId(p.question, p.subgroup), response: `Answer: ${right(i) ? p.mode : other}` });
+        })
+        .join("\n") + "\n",
+    );
     return file;
   };
   const results = join(dir, "results");
@@ -71,14 +79,28 @@ test("finetune status prints the tuned model's spec, its base and what to run ne
   const server = createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     if (req.url === "/v1/fine_tuning/jobs/ftjob-9") {
-      res.end(JSON.stringify({ id: "ftjob-9", object: "fine_tuning.job", model: "gpt-4.1-mini-2025-04-14", status: "succeeded", training_file: "file-1", created_at: 2, fine_tuned_model: "ft:gpt-4.1-mini-2025-04-14:svlab:xyz", error: null }));
+      res.end(
+        JSON.stringify({
+          id: "ftjob-9",
+          object: "fine_tuning.job",
+          model: "gpt-4.1-mini-2025-04-14",
+          status: "succeeded",
+          training_file: "file-1",
+          created_at: 2,
+          fine_tuned_model: "ft:gpt-4.1-mini-2025-04-14:svlab:xyz",
+          error: null,
+        }),
+      );
     } else res.end("{}");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
   try {
     const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, ["bin/svlab.mjs", ...args], { cwd: process.cwd(), env: { ...process.env, OPENAI_API_KEY: "test-key-not-a-secret" } });
+      promisify(execFile)(process.execPath, ["bin/svlab.mjs", ...args], {
+        cwd: process.cwd(),
+        env: { ...process.env, OPENAI_API_KEY: "test-key-not-a-secret" },
+      });
     const j = JSON.parse((await run(["finetune", "status", "ftjob-9", "--base-url", url, "--json"])).stdout);
     assert.equal(j.evaluateWith, "openai:ft:gpt-4.1-mini-2025-04-14:svlab:xyz");
     assert.equal(j.tunedFrom, "openai:gpt-4.1-mini-2025-04-14");

@@ -71,14 +71,33 @@ async function fakeFineTuneServer(): Promise<{ url: string; seen: { path: string
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(x));
     };
-    if (req.url === "/v1/files") return send({ id: `file-${seen.length}`, object: "file", bytes: body.length, created_at: 1, filename: "train.jsonl", purpose: "fine-tune" });
+    if (req.url === "/v1/files")
+      return send({ id: `file-${seen.length}`, object: "file", bytes: body.length, created_at: 1, filename: "train.jsonl", purpose: "fine-tune" });
     if (req.url === "/v1/fine_tuning/jobs" && req.method === "POST") {
       const j = JSON.parse(body);
-      return send({ id: "ftjob-1", object: "fine_tuning.job", model: j.model, status: "queued", training_file: j.training_file, created_at: 2, fine_tuned_model: null, error: null });
+      return send({
+        id: "ftjob-1",
+        object: "fine_tuning.job",
+        model: j.model,
+        status: "queued",
+        training_file: j.training_file,
+        created_at: 2,
+        fine_tuned_model: null,
+        error: null,
+      });
     }
     if (req.url === "/v1/fine_tuning/jobs/ftjob-1") {
       polls++;
-      return send({ id: "ftjob-1", object: "fine_tuning.job", model: "gpt-4.1-mini", status: polls > 1 ? "succeeded" : "running", training_file: "file-1", created_at: 2, fine_tuned_model: polls > 1 ? "ft:gpt-4.1-mini:svlab:abc" : null, error: null });
+      return send({
+        id: "ftjob-1",
+        object: "fine_tuning.job",
+        model: "gpt-4.1-mini",
+        status: polls > 1 ? "succeeded" : "running",
+        training_file: "file-1",
+        created_at: 2,
+        fine_tuned_model: polls > 1 ? "ft:gpt-4.1-mini:svlab:abc" : null,
+        error: null,
+      });
     }
     res.writeHead(404).end("{}");
   });
@@ -94,7 +113,14 @@ test("OpenAI fine-tuning job: upload, create (supervised, paper's 1 epoch), poll
     const b = await loadBenchmark();
     writeSftDataset(buildSftDataset(b, { validationShare: 0.1 }), dir);
     const env = { OPENAI_API_KEY: "test-key-not-a-secret" };
-    const job = await createFineTuneJob({ model: "gpt-4.1-mini", trainingFile: join(dir, "train.jsonl"), validationFile: join(dir, "validation.jsonl"), epochs: 1, baseURL: srv.url, env });
+    const job = await createFineTuneJob({
+      model: "gpt-4.1-mini",
+      trainingFile: join(dir, "train.jsonl"),
+      validationFile: join(dir, "validation.jsonl"),
+      epochs: 1,
+      baseURL: srv.url,
+      env,
+    });
     assert.equal(job.id, "ftjob-1");
     assert.equal(job.status, "queued");
     const create = JSON.parse(srv.seen.find((s) => s.path === "POST /v1/fine_tuning/jobs")!.body);

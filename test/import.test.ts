@@ -32,7 +32,10 @@ const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"`
 
 function svlab(args: string[]): { out: string; code: number } {
   try {
-    return { out: execFileSync(process.execPath, [join(root, "bin/svlab.mjs"), ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }), code: 0 };
+    return {
+      out: execFileSync(process.execPath, [join(root, "bin/svlab.mjs"), ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+      code: 0,
+    };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; status?: number };
     return { out: `${e.stdout ?? ""}${e.stderr ?? ""}`, code: e.status ?? 1 };
@@ -148,7 +151,10 @@ describe("importing files", () => {
     const lines: string[] = [];
     let right = 0;
     ood.forEach((p, i) => {
-      const other = qs.get(p.question)!.scale.map((o) => o.code).find((c) => c !== p.mode)!;
+      const other = qs
+        .get(p.question)!
+        .scale.map((o) => o.code)
+        .find((c) => c !== p.mode)!;
       const code = i % 4 === 0 ? p.mode : other;
       if (code === p.mode) right++;
       lines.push(JSON.stringify({ custom_id: paperCustomId(p.question, p.subgroup), response: `Answer: ${code}` }));
@@ -190,7 +196,12 @@ describe("importing files", () => {
     const ps = bench.pairs.filter((p) => p.split === "ood").slice(0, 6);
     const id = (i: number) => batchCustomId({ sample: 0, prompt: { question: ps[i].question, subgroup: ps[i].subgroup, templateId: "system-persona" } });
     const ok = (i: number, content: string) =>
-      JSON.stringify({ id: `r${i}`, custom_id: id(i), response: { status_code: 200, body: { choices: [{ message: { role: "assistant", content } }], usage: { prompt_tokens: 10, completion_tokens: 2 } } }, error: null });
+      JSON.stringify({
+        id: `r${i}`,
+        custom_id: id(i),
+        response: { status_code: 200, body: { choices: [{ message: { role: "assistant", content } }], usage: { prompt_tokens: 10, completion_tokens: 2 } } },
+        error: null,
+      });
     const lines = [
       ok(0, "Answer: 1"),
       JSON.stringify({ id: "r1", custom_id: id(1), response: null, error: { code: "server_error", message: "boom" } }),
@@ -226,7 +237,10 @@ describe("importing files", () => {
   test("CSV with configured column names: question + the authors' subgroup spelling + answer codes (commas inside quotes)", async () => {
     const ps = bench.pairs.filter((p) => p.subgroup.includes("South Asian")).slice(0, 5);
     const rows = ["qid,who,ans,note"];
-    for (const p of ps) rows.push([p.question, csvField(paperCustomId(p.question, p.subgroup).replace(/^Q\d+[A-Z]?_/, "")), String(p.mode), csvField('a "note", with commas')].join(","));
+    for (const p of ps)
+      rows.push(
+        [p.question, csvField(paperCustomId(p.question, p.subgroup).replace(/^Q\d+[A-Z]?_/, "")), String(p.mode), csvField('a "note", with commas')].join(","),
+      );
     const file = join(dir, "outputs.csv");
     writeFileSync(file, `${rows.join("\r\n")}\r\n`);
     const s = await importOutputs({
@@ -281,7 +295,13 @@ describe("importing files", () => {
     const ps = bench.pairs.filter((p) => p.split === "ood").slice(0, 3);
     const file = join(dir, "samples.jsonl");
     writeFileSync(file, ps.map((p) => JSON.stringify({ doc: { q: p.question, who: p.subgroup }, resps: [[`Answer: ${p.mode}`]] })).join("\n") + "\n");
-    const s = await importOutputs({ file, model: "lm-eval", benchmark: bench, write: false, columns: { question: "doc.q", subgroup: "doc.who", response: "resps.0.0" } });
+    const s = await importOutputs({
+      file,
+      model: "lm-eval",
+      benchmark: bench,
+      write: false,
+      columns: { question: "doc.q", subgroup: "doc.who", response: "resps.0.0" },
+    });
     assert.equal(s.matched, 3);
     assert.ok(s.result.predictions.every((p, i) => p.code === ps[i].mode));
 
@@ -292,13 +312,19 @@ describe("importing files", () => {
       { name: "response", data: ps.map((p) => `Answer: ${p.mode}`), type: "STRING" as const },
     ];
     const gz = join(dir, "gzip.parquet");
-    writeFileSync(gz, Buffer.from(parquetWriteBuffer({ columnData, codec: "GZIP", compressors: { GZIP: (b: Uint8Array) => new Uint8Array(zlib.gzipSync(b)) } })));
+    writeFileSync(
+      gz,
+      Buffer.from(parquetWriteBuffer({ columnData, codec: "GZIP", compressors: { GZIP: (b: Uint8Array) => new Uint8Array(zlib.gzipSync(b)) } })),
+    );
     const g = await importOutputs({ file: gz, model: "gz", benchmark: bench, write: false });
     assert.equal(g.parsed, 3);
     if (typeof (zlib as Record<string, unknown>).zstdDecompressSync !== "function") {
       const zs = join(dir, "zstd.parquet");
       writeFileSync(zs, Buffer.from(parquetWriteBuffer({ columnData, codec: "ZSTD", compressors: { ZSTD: (b: Uint8Array) => b } })));
-      await assert.rejects(importOutputs({ file: zs, model: "zs", benchmark: bench, write: false }), /ZSTD-compressed, which this Node cannot decompress; rewrite it with snappy/);
+      await assert.rejects(
+        importOutputs({ file: zs, model: "zs", benchmark: bench, write: false }),
+        /ZSTD-compressed, which this Node cannot decompress; rewrite it with snappy/,
+      );
     }
   });
 

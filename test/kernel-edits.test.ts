@@ -50,7 +50,11 @@ test("cells keep running after helpers are written and edited while the kernel r
       { cell: `import { b as b2 } from "./${dir}/b"; console.log("b", b2);` },
       { cell: `console.log("still fine");` },
     ]);
-    assert.deepEqual(results.map((r) => r.status), ["ok", "ok", "error", "ok", "ok", "ok"], JSON.stringify(results, null, 1));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["ok", "ok", "error", "ok", "ok", "ok"],
+      JSON.stringify(results, null, 1),
+    );
     assert.equal(results[0].stdout, "a 1 true\n");
     assert.equal(results[1].stdout, "after an edit\n");
     assert.match(results[2].stderr, /Cannot find module '\.\/\.cache\/kernel-edits-probe\/b'/);

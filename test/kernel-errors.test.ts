@@ -100,7 +100,10 @@ test("a failing cell shows its error's name, message and stack in the cell; the 
   const cells = cellsRun();
   assert.equal(cells.length, 10);
   assertShowsError(cells[0]!, "sync throw", /^Error$/, "probe-sync 7f3a");
-  assert.ok(cells[0]!.outputs[0]!.traceback!.some((l) => /^\s+at /.test(l)), "sync throw: traceback has stack frames");
+  assert.ok(
+    cells[0]!.outputs[0]!.traceback!.some((l) => /^\s+at /.test(l)),
+    "sync throw: traceback has stack frames",
+  );
   assertShowsError(cells[1]!, "async rejection", /^TypeError$/, "probe-async 7f3a");
   assertShowsError(cells[2]!, "error from src/", /^Error$/, 'unknown figure "probe-unknown-figure"');
   assert.match(cells[2]!.outputs.find((o) => o.output_type === "error")!.traceback!.join("\n"), /registry/, "stack names the module");
@@ -121,5 +124,8 @@ test("the figure catalogue loads inside the kernel (tsx's CommonJS API, on every
   assert.equal(c!.reply.status, "ok", c!.failure ?? JSON.stringify(c!.outputs));
   const names = JSON.parse(c!.outputs.find((o) => o.name === "stdout")!.text!) as string[];
   assert.ok(names.includes("landscape-mds-by-category"), `registered: ${names.join(", ")}`);
-  assert.ok(names.some((n) => n.startsWith("results-")), `registered: ${names.join(", ")}`);
+  assert.ok(
+    names.some((n) => n.startsWith("results-")),
+    `registered: ${names.join(", ")}`,
+  );
 });

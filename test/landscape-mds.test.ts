@@ -1,15 +1,7 @@
 /** MDS and ordinal W1 on hand-made cases whose values can be worked out on paper. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  answerShares,
-  computeLandscape,
-  entropyBits,
-  meanPairwiseW1,
-  modalDiversity,
-  selectStrata,
-  wasserstein1,
-} from "../src/benchmark/landscape";
+import { answerShares, computeLandscape, entropyBits, meanPairwiseW1, modalDiversity, selectStrata, wasserstein1 } from "../src/benchmark/landscape";
 import type { Benchmark, Pair, Split, Subgroup } from "../src/benchmark/types";
 import type { Question } from "../src/wvs/types";
 
@@ -65,10 +57,23 @@ test("wasserstein1 on ordered positions; meanPairwiseW1 normalised by the span",
   assert.throws(() => wasserstein1([1, 0], [1, 0, 0]), /2 and 3 positions/);
   assert.throws(() => wasserstein1([0, 0], [1, 0]), /no mass/);
   // A=[1,0,0], B=[0,1,0], C=[0,0,1]: W1 = 1, 2, 1 → mean 4/3, span 2 → 2/3.
-  close(meanPairwiseW1([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), 2 / 3);
+  close(
+    meanPairwiseW1([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]),
+    2 / 3,
+  );
   assert.equal(meanPairwiseW1([[1, 0]]), null);
   assert.equal(meanPairwiseW1([[3], [5]]), 0);
-  assert.equal(meanPairwiseW1([[1, 0], [0, 1]]), 1);
+  assert.equal(
+    meanPairwiseW1([
+      [1, 0],
+      [0, 1],
+    ]),
+    1,
+  );
 });
 
 // ---- a hand-made benchmark ---------------------------------------------------------------
@@ -93,7 +98,10 @@ function subgroup(stratum: string, value: string, split: Split): Subgroup {
 function pair(q: string, sg: Subgroup, counts: Record<string, number>, mode?: number): Pair {
   const valid = Object.entries(counts).filter(([c]) => Number(c) >= 0);
   const max = Math.max(...valid.map(([, n]) => n));
-  const modes = valid.filter(([, n]) => n === max).map(([c]) => Number(c)).sort((a, b) => a - b);
+  const modes = valid
+    .filter(([, n]) => n === max)
+    .map(([c]) => Number(c))
+    .sort((a, b) => a - b);
   return { question: q, subgroup: sg.id, split: sg.split, counts, n: valid.reduce((a, [, n]) => a + n, 0), mode: mode ?? modes[0], modes };
 }
 
@@ -153,7 +161,10 @@ test("computeLandscape: exact cells, question means over strata, category means 
   assert.equal(cell("Q2", "age").subgroups, 1);
   assert.equal(cell("Q2", "age").mds, 0);
   assert.equal(cell("Q2", "age").w1, null);
-  assert.equal(L.cells.some((c) => c.question === "Q2" && c.stratum === "mix"), false);
+  assert.equal(
+    L.cells.some((c) => c.question === "Q2" && c.stratum === "mix"),
+    false,
+  );
   // Q3: on-scale shares (0,1,0) vs (0,.5,.5): W1 = 0.5 over span 2.
   assert.equal(cell("Q3", "sex").mds, 0);
   close(cell("Q3", "sex").w1, 0.25);
@@ -168,9 +179,19 @@ test("computeLandscape: exact cells, question means over strata, category means 
   close(cat("Cat A").mds, (0.5 + 0.5) / 2);
   assert.equal(cat("Cat A").questions, 2);
   assert.equal(cat("Cat B").mds, 0);
-  assert.deepEqual(L.categories.map((c) => c.category), ["Cat A", "Cat B"]);
+  assert.deepEqual(
+    L.categories.map((c) => c.category),
+    ["Cat A", "Cat B"],
+  );
   close(L.overall.mds, (0.5 + 0.5 + 0) / 3);
-  assert.deepEqual(L.strata.map((s) => [s.stratum, s.questions]), [["sex", 3], ["age", 2], ["mix", 1]]);
+  assert.deepEqual(
+    L.strata.map((s) => [s.stratum, s.questions]),
+    [
+      ["sex", 3],
+      ["age", 2],
+      ["mix", 1],
+    ],
+  );
 });
 
 test("computeLandscape: strata option (train-only, explicit list) and choices with off-scale options", () => {
@@ -180,10 +201,19 @@ test("computeLandscape: strata option (train-only, explicit list) and choices wi
   assert.deepEqual(selectStrata(b, "ood"), ["mix"]);
   assert.throws(() => selectStrata(b, ["sex", "nope"]), /unknown strata nope/);
   const train = computeLandscape(b, { strata: "train" });
-  assert.equal(train.cells.some((c) => c.stratum === "mix"), false);
+  assert.equal(
+    train.cells.some((c) => c.stratum === "mix"),
+    false,
+  );
   close(train.questions.find((q) => q.question === "Q1")!.mds, 0.25);
   const onlySex = computeLandscape(b, { strata: ["sex"] });
-  assert.deepEqual(onlySex.categories.map((c) => [c.category, c.mds]), [["Cat A", 0.5], ["Cat B", 0]]);
+  assert.deepEqual(
+    onlySex.categories.map((c) => [c.category, c.mds]),
+    [
+      ["Cat A", 0.5],
+      ["Cat B", 0],
+    ],
+  );
   const withOff = computeLandscape(b, { choices: "scale+offscale" });
   assert.equal(withOff.cells.find((c) => c.question === "Q3")!.choices, 4);
   assert.equal(computeLandscape(b).cells.find((c) => c.question === "Q3")!.choices, 3);
@@ -202,7 +232,10 @@ test("answerShares: percent of on-scale answers per subgroup, in scale order; un
   const s = answerShares(handMade(), "Q3");
   assert.deepEqual(s.subgroups, ["sex:Female", "sex:Male"]);
   assert.deepEqual(s.codes, [1, 2, 3]);
-  assert.deepEqual(s.shares, [[0, 100, 0], [0, 50, 50]]);
+  assert.deepEqual(s.shares, [
+    [0, 100, 0],
+    [0, 50, 50],
+  ]);
   assert.deepEqual(s.modes, [2, 2]);
   assert.deepEqual(answerShares(handMade(), "Q1", ["mix"]).subgroups, ["mix:a", "mix:b", "mix:c"]);
   assert.throws(() => answerShares(handMade(), "Q999"), /unknown question "Q999"/);

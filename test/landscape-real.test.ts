@@ -19,12 +19,12 @@ test("all strata (default): category MDS and W1, most divisive first; Religious 
     "Science & Technology": [0.292349, 0.050354, 6],
     "Political Culture & Regimes": [0.262909, 0.053957, 23],
     "Economic Values": [0.231256, 0.055603, 6],
-    "Security": [0.203732, 0.062615, 20],
+    Security: [0.203732, 0.062615, 20],
     "Social Values & Stereotypes": [0.194117, 0.06715, 44],
-    "Corruption": [0.173611, 0.043803, 7],
+    Corruption: [0.173611, 0.043803, 7],
     // Q222's off-scale code 4 is a mode of some subgroups, so it counts as a choice (|C| 3 → 4): 0.173435 → 0.172575.
     "Political Interest & Participation": [0.172575, 0.07655, 35],
-    "Migration": [0.164513, 0.047081, 2],
+    Migration: [0.164513, 0.047081, 2],
     "Happiness & Wellbeing": [0.129936, 0.0357, 11],
     "Social Capital & Trust": [0.111193, 0.049851, 25],
     "Ethical Values & Norms": [0.109007, 0.065844, 23],
@@ -33,7 +33,10 @@ test("all strata (default): category MDS and W1, most divisive first; Religious 
   assert.equal(L.categories[0].mds.toFixed(3), "0.318");
   assert.deepEqual([L.overall.questions, r6(L.overall.mds), r6(L.overall.w1)], [214, 0.18653, 0.065784]);
   assert.equal(L.cells.length, 214 * 10);
-  assert.deepEqual(L.questions.slice(0, 3).map((q) => q.question), ["Q9", "Q241", "Q171"]);
+  assert.deepEqual(
+    L.questions.slice(0, 3).map((q) => q.question),
+    ["Q9", "Q241", "Q171"],
+  );
 });
 
 test("train strata only: Social Capital & Trust is the most consensual (0.083, paper 0.084)", async () => {

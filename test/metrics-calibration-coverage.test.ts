@@ -13,7 +13,10 @@ import { basicIntervalWithEstimate, dispersion, questionBootstrapDispersion } fr
 import { seededRandom } from "../src/metrics/stats";
 
 test("coverage of the 95% intervals is near nominal for accuracy, NMAE and the accuracy CV; above 0.85 and above the percentile interval's for the NMAE CV and the normalised range (known truth, fixed seed)", (t) => {
-  const G = 12, Q = 214, B = 400, R = 300;
+  const G = 12,
+    Q = 214,
+    B = 400,
+    R = 300;
   const theta = Array.from({ length: G }, (_, g) => 0.55 + (0.2 * g) / (G - 1));
   const truthErr = theta.map((x) => (x * x + (1 - x) * (1 - x)) / 2);
   const truth = {
@@ -29,7 +32,8 @@ test("coverage of the 95% intervals is near nominal for accuracy, NMAE and the a
   const percentile = { cv: 0, normalisedRange: 0, nmaeCv: 0 };
   const count = new Float64Array(Q * G).fill(1);
   for (let r = 0; r < R; r++) {
-    const acc = new Float64Array(Q * G), err = new Float64Array(Q * G);
+    const acc = new Float64Array(Q * G),
+      err = new Float64Array(Q * G);
     for (let q = 0; q < Q; q++) {
       const u = rnd();
       for (let g = 0; g < G; g++) {
@@ -38,8 +42,14 @@ test("coverage of the 95% intervals is near nominal for accuracy, NMAE and the a
         err[q * G + g] = Math.abs(w - theta[g]);
       }
     }
-    const groupMeans = (m: Float64Array) => Array.from({ length: G }, (_, g) => { let s = 0; for (let q = 0; q < Q; q++) s += m[q * G + g]; return s / Q; });
-    const ga = groupMeans(acc), ge = groupMeans(err);
+    const groupMeans = (m: Float64Array) =>
+      Array.from({ length: G }, (_, g) => {
+        let s = 0;
+        for (let q = 0; q < Q; q++) s += m[q * G + g];
+        return s / Q;
+      });
+    const ga = groupMeans(acc),
+      ge = groupMeans(err);
     const da = questionBootstrapDispersion(acc, count, Q, G, B, r + 1);
     const de = questionBootstrapDispersion(err, count, Q, G, B, r + 1);
     const inside = (x: number, i: { lo: number; hi: number }) => i.lo <= x && x <= i.hi;
@@ -48,7 +58,8 @@ test("coverage of the 95% intervals is near nominal for accuracy, NMAE and the a
     if (inside(truth.nmae, estimate(mean(ge), de.overall, 0.95))) hits.nmae++;
     if (inside(truth.cv, basicIntervalWithEstimate(dispersion(ga).cv, da.cv, 0.95, [0, Infinity]))) hits.cv++;
     if (inside(truth.normalisedRange, basicIntervalWithEstimate(dispersion(ga).normalisedRange, da.normalisedRange, 0.95, [0, 1]))) hits.normalisedRange++;
-    const pc = estimate(dispersion(ga).cv, da.cv, 0.95), pn = estimate(dispersion(ga).normalisedRange, da.normalisedRange, 0.95);
+    const pc = estimate(dispersion(ga).cv, da.cv, 0.95),
+      pn = estimate(dispersion(ga).normalisedRange, da.normalisedRange, 0.95);
     if (inside(truth.cv, pc)) percentile.cv++;
     if (inside(truth.normalisedRange, pn)) percentile.normalisedRange++;
     if (inside(truth.nmaeCv, estimate(dispersion(ge).cv, de.cv, 0.95))) percentile.nmaeCv++;

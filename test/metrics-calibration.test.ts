@@ -37,7 +37,10 @@ test("religion gap test: rejection rate at 5% under no difference lies within a 
   }
   // 99% binomial margin around 5% for R = 1000: ±2.576·sqrt(0.05·0.95/1000) = ±0.0178.
   const margin = 2.576 * Math.sqrt((0.05 * 0.95) / R);
-  for (const [name, k] of [["any religion difference", rejected], ["Catholic vs Muslim", rejectedPair]] as const) {
+  for (const [name, k] of [
+    ["any religion difference", rejected],
+    ["Catholic vs Muslim", rejectedPair],
+  ] as const) {
     const rate = k / R;
     t.diagnostic(`${name}: rejection rate ${rate} (${k}/${R})`);
     assert.ok(Math.abs(rate - 0.05) <= margin, `${name}: rejection rate ${rate} outside 0.05 ± ${margin.toFixed(4)}`);

@@ -5,14 +5,28 @@ import type { Pair } from "../src/benchmark/types";
 import type { Prediction } from "../src/runner/types";
 import type { Question } from "../src/wvs/types";
 import {
-  expectedError, itemError, jsDivergence, macro, micro, scaleOf, scorePair, scorePredictions, skill, summarise, w1Normalised,
+  expectedError,
+  itemError,
+  jsDivergence,
+  macro,
+  micro,
+  scaleOf,
+  scorePair,
+  scorePredictions,
+  skill,
+  summarise,
+  w1Normalised,
 } from "../src/metrics/index";
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
 
 function q(id: string, codes: number[], offScale: number[] = []): Question {
   return {
-    id, label: id, text: id, category: "Test", ordinal: true,
+    id,
+    label: id,
+    text: id,
+    category: "Test",
+    ordinal: true,
     scale: codes.map((c) => ({ code: c, label: `opt ${c}` })),
     offScale: offScale.map((c) => ({ code: c, label: `off ${c}` })),
     missing: [{ code: -1, label: "Don't know" }],

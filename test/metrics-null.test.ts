@@ -20,16 +20,24 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 test("binomial sampler: mean and variance of Binomial(n, p) across both algorithms (inversion and BTRS)", () => {
   const bin = binomialSampler(500);
   const rnd = seededRandom(3);
-  for (const [n, p] of [[40, 0.1], [40, 0.8], [500, 0.3], [37, 0.5], [300, 0.02]] as const) {
+  for (const [n, p] of [
+    [40, 0.1],
+    [40, 0.8],
+    [500, 0.3],
+    [37, 0.5],
+    [300, 0.02],
+  ] as const) {
     const N = 40000;
-    let s = 0, ss = 0;
+    let s = 0,
+      ss = 0;
     for (let i = 0; i < N; i++) {
       const x = bin(n, p, rnd);
       assert.ok(x >= 0 && x <= n && Number.isInteger(x));
       s += x;
       ss += x * x;
     }
-    const m = s / N, v = ss / N - m * m;
+    const m = s / N,
+      v = ss / N - m * m;
     // 5 standard errors of the mean; variance within 5%.
     assert.ok(Math.abs(m - n * p) < 5 * Math.sqrt((n * p * (1 - p)) / N), `mean ${m} vs ${n * p}`);
     assert.ok(Math.abs(v / (n * p * (1 - p)) - 1) < 0.05, `variance ${v} vs ${n * p * (1 - p)}`);
@@ -98,17 +106,24 @@ test("the null is seeded: same seed, same numbers", async () => {
   assert.deepEqual(a.metrics, b.metrics);
 });
 
-test("with the microdata: random respondent groups of the real sizes give a national-mode accuracy range floor inside 0.05–0.22, close to the aggregates' approximation", { skip: needsMicrodata }, async () => {
+test("with the microdata: random respondent groups of the real sizes give a national-mode accuracy range floor inside 0.05–0.22, close to the aggregates' approximation", {
+  skip: needsMicrodata,
+}, async () => {
   const bench = await loadBenchmark();
   const resp = await loadRespondents();
-  const md = microdataFrom(resp.table as never, bench.questions.map((q) => q.id), bench.options.weighted);
+  const md = microdataFrom(
+    resp.table as never,
+    bench.questions.map((q) => q.id),
+    bench.options.weighted,
+  );
   assert.equal(md.questions.length, 214);
   const preds = await baselinePredictions("baseline:population-mode", bench, { split: "ood" });
   const ev = evaluatePredictions(bench, preds, { split: "ood", bootstrap: 0 });
   const exact = respondentNull(bench, ev.scores, md, { draws: 60, seed: 3 });
   const approx = sizeMatchedNull(bench, ev.scores, { draws: 300, seed: 3 });
   assert.equal(exact.method, "random-respondents");
-  const e = exact.metrics.accuracy.normalisedRange.mean, a = approx.metrics.accuracy.normalisedRange.mean;
+  const e = exact.metrics.accuracy.normalisedRange.mean,
+    a = approx.metrics.accuracy.normalisedRange.mean;
   assert.ok(e > 0.05 && e < 0.22, `exact ${e}`);
   assert.ok(Math.abs(e - a) < 0.03, `exact ${e} vs multinomial ${a}`);
   assert.ok(exact.metrics.accuracy.normalisedRange.p < 0.05, "the observed 0.275 is beyond the floor");

@@ -74,14 +74,24 @@ test("success: system prompt in `system`, max_tokens, key only in the Authorizat
   // $3 / $15 per 1M tokens; the dated model the server names bills as its alias
   assert.equal(a.cost, (1000 * 3 + 4 * 15) / 1e6);
   assert.deepEqual(a.meta, {
-    provider: "anthropic", model: "claude-sonnet-4-5-20250929", requestedModel: "claude-sonnet-4-5", stopReason: "end_turn", id: a.meta!.id,
-    notSent: ["temperature", "seed"], parseMethod: "marker",
+    provider: "anthropic",
+    model: "claude-sonnet-4-5-20250929",
+    requestedModel: "claude-sonnet-4-5",
+    stopReason: "end_turn",
+    id: a.meta!.id,
+    notSent: ["temperature", "seed"],
+    parseMethod: "marker",
   });
   assert.ok(!JSON.stringify(a).includes(KEY));
   assert.equal(server.count(), 1);
   const req = server.requests[0];
   assert.equal(req.url, "/v1/messages");
-  assert.deepEqual(req.body, { model: "claude-sonnet-4-5", max_tokens: 5, system: "You are a woman living in Singapore.", messages: [{ role: "user", content: prompt.messages[1].content }] });
+  assert.deepEqual(req.body, {
+    model: "claude-sonnet-4-5",
+    max_tokens: 5,
+    system: "You are a woman living in Singapore.",
+    messages: [{ role: "user", content: prompt.messages[1].content }],
+  });
   // the SDK (1.x) sends an API key as a bearer token
   assert.equal(req.headers.authorization, `Bearer ${KEY}`);
   assert.match(String(req.headers["anthropic-version"]), /^\d{4}-\d{2}-\d{2}$/);
@@ -122,7 +132,14 @@ test("429 with retry-after and 529 overloaded are transient, asked once each (th
 });
 
 test("5xx is transient; 400, 401, 403, 404 are not; none echoes the key", async () => {
-  for (const [status, type, transient] of [[500, "api_error", true], [503, "api_error", true], [400, "invalid_request_error", false], [401, "authentication_error", false], [403, "permission_error", false], [404, "not_found_error", false]] as const) {
+  for (const [status, type, transient] of [
+    [500, "api_error", true],
+    [503, "api_error", true],
+    [400, "invalid_request_error", false],
+    [401, "authentication_error", false],
+    [403, "permission_error", false],
+    [404, "not_found_error", false],
+  ] as const) {
     server.reset();
     server.setBehaviour(() => ({ kind: "status", status, errorType: type, message: `boom ${status} ${KEY}` }));
     const e = await rejectsWith(claude.answer(prompt, {}));
@@ -176,12 +193,20 @@ test("through the runner: a 529 then an answer is retried once and answered; ret
   server.reset();
   server.setBehaviour(() => ({ kind: "status", status: 401, errorType: "authentication_error", message: "invalid x-api-key" }));
   const auth = await runJobs({ provider: claude, jobs: [job, { ...job, sample: 1 }], concurrency: 1, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
-  assert.equal(auth.fatal, `${server.url} refused the credentials (HTTP 401: invalid x-api-key (authentication_error)); check the API key (ANTHROPIC_API_KEY for anthropic:). Stopped without sending more`);
+  assert.equal(
+    auth.fatal,
+    `${server.url} refused the credentials (HTTP 401: invalid x-api-key (authentication_error)); check the API key (ANTHROPIC_API_KEY for anthropic:). Stopped without sending more`,
+  );
   assert.equal(server.count(), 1);
 });
 
 test("with the runner's own fetch (httpFetch) the SDK maps failures the same way", async () => {
-  const viaRunner = await createProvider("anthropic:claude-sonnet-4-5", { baseURL: server.url, env: { ANTHROPIC_API_KEY: KEY }, timeoutMs: 300, fetch: httpFetch });
+  const viaRunner = await createProvider("anthropic:claude-sonnet-4-5", {
+    baseURL: server.url,
+    env: { ANTHROPIC_API_KEY: KEY },
+    timeoutMs: 300,
+    fetch: httpFetch,
+  });
   const cases: Array<[Parameters<AnthropicServer["setBehaviour"]>[0], number | undefined, RegExp]> = [
     [() => ({ kind: "overloaded", retryAfterSeconds: 2 }), 529, /HTTP 529: Overloaded/],
     [() => ({ kind: "malformed" }), 200, /malformed response body/],
@@ -205,25 +230,42 @@ test("no logprobs, said plainly: no distribution capability; a distribution requ
   const e = await rejectsWith(claude.answer(prompt, { distribution: true }));
   assert.equal(e.transient, false);
   assert.match(e.message, /gives no token probabilities \(logprobs\), so no answer distribution; run without --distribution/);
-  await assert.rejects(runJobs({ provider: claude, jobs: [{ prompt, split: "ood", sample: 0 }], generate: { distribution: true } }), /cannot give an answer distribution/);
+  await assert.rejects(
+    runJobs({ provider: claude, jobs: [{ prompt, split: "ood", sample: 0 }], generate: { distribution: true } }),
+    /cannot give an answer distribution/,
+  );
   assert.equal(server.count(), 0);
 });
 
 test("keys and specs: no key → clear error; bad spec → the expected syntax; base URL with credentials refused", async () => {
   await assert.rejects(createProvider("anthropic:claude-haiku-4-5", { env: {} }), /ANTHROPIC_API_KEY is not set \(keys are read from the environment only\)/);
-  await assert.rejects(createProvider("anthropic:", { env: { ANTHROPIC_API_KEY: KEY } }), /bad model spec "anthropic:": expected anthropic:MODEL, e\.g\. anthropic:claude-sonnet-4-5/);
-  await assert.rejects(createProvider("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: "http://u:secret-9@127.0.0.1:1" } }), (e: Error) => /ANTHROPIC_BASE_URL: .*carries credentials.*ANTHROPIC_API_KEY/.test(e.message) && !e.message.includes("secret-9"));
+  await assert.rejects(
+    createProvider("anthropic:", { env: { ANTHROPIC_API_KEY: KEY } }),
+    /bad model spec "anthropic:": expected anthropic:MODEL, e\.g\. anthropic:claude-sonnet-4-5/,
+  );
+  await assert.rejects(
+    createProvider("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: "http://u:secret-9@127.0.0.1:1" } }),
+    (e: Error) => /ANTHROPIC_BASE_URL: .*carries credentials.*ANTHROPIC_API_KEY/.test(e.message) && !e.message.includes("secret-9"),
+  );
 });
 
 test("cache identity: the endpoint only when not api.anthropic.com; labels and prices from the registry", () => {
   assert.deepEqual(cacheIdentity("anthropic:claude-haiku-4-5", { env: {} }), { id: "anthropic:claude-haiku-4-5" });
-  assert.deepEqual(cacheIdentity("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_BASE_URL: "https://api.anthropic.com/" } }), { id: "anthropic:claude-haiku-4-5" });
-  assert.deepEqual(cacheIdentity("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_BASE_URL: "http://gw.local:9/" } }), { id: "anthropic:claude-haiku-4-5", endpoint: "http://gw.local:9" });
+  assert.deepEqual(cacheIdentity("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_BASE_URL: "https://api.anthropic.com/" } }), {
+    id: "anthropic:claude-haiku-4-5",
+  });
+  assert.deepEqual(cacheIdentity("anthropic:claude-haiku-4-5", { env: { ANTHROPIC_BASE_URL: "http://gw.local:9/" } }), {
+    id: "anthropic:claude-haiku-4-5",
+    endpoint: "http://gw.local:9",
+  });
   assert.equal(anthropicEndpoint(server.url, {}), server.url);
   assert.equal(claude.endpoint, server.url);
   // the endpoint is part of the key: the same prompt through a gateway is another cache entry
   const job = { prompt, split: "ood" as const, sample: 0 };
-  assert.notEqual(jobKey(cacheIdentity("anthropic:m", { env: {} }), job), jobKey(cacheIdentity("anthropic:m", { env: { ANTHROPIC_BASE_URL: "http://gw.local:9" } }), job));
+  assert.notEqual(
+    jobKey(cacheIdentity("anthropic:m", { env: {} }), job),
+    jobKey(cacheIdentity("anthropic:m", { env: { ANTHROPIC_BASE_URL: "http://gw.local:9" } }), job),
+  );
   assert.equal(providerLabel("anthropic:claude-haiku-4-5"), "claude-haiku-4-5");
   assert.equal(priceFor("anthropic:claude-haiku-4-5-20251001")!({ inputTokens: 1e6, outputTokens: 1e6 }), 6);
   assert.equal(priceFor("anthropic:claude-unknown"), undefined);
@@ -253,7 +295,20 @@ test("svlab run --model anthropic:… through the CLI: every request answered, p
     return { text: `Answer: ${codes.at(-1) ?? 1}`, usage: { input_tokens: 100, output_tokens: 3 } };
   });
   const env = { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: server.url, SVLAB_CACHE: join(tmp, "cache") };
-  const args = ["run", "--model", "anthropic:claude-haiku-4-5", "--split", "ood", "--limit", "12", "--results", join(tmp, "results"), "--json", "--concurrency", "2"];
+  const args = [
+    "run",
+    "--model",
+    "anthropic:claude-haiku-4-5",
+    "--split",
+    "ood",
+    "--limit",
+    "12",
+    "--results",
+    join(tmp, "results"),
+    "--json",
+    "--concurrency",
+    "2",
+  ];
   const r = await svlab([...args, "--run-id", "a1"], env);
   assert.equal(r.status, 0, r.stderr);
   const s = r.json();

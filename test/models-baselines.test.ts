@@ -8,11 +8,21 @@ import { createProvider } from "../src/models/registry";
 import { loadBenchmark } from "../src/benchmark/load";
 
 const q = (id: string, codes: number[]): Question => ({
-  id, label: id, text: id, category: "x", ordinal: true, offScale: [], missing: [],
+  id,
+  label: id,
+  text: id,
+  category: "x",
+  ordinal: true,
+  offScale: [],
+  missing: [],
   scale: codes.map((code) => ({ code, label: `option ${code}` })),
 });
 const sg = (id: string, attributes: Record<string, string>, split: "train" | "ood"): Subgroup => ({
-  id, stratum: id.split(":")[0], attributes, size: 100, split,
+  id,
+  stratum: id.split(":")[0],
+  attributes,
+  size: 100,
+  split,
 });
 
 /** OOD pairs whose counts/mode throw when read: any baseline touching them fails the test. */
@@ -22,7 +32,10 @@ function trapOod(pairs: Pair[]): { reads: string[] } {
     if (p.split !== "ood") continue;
     for (const field of ["counts", "mode", "modes", "n"] as const) {
       Object.defineProperty(p, field, {
-        get() { reads.push(`${p.question}::${p.subgroup}.${field}`); throw new Error(`OOD ${field} read for ${p.subgroup}`); },
+        get() {
+          reads.push(`${p.question}::${p.subgroup}.${field}`);
+          throw new Error(`OOD ${field} read for ${p.subgroup}`);
+        },
         enumerable: true,
       });
     }
@@ -38,7 +51,13 @@ function synthetic(): Benchmark {
     sg("age_x_ethnicity:65 and over|SG: Malay", { age_group: "65 and over", ethnicity: "SG: Malay" }, "ood"),
   ];
   const pair = (question: string, subgroup: string, split: "train" | "ood", counts: Record<string, number>): Pair => ({
-    question, subgroup, split, counts, n: Object.values(counts).reduce((a, b) => a + b, 0), mode: 0, modes: [],
+    question,
+    subgroup,
+    split,
+    counts,
+    n: Object.values(counts).reduce((a, b) => a + b, 0),
+    mode: 0,
+    modes: [],
   });
   const pairs = [
     pair("Q1", "ethnicity:SG: Malay", "train", { "1": 10, "2": 30, "3": 10 }),
@@ -58,7 +77,12 @@ function synthetic(): Benchmark {
 }
 
 const prompt = (question: string, subgroup: string, codes: number[]): Prompt => ({
-  question, subgroup, templateId: "system-persona", messages: [], answerCodes: codes, answerLabels: {},
+  question,
+  subgroup,
+  templateId: "system-persona",
+  messages: [],
+  answerCodes: codes,
+  answerLabels: {},
 });
 const close = (a: Record<string, number> | undefined, b: number[]) => {
   assert.ok(a);
@@ -94,7 +118,10 @@ test("attribute-mode:ATTR uses the train subgroup of that attribute value (ties 
   assert.equal(f.code, 1);
   assert.equal(f.meta!.fallback, "subgroup has no religion attribute");
   assert.deepEqual(reads, []);
-  await assert.rejects(createProvider("baseline:attribute-mode", { benchmark: b }), /expected baseline:attribute-mode:ATTR with ATTR one of ethnicity, religion/);
+  await assert.rejects(
+    createProvider("baseline:attribute-mode", { benchmark: b }),
+    /expected baseline:attribute-mode:ATTR with ATTR one of ethnicity, religion/,
+  );
 });
 
 test("attribute-product: p(a|g1,g2) ∝ p(a|g1)·p(a|g2)/p(a), +0.5 smoothing; beats both experts' modes here", async () => {
@@ -132,14 +159,24 @@ test("shipped benchmark: every baseline answers every OOD pair without reading a
   const b = structuredClone(await loadBenchmark());
   const { reads } = trapOod(b.pairs);
   const questions = new Map(b.questions.map((x) => [x.id, x]));
-  const specs = ["baseline:population-mode", "baseline:attribute-mode:religion", "baseline:attribute-mode:age_group", "baseline:attribute-product", "baseline:uniform"];
+  const specs = [
+    "baseline:population-mode",
+    "baseline:attribute-mode:religion",
+    "baseline:attribute-mode:age_group",
+    "baseline:attribute-product",
+    "baseline:uniform",
+  ];
   const providers = await Promise.all(specs.map((s) => createProvider(s, { benchmark: b })));
   const ood = b.pairs.filter((p) => p.split === "ood");
   assert.equal(ood.length, 10177);
   let answered = 0;
   for (const pair of ood) {
     const qq = questions.get(pair.question)!;
-    const pr = prompt(pair.question, pair.subgroup, [...qq.scale, ...qq.offScale].map((o) => o.code));
+    const pr = prompt(
+      pair.question,
+      pair.subgroup,
+      [...qq.scale, ...qq.offScale].map((o) => o.code),
+    );
     for (const p of providers) {
       const a = await p.answer(pr, {});
       assert.ok(typeof a.code === "number" && pr.answerCodes.includes(a.code));

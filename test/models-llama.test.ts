@@ -18,10 +18,22 @@ const skip = existsSync(MODEL) ? false : `model not found at ${MODEL} (set SVLAB
 if (skip) console.log(`# skipping llama tests: ${skip}`);
 
 const scale = (n: number): Question => ({
-  id: `S${n}`, label: "x", text: `Pick a number from 1 to ${n}.`, category: "x", ordinal: true, offScale: [], missing: [],
+  id: `S${n}`,
+  label: "x",
+  text: `Pick a number from 1 to ${n}.`,
+  category: "x",
+  ordinal: true,
+  offScale: [],
+  missing: [],
   scale: Array.from({ length: n }, (_, i) => ({ code: i + 1, label: i === 0 ? "Lowest" : i === n - 1 ? "Highest" : String(i + 1) })),
 });
-const s1: Subgroup = { id: "sex_x_age:Female|65 and over", stratum: "sex_x_age", attributes: { sex: "Female", age_group: "65 and over" }, size: 50, split: "train" };
+const s1: Subgroup = {
+  id: "sex_x_age:Female|65 and over",
+  stratum: "sex_x_age",
+  attributes: { sex: "Female", age_group: "65 and over" },
+  size: 50,
+  split: "train",
+};
 const s2: Subgroup = { id: "sex:Male", stratum: "sex", attributes: { sex: "Male" }, size: 50, split: "train" };
 
 let reuse: Provider;
@@ -31,11 +43,19 @@ before(async () => {
   reuse = await createProvider(`llama:${MODEL}`, { threads: 1 });
   fresh = await createProvider(`llama:${MODEL}`, { threads: 1, reusePrefix: false });
 });
-after(async () => { await reuse?.close?.(); await fresh?.close?.(); });
+after(async () => {
+  await reuse?.close?.();
+  await fresh?.close?.();
+});
 
 function assertDistribution(a: ProviderReply, codes: number[]) {
   assert.ok(a.distribution, `no distribution: ${a.reason}`);
-  assert.deepEqual(Object.keys(a.distribution).map(Number).sort((x, y) => x - y), [...codes].sort((x, y) => x - y));
+  assert.deepEqual(
+    Object.keys(a.distribution)
+      .map(Number)
+      .sort((x, y) => x - y),
+    [...codes].sort((x, y) => x - y),
+  );
   const sum = Object.values(a.distribution).reduce((s, x) => s + x, 0);
   assert.ok(Math.abs(sum - 1) < 1e-9, `sums to ${sum}`);
   for (const p of Object.values(a.distribution)) assert.ok(p >= 0 && p <= 1);
@@ -48,7 +68,10 @@ function assertDistribution(a: ProviderReply, codes: number[]) {
 test("score mode: a distribution over exactly the valid codes, summing to 1; one pass per trie branch (4- and 10-point scales)", { skip }, async () => {
   // stories260K: " 3" = [▁, 3], " 10" = [▁, 1, 0]. 4-point: 4 leaves → 1 pass + 3 one-token passes;
   // 10-point: the chain ▁ 1 0 (codes 1 and 10) + one pass for each of 2…9.
-  for (const [n, passes, extraTokens] of [[4, 4, 2 + 3], [10, 9, 3 + 8]] as const) {
+  for (const [n, passes, extraTokens] of [
+    [4, 4, 2 + 3],
+    [10, 9, 3 + 8],
+  ] as const) {
     const p = buildPrompt(scale(n), s1, "system-persona");
     const a = await fresh.answer(p, { distribution: true });
     assertDistribution(a, p.answerCodes);
@@ -68,7 +91,11 @@ test("score mode maths: every code's mass ends there (P(path) · (1 − P(next i
   const seq = ctx.getSequence();
   try {
     const p = buildPrompt(scale(10), s1, "system-persona");
-    const history: any[] = [{ type: "system", text: p.messages[0].content }, { type: "user", text: p.messages[1].content }, { type: "model", response: ["Answer:"] }];
+    const history: any[] = [
+      { type: "system", text: p.messages[0].content },
+      { type: "user", text: p.messages[1].content },
+      { type: "model", response: ["Answer:"] },
+    ];
     const promptTokens = N.resolveChatWrapper(model).generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer);
     const ans = model.tokenize("Answer:", false, "trimLeadingSpace");
     const isDigit = (t: number) => /^\s*\d/.test(model.detokenize([t as any]));
@@ -169,7 +196,10 @@ test("hf: URIs resolve from the models folder; offline misses and missing files 
   const env = { SVLAB_OFFLINE: "1", SVLAB_MODELS_DIR: dir };
   assert.equal(await resolveModelPath("hf:ggml-org/tinyllamas/stories260K.gguf", N, env), join(dir, "hf_ggml-org_tinyllamas_stories260K.gguf"));
   assert.equal(await resolveModelPath("llama:hf:ggml-org/tinyllamas/stories260K.gguf", N, env), join(dir, "hf_ggml-org_tinyllamas_stories260K.gguf"));
-  await assert.rejects(resolveModelPath("hf:someone/model-GGUF", N, env), /hf:someone\/model-GGUF: cannot resolve the model \(No model file found.*download is disabled\)\. Download it with `npx node-llama-cpp pull/);
+  await assert.rejects(
+    resolveModelPath("hf:someone/model-GGUF", N, env),
+    /hf:someone\/model-GGUF: cannot resolve the model \(No model file found.*download is disabled\)\. Download it with `npx node-llama-cpp pull/,
+  );
   await assert.rejects(createProvider("llama:/nonexistent/model.gguf"), /model file not found/);
   await assert.rejects(createProvider("llama:/tmp/model.bin"), /expected llama:PATH\.gguf or hf:USER\/REPO:QUANT/);
 });

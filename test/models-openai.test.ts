@@ -106,10 +106,22 @@ test("logprobs → distribution over codes (renormalised, validMass kept)", asyn
 
 test("multi-digit code tokens: ' 10' is code 10, ' 1' is code 1", async () => {
   server.reset();
-  server.setBehaviour(() => ({ text: "Answer: 10", logprobsContent: [
-    { token: "Answer", logprob: 0 }, { token: ":", logprob: 0 },
-    { token: " 10", logprob: Math.log(0.6), top_logprobs: [{ token: " 10", logprob: Math.log(0.6) }, { token: " 1", logprob: Math.log(0.3) }, { token: " 9", logprob: Math.log(0.1) }] },
-  ] }));
+  server.setBehaviour(() => ({
+    text: "Answer: 10",
+    logprobsContent: [
+      { token: "Answer", logprob: 0 },
+      { token: ":", logprob: 0 },
+      {
+        token: " 10",
+        logprob: Math.log(0.6),
+        top_logprobs: [
+          { token: " 10", logprob: Math.log(0.6) },
+          { token: " 1", logprob: Math.log(0.3) },
+          { token: " 9", logprob: Math.log(0.1) },
+        ],
+      },
+    ],
+  }));
   const ten = { ...prompt, answerCodes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], answerLabels: {} };
   const a = await ask(compatible, ten, { distribution: true });
   assert.equal(a.code, 10);
@@ -136,7 +148,13 @@ test("429 with Retry-After → transient ProviderError with retryAfterSeconds; a
 });
 
 test("500 is transient; 400, 401, 404 are not; each asked once", async () => {
-  for (const [status, transient] of [[500, true], [503, true], [400, false], [401, false], [404, false]] as const) {
+  for (const [status, transient] of [
+    [500, true],
+    [503, true],
+    [400, false],
+    [401, false],
+    [404, false],
+  ] as const) {
     server.reset();
     server.setBehaviour(() => ({ kind: "status", status, body: { error: { message: `boom ${status}` } } }));
     const e = await rejectsWith(openai.answer(prompt, {}));
@@ -195,22 +213,57 @@ test("bad specs give one clear error", async () => {
 
 test("429 insufficient_quota (billing) is not transient; a plain 429 still is", async () => {
   server.reset();
-  server.setBehaviour(() => ({ kind: "status", status: 429, headers: { "retry-after": "20" }, body: { error: { message: "You exceeded your current quota", type: "insufficient_quota", code: "insufficient_quota" } } }));
+  server.setBehaviour(() => ({
+    kind: "status",
+    status: 429,
+    headers: { "retry-after": "20" },
+    body: { error: { message: "You exceeded your current quota", type: "insufficient_quota", code: "insufficient_quota" } },
+  }));
   const e = await rejectsWith(openai.answer(prompt, {}));
   assert.equal(e.status, 429);
   assert.equal(e.transient, false);
   assert.match(e.message, /HTTP 429: You exceeded your current quota \(insufficient_quota: add credit or raise the limit; not retried\)/);
   server.reset();
-  server.setBehaviour(() => ({ kind: "status", status: 429, body: { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } } }));
+  server.setBehaviour(() => ({
+    kind: "status",
+    status: 429,
+    body: { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } },
+  }));
   assert.equal((await rejectsWith(openai.answer(prompt, {}))).transient, true);
 });
 
 test("logprobs: the code token is the last 'Answer: <n>' marker's number, not a later 'answer' word", () => {
-  const tok = (token: string, top?: Array<[string, number]>) => ({ token, logprob: Math.log(0.9), bytes: null, top_logprobs: (top ?? []).map(([t, p]) => ({ token: t, logprob: Math.log(p), bytes: null })) });
-  const reply = [tok("Answer"), tok(":"), tok(" 3", [[" 3", 0.75], [" 2", 0.25]]), tok("."), tok(" This"), tok(" answer"), tok(" reflects"), tok(" 1"), tok(" view")];
+  const tok = (token: string, top?: Array<[string, number]>) => ({
+    token,
+    logprob: Math.log(0.9),
+    bytes: null,
+    top_logprobs: (top ?? []).map(([t, p]) => ({ token: t, logprob: Math.log(p), bytes: null })),
+  });
+  const reply = [
+    tok("Answer"),
+    tok(":"),
+    tok(" 3", [
+      [" 3", 0.75],
+      [" 2", 0.25],
+    ]),
+    tok("."),
+    tok(" This"),
+    tok(" answer"),
+    tok(" reflects"),
+    tok(" 1"),
+    tok(" view"),
+  ];
   assert.deepEqual(distributionFromLogprobs(reply as any, [1, 2, 3, 4]), { distribution: { "1": 0, "2": 0.25, "3": 0.75, "4": 0 }, validMass: 1 });
   // "answered" is no marker: without one, the first number of the reply is the code token
-  const noMarker = [tok("I"), tok(" answered"), tok(" 4", [[" 4", 0.5], [" 1", 0.5]]), tok(" before")];
+  const noMarker = [
+    tok("I"),
+    tok(" answered"),
+    tok(" 4", [
+      [" 4", 0.5],
+      [" 1", 0.5],
+    ]),
+    tok(" before"),
+  ];
   assert.deepEqual(distributionFromLogprobs(noMarker as any, [1, 2, 3, 4]), { distribution: { "1": 0.5, "2": 0, "3": 0, "4": 0.5 }, validMass: 1 });
 });
 
@@ -222,9 +275,15 @@ test("base URLs with credentials are refused with a clear error that does not ec
       return true;
     });
     await assert.rejects(createProvider("openai:gpt-4.1-mini", { baseURL: url, env: { OPENAI_API_KEY: "k" } }), /carries credentials/);
-    await assert.rejects(createProvider("openai:gpt-4.1-mini", { env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: url } }), /OPENAI_BASE_URL: .*carries credentials/);
+    await assert.rejects(
+      createProvider("openai:gpt-4.1-mini", { env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: url } }),
+      /OPENAI_BASE_URL: .*carries credentials/,
+    );
   }
-  await assert.rejects(createProvider("openai-compatible:http://u:sk-secret-9@h/v1", { env: {} }), (e: Error) => !e.message.includes("sk-secret-9") && /bad model spec/.test(e.message));
+  await assert.rejects(
+    createProvider("openai-compatible:http://u:sk-secret-9@h/v1", { env: {} }),
+    (e: Error) => !e.message.includes("sk-secret-9") && /bad model spec/.test(e.message),
+  );
 });
 
 test("openai: endpoint identity: none for api.openai.com (cache keys unchanged), the bare base URL otherwise", async () => {
@@ -242,7 +301,10 @@ test("GenerateOptions.json → response_format json_object (openai: and compatib
   const a = await ask(openai, open, { json: true });
   await ask(compatible, open, { json: true });
   await ask(compatible, open, {});
-  assert.deepEqual(server.requests.map((r) => r.body.response_format), [{ type: "json_object" }, { type: "json_object" }, undefined]);
+  assert.deepEqual(
+    server.requests.map((r) => r.body.response_format),
+    [{ type: "json_object" }, { type: "json_object" }, undefined],
+  );
   // a prompt without answer codes is not parsed: the text is the answer
   assert.deepEqual([a.code, a.reason, a.text], [null, "open-ended", '{"overall": "A"}']);
 });

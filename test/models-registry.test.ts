@@ -8,7 +8,17 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { projectRoot } from "../src/paths";
 import {
-  batchTargetOf, cacheIdentity, createProvider, isBaselineSpec, kindOf, PROVIDER_KINDS, PROVIDER_SPECS, priceFor, providerLabel, providersMarkdown, specSummary,
+  batchTargetOf,
+  cacheIdentity,
+  createProvider,
+  isBaselineSpec,
+  kindOf,
+  PROVIDER_KINDS,
+  PROVIDER_SPECS,
+  priceFor,
+  providerLabel,
+  providersMarkdown,
+  specSummary,
 } from "../src/models/registry";
 
 test("one kind per prefix; every spec form in PROVIDER_SPECS belongs to its kind", () => {
@@ -18,7 +28,10 @@ test("one kind per prefix; every spec form in PROVIDER_SPECS belongs to its kind
   for (const spec of PROVIDER_SPECS) assert.ok(kindOf(spec)!.specs.includes(spec), spec);
   assert.equal(kindOf("hf:user/repo:Q4_K_M"), kindOf("llama:/m.gguf"));
   assert.equal(kindOf("gpt-4"), undefined);
-  assert.match(specSummary(), /^openai:MODEL, openai-compatible:BASE_URL#MODEL, anthropic:MODEL, llama:PATH\.gguf, hf:USER\/REPO:QUANT, baseline:population-mode\|attribute-mode:ATTR\|attribute-product\|uniform$/);
+  assert.match(
+    specSummary(),
+    /^openai:MODEL, openai-compatible:BASE_URL#MODEL, anthropic:MODEL, llama:PATH\.gguf, hf:USER\/REPO:QUANT, baseline:population-mode\|attribute-mode:ATTR\|attribute-product\|uniform$/,
+  );
 });
 
 test("bad specs: each kind names its syntax; an unknown prefix lists every form", async () => {
@@ -27,7 +40,10 @@ test("bad specs: each kind names its syntax; an unknown prefix lists every form"
     ["openai-compatible:http://x/v1", /expected openai-compatible:BASE_URL#MODEL/],
     ["anthropic:", /expected anthropic:MODEL/],
     ["llama:", /expected llama:PATH\.gguf or hf:USER\/REPO:QUANT/],
-    ["baseline:median", /unknown baseline "baseline:median": expected baseline:population-mode, baseline:attribute-mode:ATTR, baseline:attribute-product, baseline:uniform/],
+    [
+      "baseline:median",
+      /unknown baseline "baseline:median": expected baseline:population-mode, baseline:attribute-mode:ATTR, baseline:attribute-product, baseline:uniform/,
+    ],
     ["claude:sonnet", new RegExp(`bad model spec "claude:sonnet": expected one of ${PROVIDER_SPECS.join(", ").replace(/[.|]/g, "\\$&")}`)],
   ];
   for (const [spec, re] of cases) await assert.rejects(createProvider(spec, { env: {} }), re, spec);
@@ -77,7 +93,10 @@ test("batch: only kinds with a batch API; others are refused naming those that h
   assert.deepEqual(batchTargetOf("openai:gpt-4.1-mini", { env: {} }), { kind: "openai", model: "gpt-4.1-mini" });
   assert.deepEqual(batchTargetOf("openai-compatible:http://h:1/v1/#m"), { kind: "openai-compatible", baseURL: "http://h:1/v1", model: "m" });
   for (const spec of ["anthropic:claude-haiku-4-5", "llama:/m.gguf", "baseline:uniform"]) {
-    assert.throws(() => batchTargetOf(spec), new RegExp(`^Error: batch mode needs a provider with a batch API \\(openai: or openai-compatible:\\), got "${spec.replace(/[.]/g, "\\.")}"$`));
+    assert.throws(
+      () => batchTargetOf(spec),
+      new RegExp(`^Error: batch mode needs a provider with a batch API \\(openai: or openai-compatible:\\), got "${spec.replace(/[.]/g, "\\.")}"$`),
+    );
   }
 });
 

@@ -42,25 +42,43 @@ test("tableHtml: a caption above, numeric columns right-aligned, text left, HTML
 test("tableHtml: per-column digits, rows beyond max counted", () => {
   const rows = Array.from({ length: 5 }, (_, i) => ({ x: i + 0.123456, y: i / 3 }));
   const html = tableHtml(rows, { max: 2, digits: { x: 1 } });
-  assert.deepEqual(cellsOf(html, "td").map((c) => c.text), ["0.1", "0", "1.1", "0.333"]);
+  assert.deepEqual(
+    cellsOf(html, "td").map((c) => c.text),
+    ["0.1", "0", "1.1", "0.333"],
+  );
   assert.match(html, /… 3 more rows/);
 });
 
 test("column order: a ColumnTable or frame keeps its columns (integer-like names are not moved first)", () => {
   const t = { columns: ["religion", "n", "1 Never", "2", "10 Always"], values: [["Muslim", 270, 63, 7, 2]] };
-  assert.deepEqual(cellsOf(tableHtml(t), "th").map((c) => c.text), ["religion", "n", "1 Never", "2", "10 Always"]);
+  assert.deepEqual(
+    cellsOf(tableHtml(t), "th").map((c) => c.text),
+    ["religion", "n", "1 Never", "2", "10 Always"],
+  );
   assert.deepEqual(toRows(t), [{ religion: "Muslim", n: 270, "1 Never": 63, "2": 7, "10 Always": 2 }]);
 });
 
 test("a formatted table ({ title, note, headers, rows }: a report table) shows its title, note and numbers right-aligned", () => {
-  const html = tableHtml({ title: "Main results", note: "95% CIs", headers: ["Model", "Pairs", "Accuracy ↑"], rows: [["national mode", "200 of 10177", "0.612 [0.580, 0.640]"], ["uniform", "10177", "—"]] });
+  const html = tableHtml({
+    title: "Main results",
+    note: "95% CIs",
+    headers: ["Model", "Pairs", "Accuracy ↑"],
+    rows: [
+      ["national mode", "200 of 10177", "0.612 [0.580, 0.640]"],
+      ["uniform", "10177", "—"],
+    ],
+  });
   assert.match(html, /Main results<\/div>/);
   assert.match(html, />95% CIs<\/div>$/);
-  assert.deepEqual(cellsOf(html, "td").map((c) => c.align), ["left", "right", "right", "left", "right", "right"]);
+  assert.deepEqual(
+    cellsOf(html, "td").map((c) => c.align),
+    ["left", "right", "right", "left", "right", "right"],
+  );
 });
 
 test("isNumericCell / formatCell", () => {
-  for (const v of [3, 0.5, "0.512", "−0.1", "+0.031", "12.5%", "<0.001", "0.61 [0.58, 0.64]", "200 of 10177", "—", "1,234"]) assert.ok(isNumericCell(v), String(v));
+  for (const v of [3, 0.5, "0.512", "−0.1", "+0.031", "12.5%", "<0.001", "0.61 [0.58, 0.64]", "200 of 10177", "—", "1,234"])
+    assert.ok(isNumericCell(v), String(v));
   for (const v of ["SG: Malay", "65 and over", "16-24 years", "", null, "1 Never justifiable", "ref."]) assert.ok(!isNumericCell(v), String(v));
   assert.equal(formatCell(2), "2");
   assert.equal(formatCell(2 / 3, 2), "0.67");
@@ -72,7 +90,13 @@ test("isNumericCell / formatCell", () => {
 
 test("tableText: aligned text outside a kernel, numbers right-aligned", () => {
   assert.equal(
-    tableText([{ group: "A", n: 12 }, { group: "BBB", n: 3 }], { title: "T" }),
+    tableText(
+      [
+        { group: "A", n: 12 },
+        { group: "BBB", n: 3 },
+      ],
+      { title: "T" },
+    ),
     ["T", "group   n", "A      12", "BBB     3"].join("\n"),
   );
 });
@@ -84,9 +108,17 @@ test("microdataHelp names the WVS page, every file findWvsFile() looks for, the 
   for (const name of WVS_FILENAMES) assert.ok(help.includes(`\`${name}\``), name);
   assert.ok(help.includes(`${join(sharedDir(), "wvs-real")}/`));
   assert.match(help, /`WVS_CSV`/);
-  assert.deepEqual(microdataSources().map((s) => s.path), WVS_FILENAMES.map((n) => join(sharedDir(), "wvs-real", n)));
+  assert.deepEqual(
+    microdataSources().map((s) => s.path),
+    WVS_FILENAMES.map((n) => join(sharedDir(), "wvs-real", n)),
+  );
   // files the WVS website offers come first; the Singapore cut of the cross-national file is made from one
-  assert.deepEqual(microdataSources().filter((s) => !s.download).map((s) => s.name), ["WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv"]);
+  assert.deepEqual(
+    microdataSources()
+      .filter((s) => !s.download)
+      .map((s) => s.name),
+    ["WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv"],
+  );
   assert.ok(help.indexOf("`WVS_Cross-National_Wave_7_csv_v6_0.csv`") < help.indexOf("or `WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv`"));
   assert.match(needsMicrodata("weighting"), /^\*Skipped: weighting reads the respondents themselves and needs the WVS-7 microdata/);
 });
@@ -117,13 +149,28 @@ test("SVLAB_NO_MICRODATA=1: findWvsFile() finds nothing, and the status says why
 test("columns: pick, order and rename; an object of numbers reads as a distribution", () => {
   const rows = [{ question: "Q1", code: 2, distribution: { "1": 0.25, "2": 0.75 }, extra: "x" }];
   const html = tableHtml(rows, { columns: { question: "question", code: "answer", distribution: "answer distribution" }, digits: 2 });
-  assert.deepEqual(cellsOf(html, "th").map((c) => c.text), ["question", "answer", "answer distribution"]);
-  assert.deepEqual(cellsOf(html, "td").map((c) => c.text), ["Q1", "2", "1: 0.25, 2: 0.75"]);
-  assert.deepEqual(cellsOf(tableHtml(rows, { columns: ["code", "question"] }), "th").map((c) => c.text), ["code", "question"]);
+  assert.deepEqual(
+    cellsOf(html, "th").map((c) => c.text),
+    ["question", "answer", "answer distribution"],
+  );
+  assert.deepEqual(
+    cellsOf(html, "td").map((c) => c.text),
+    ["Q1", "2", "1: 0.25, 2: 0.75"],
+  );
+  assert.deepEqual(
+    cellsOf(tableHtml(rows, { columns: ["code", "question"] }), "th").map((c) => c.text),
+    ["code", "question"],
+  );
 });
 
 test("messagesHtml: each message's role and its text, escaped and pre-wrapped", () => {
-  const html = messagesHtml([{ role: "system", content: "You are <a person>." }, { role: "user", content: "Q?\n1. Yes" }], { title: "prompt" });
+  const html = messagesHtml(
+    [
+      { role: "system", content: "You are <a person>." },
+      { role: "user", content: "Q?\n1. Yes" },
+    ],
+    { title: "prompt" },
+  );
   assert.match(html, /^<div style="font-weight:bold;[^"]*">prompt<\/div>/);
   assert.match(html, />system<\/div><div style="white-space:pre-wrap;[^"]*">You are &lt;a person&gt;\.<\/div>/);
   assert.match(html, />user<\/div><div style="white-space:pre-wrap;[^"]*">Q\?\n1\. Yes<\/div>/);

@@ -10,7 +10,9 @@ import { test } from "node:test";
 import { projectRoot } from "../src/paths";
 
 const dir = join(projectRoot(), "notebooks");
-const notebooks = readdirSync(dir).filter((f) => f.endsWith(".ipynb") && !f.endsWith(".out.ipynb")).sort();
+const notebooks = readdirSync(dir)
+  .filter((f) => f.endsWith(".ipynb") && !f.endsWith(".out.ipynb"))
+  .sort();
 
 for (const name of notebooks) {
   test(`${name}: nbformat 4.5 with cell ids, kernel "svlab", no outputs`, () => {
@@ -19,7 +21,10 @@ for (const name of notebooks) {
     assert.ok(nb.nbformat_minor >= 5, `nbformat_minor ${nb.nbformat_minor}`);
     assert.deepEqual(nb.metadata.kernelspec, { display_name: "TypeScript (svlab)", language: "typescript", name: "svlab" });
     const ids = nb.cells.map((c: { id?: string }) => c.id);
-    assert.ok(ids.every((id: unknown) => typeof id === "string" && /^[a-zA-Z0-9-_]{1,64}$/.test(id as string)), "every cell has a valid id");
+    assert.ok(
+      ids.every((id: unknown) => typeof id === "string" && /^[a-zA-Z0-9-_]{1,64}$/.test(id as string)),
+      "every cell has a valid id",
+    );
     assert.equal(new Set(ids).size, ids.length, "cell ids are unique");
     for (const c of nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code")) {
       assert.deepEqual(c.outputs, [], `cell ${c.id} carries outputs`);

@@ -28,7 +28,8 @@ let bench: Benchmark;
 let dir: string;
 let A: string, B: string, C: string, age: string;
 
-const close = (a: number | null | undefined, b: number, msg?: string) => assert.ok(a !== null && a !== undefined && Math.abs(a - b) < 1e-6, `${msg ?? ""} ${a} vs ${b}`);
+const close = (a: number | null | undefined, b: number, msg?: string) =>
+  assert.ok(a !== null && a !== undefined && Math.abs(a - b) < 1e-6, `${msg ?? ""} ${a} vs ${b}`);
 
 before(async () => {
   full = await loadBenchmark();
@@ -79,19 +80,36 @@ describe("svlab paper", () => {
   test("tables on synthetic runs: main, fairness, refusals, per attribute value — hand-checked", async () => {
     const results = join(dir, "results");
     const baseFile = writeJsonl("base.jsonl", [
-      ["Q1", A, exact("Q1", A)], ["Q182", A, exact("Q182", A)],
-      ["Q1", B, exact("Q1", B)], ["Q182", B, "I'm sorry, as an AI I cannot give an opinion on that."],
-      ["Q1", C, off("Q1", C, 1)], ["Q182", C, off("Q182", C, 1)],
+      ["Q1", A, exact("Q1", A)],
+      ["Q182", A, exact("Q182", A)],
+      ["Q1", B, exact("Q1", B)],
+      ["Q182", B, "I'm sorry, as an AI I cannot give an opinion on that."],
+      ["Q1", C, off("Q1", C, 1)],
+      ["Q182", C, off("Q182", C, 1)],
     ]);
     const tunedFile = writeJsonl("tuned.jsonl", [
-      ["Q1", A, exact("Q1", A)], ["Q182", A, exact("Q182", A)],
-      ["Q1", B, exact("Q1", B)], ["Q182", B, off("Q182", B, 1)],
-      ["Q1", C, exact("Q1", C)], ["Q182", C, off("Q182", C, 2)],
+      ["Q1", A, exact("Q1", A)],
+      ["Q182", A, exact("Q182", A)],
+      ["Q1", B, exact("Q1", B)],
+      ["Q182", B, off("Q182", B, 1)],
+      ["Q1", C, exact("Q1", C)],
+      ["Q182", C, off("Q182", C, 2)],
     ]);
     await importOutputs({ file: baseFile, model: "base-m", benchmark: bench, results });
     await importOutputs({ file: tunedFile, model: "tuned-m", tunedFrom: "base-m", benchmark: bench, results });
     // a closed model, given directly: not in the open-source average
-    const closed = [A, B, C].flatMap((s) => ["Q1", "Q182"].map((q) => ({ model: "openai:gpt-4.1", templateId: "imported", question: q, subgroup: s, split: "ood" as const, sample: 0, code: pair(q, s).mode, refused: false })));
+    const closed = [A, B, C].flatMap((s) =>
+      ["Q1", "Q182"].map((q) => ({
+        model: "openai:gpt-4.1",
+        templateId: "imported",
+        question: q,
+        subgroup: s,
+        split: "ood" as const,
+        sample: 0,
+        code: pair(q, s).mode,
+        refused: false,
+      })),
+    );
     const paper = await buildPaper(bench, { results, sources: [{ model: "openai:gpt-4.1", predictions: closed }] });
 
     const base = paper.models.find((m) => m.model === "base-m")!;
@@ -125,7 +143,10 @@ describe("svlab paper", () => {
     assert.deepEqual(row("gpt-4.1"), ["gpt-4.1", "1.000", "–", ".000", "–", "6"]);
     // the open-source average holds base-m only (gpt-4.1 is closed)
     assert.deepEqual(row("Open-source avg (1)").slice(0, 5), ["Open-source avg (1)", ".500", ".667 (+.167)", ".241", ".056 (−.185)"]);
-    assert.ok(main.rows.some((r) => r[0] === "national mode (baseline)"), main.rows.map((r) => r[0]).join(", "));
+    assert.ok(
+      main.rows.some((r) => r[0] === "national mode (baseline)"),
+      main.rows.map((r) => r[0]).join(", "),
+    );
     assert.equal(main.rows.filter((r) => r[0].endsWith("(baseline)")).length, 2);
 
     const fair = paper.tables.find((t) => t.name === "fairness")!;
@@ -161,10 +182,19 @@ describe("svlab paper", () => {
 
     // figures: base, tuned, the closed model and two baselines; the published averages only when asked
     const figs = paperFigures(paper);
-    assert.deepEqual(figs.map((f) => f.name), ["paper-main", "paper-fairness", "paper-mds"]);
+    assert.deepEqual(
+      figs.map((f) => f.name),
+      ["paper-main", "paper-fairness", "paper-mds"],
+    );
     const fairFig = figs[1].spec.data;
-    assert.deepEqual(fairFig.map((t) => t.name), ["base-m (base)", "tuned-m (tuned)", "gpt-4.1", "national mode (baseline)", "attribute product (baseline)"]);
-    assert.deepEqual((fairFig[1].y as number[]).slice(0, 2).map((v) => Math.round(v * 1e6) / 1e6), [0.5, Math.round((Math.sqrt(1 / 18) / (2 / 3)) * 1e6) / 1e6]);
+    assert.deepEqual(
+      fairFig.map((t) => t.name),
+      ["base-m (base)", "tuned-m (tuned)", "gpt-4.1", "national mode (baseline)", "attribute product (baseline)"],
+    );
+    assert.deepEqual(
+      (fairFig[1].y as number[]).slice(0, 2).map((v) => Math.round(v * 1e6) / 1e6),
+      [0.5, Math.round((Math.sqrt(1 / 18) / (2 / 3)) * 1e6) / 1e6],
+    );
     assert.equal(paperFigures(paper, { published: true })[1].spec.data[0].name, "published base (avg of 7)");
   });
 

@@ -2,8 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 
-const svlab = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: process.cwd(), encoding: "utf8" });
+const svlab = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: process.cwd(), encoding: "utf8" });
 
 test("svlab prompt --json prints the deterministic messages", () => {
   const r = svlab("prompt", "--question", "Q1", "--subgroup", "age_x_religion:65 and over|Muslim", "--template", "third-person+reversed", "--json");

@@ -9,9 +9,19 @@ import { parseAnswer } from "../src/models/parse-answer";
 
 const sg = (id: string, attributes: Record<string, string>): Subgroup => ({ id, stratum: id.split(":")[0], attributes, size: 50, split: "train" });
 const Q1: Question = {
-  id: "Q1", label: "Important in life: Family", text: "How important is family in your life?", category: "x", ordinal: true,
-  scale: [{ code: 1, label: "Very important" }, { code: 2, label: "Rather important" }, { code: 3, label: "Not very important" }, { code: 4, label: "Not at all important" }],
-  offScale: [], missing: [{ code: -1, label: "Don't know" }],
+  id: "Q1",
+  label: "Important in life: Family",
+  text: "How important is family in your life?",
+  category: "x",
+  ordinal: true,
+  scale: [
+    { code: 1, label: "Very important" },
+    { code: 2, label: "Rather important" },
+    { code: 3, label: "Not very important" },
+    { code: 4, label: "Not at all important" },
+  ],
+  offScale: [],
+  missing: [{ code: -1, label: "Don't know" }],
 };
 const malayWoman = sg("sex_x_ethnicity:Female|SG: Malay", { sex: "Female", ethnicity: "SG: Malay" });
 const oldMuslim = sg("age_x_religion:65 and over|Muslim", { age_group: "65 and over", religion: "Muslim" });
@@ -21,10 +31,14 @@ test("persona text names exactly the attributes the subgroup defines", () => {
   assert.equal(personaDescription(oldMuslim), "a person living in Singapore, aged 65 or over and Muslim");
   assert.equal(personaDescription(sg("sex:Male", { sex: "Male" })), "a man living in Singapore");
   assert.equal(personaDescription(sg("age_group:16-24 years", { age_group: "16-24 years" })), "a person living in Singapore, aged 16 to 24");
-  assert.equal(personaDescription(sg("ethnicity:SG: South Asian Indian, Pakistan, etc.", { ethnicity: "SG: South Asian Indian, Pakistan, etc." })),
-    "a South Asian (Indian, Pakistani, etc.) person living in Singapore");
-  assert.equal(personaDescription(sg("religion:Do not belong to a denomination", { religion: "Do not belong to a denomination" })),
-    "a person living in Singapore, not belonging to any religious denomination");
+  assert.equal(
+    personaDescription(sg("ethnicity:SG: South Asian Indian, Pakistan, etc.", { ethnicity: "SG: South Asian Indian, Pakistan, etc." })),
+    "a South Asian (Indian, Pakistani, etc.) person living in Singapore",
+  );
+  assert.equal(
+    personaDescription(sg("religion:Do not belong to a denomination", { religion: "Do not belong to a denomination" })),
+    "a person living in Singapore, not belonging to any religious denomination",
+  );
   // attribute order in the stratum does not change the text
   assert.equal(personaDescription(sg("x", { religion: "Muslim", age_group: "65 and over" })), personaDescription(oldMuslim));
   assert.equal(firstPersonBio(oldMuslim), "I live in Singapore. I am aged 65 or over. I am Muslim.");
@@ -61,8 +75,16 @@ test("three persona templates + control, each reversible; ids validated", () => 
 test("system-persona: exact messages", () => {
   const p = buildPrompt(Q1, malayWoman, "system-persona");
   assert.deepEqual(p.messages, [
-    { role: "system", content: "You are a Malay woman living in Singapore. You are taking part in the World Values Survey. Answer every question as yourself, from your own values and views." },
-    { role: "user", content: 'Question: How important is family in your life?\n\nOptions:\n1. Very important\n2. Rather important\n3. Not very important\n4. Not at all important\n\nReply with the code of the chosen option only, in the form "Answer: <code>".' },
+    {
+      role: "system",
+      content:
+        "You are a Malay woman living in Singapore. You are taking part in the World Values Survey. Answer every question as yourself, from your own values and views.",
+    },
+    {
+      role: "user",
+      content:
+        'Question: How important is family in your life?\n\nOptions:\n1. Very important\n2. Rather important\n3. Not very important\n4. Not at all important\n\nReply with the code of the chosen option only, in the form "Answer: <code>".',
+    },
   ]);
   assert.deepEqual(p.answerCodes, [1, 2, 3, 4]);
   assert.equal(p.answerLabels["2"], "Rather important");
@@ -100,7 +122,10 @@ test("deterministic, and every codebook question renders all its options; answer
     const p1 = buildPrompt(full, oldMuslim, "system-persona");
     const p2 = buildPrompt(full, oldMuslim, "system-persona");
     assert.deepEqual(p1, p2);
-    assert.deepEqual(p1.answerCodes, [...full.scale, ...full.offScale].map((o) => o.code));
+    assert.deepEqual(
+      p1.answerCodes,
+      [...full.scale, ...full.offScale].map((o) => o.code),
+    );
     for (const c of p1.answerCodes) {
       assert.match(p1.messages[1].content, new RegExp(`^${c}\\.`, "m"), `${q.id} option ${c}`);
       assert.equal(parseAnswer(`Answer: ${c}`, p1.answerCodes, p1.answerLabels).code, c);

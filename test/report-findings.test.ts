@@ -28,7 +28,10 @@ test("findings from the numbers: single-subgroup values flagged, never ranked; n
   // The national mode's numbers, as evaluate gives them.
   assert.match(text, /accuracy normalised range is 0\.275 \[0\.\d+, 0\.\d+\], above the 0\.1\d\d expected from subgroup sizes alone \(p [<=] 0\.0\d+\)/);
   // Roman Catholic pools one OOD subgroup: flagged, not "highest".
-  assert.match(text, /by religion, highest \w+ \(0\.\d+\) and lowest \w+ \(0\.\d+\) \(Catholic \(0\.\d+, one subgroup only\): a single subgroup's score, not ranked\)/);
+  assert.match(
+    text,
+    /by religion, highest \w+ \(0\.\d+\) and lowest \w+ \(0\.\d+\) \(Catholic \(0\.\d+, one subgroup only\): a single subgroup's score, not ranked\)/,
+  );
   assert.doesNotMatch(text, /highest (Roman )?Catholic/);
   // Labels: stability in small vs larger subgroups, ties and off-scale labels, from the counts.
   assert.match(text, /252 labels are tied modes \(142 in small subgroups\)/);

@@ -29,7 +29,6 @@ async function makeRun(root: string, model: string, runId: string, correctShare:
   await saveRun(root, model, runId, preds);
 }
 
-
 test("analysis, tables, figures and report files for a run beside the baselines", async () => {
   const root = mkdtempSync(join(tmpdir(), "svlab-report-"));
   try {
@@ -37,10 +36,15 @@ test("analysis, tables, figures and report files for a run beside the baselines"
     await makeRun(root, "openai-compatible:http://127.0.0.1:1/v1#sft", "20260101T000001Z_sft_ood_0002", 0.65, 2);
     const bench = await loadBenchmark();
     const a = await analyseResults(bench, {
-      results: root, bootstrap: 100, permutations: 200,
+      results: root,
+      bootstrap: 100,
+      permutations: 200,
       compare: [{ before: "20260101T000000Z_base_ood_0001", after: "20260101T000001Z_sft_ood_0002" }],
     });
-    assert.deepEqual(a.models.map((m) => m.label), ["base", "sft", BASELINE_NAMES["baseline:population-mode"], BASELINE_NAMES["baseline:attribute-product"]]);
+    assert.deepEqual(
+      a.models.map((m) => m.label),
+      ["base", "sft", BASELINE_NAMES["baseline:population-mode"], BASELINE_NAMES["baseline:attribute-product"]],
+    );
     assert.equal(a.primary, "base");
     assert.deepEqual(a.attributes, ["age_group", "ethnicity", "religion"]); // no OOD stratum has sex
     const base = a.models[0].evaluation;
@@ -52,17 +56,29 @@ test("analysis, tables, figures and report files for a run beside the baselines"
     // 2 runs × 2 baselines × (subgroup + 3 attributes).
     assert.equal(a.skill.length, 6 + 16);
     assert.equal(a.skill.filter((s) => s.by === "subgroup")[0].rows.length, 48);
-    assert.deepEqual(a.models.flatMap((m) => m.gapTests.map((t) => t.method)).every((x) => x === "max-min permutation within questions"), true);
+    assert.deepEqual(
+      a.models.flatMap((m) => m.gapTests.map((t) => t.method)).every((x) => x === "max-min permutation within questions"),
+      true,
+    );
     assert.equal(a.comparisons.length, 1);
     assert.ok(a.comparisons[0].accuracy.overall.change > 0.1);
     const tables = allTables(a);
     assert.equal(tables[0].rows.length, 4);
     assert.ok(tables.some((t) => t.title === "base → sft"));
     const figs = resultsFigures(a);
-    assert.deepEqual(figs.map((f) => f.name), [
-      "results-main", "results-attributes-accuracy", "results-attributes-nmae", "results-heatmap-age-x-religion",
-      "results-heatmap-age-x-ethnicity", "results-heatmap-ethnicity-x-religion", "results-model-vs-baseline", "results-fairness",
-    ]);
+    assert.deepEqual(
+      figs.map((f) => f.name),
+      [
+        "results-main",
+        "results-attributes-accuracy",
+        "results-attributes-nmae",
+        "results-heatmap-age-x-religion",
+        "results-heatmap-age-x-ethnicity",
+        "results-heatmap-ethnicity-x-religion",
+        "results-model-vs-baseline",
+        "results-fairness",
+      ],
+    );
     for (const f of figs) {
       const layout = f.spec.layout as Record<string, any>;
       assert.ok(layout.title?.text, `${f.name} has a title`);
@@ -80,7 +96,10 @@ test("analysis, tables, figures and report files for a run beside the baselines"
     assert.ok(existsSync(join(out, "report.html")) && existsSync(join(out, "analysis.json")));
     assert.ok(existsSync(join(out, "figures", "results-main.json")));
     assert.equal(w.figures.length, 8);
-    assert.deepEqual(w.notDrawn.map((m) => m.name), ["results-prompt-sensitivity"]); // every run used one template
+    assert.deepEqual(
+      w.notDrawn.map((m) => m.name),
+      ["results-prompt-sensitivity"],
+    ); // every run used one template
     assert.match(md, /Not drawn:\n\n- \*\*results-prompt-sensitivity\*\*: needs an LLM run with two or more prompt templates/);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -88,7 +107,19 @@ test("analysis, tables, figures and report files for a run beside the baselines"
 });
 
 test("svlab evaluate --model baseline:population-mode --split ood --json", async () => {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "evaluate", "--model", "baseline:population-mode", "--split", "ood", "--json", "--bootstrap", "50"]);
+  const { stdout } = await run(process.execPath, [
+    "--import",
+    "tsx",
+    "src/cli/main.ts",
+    "evaluate",
+    "--model",
+    "baseline:population-mode",
+    "--split",
+    "ood",
+    "--json",
+    "--bootstrap",
+    "50",
+  ]);
   const o = JSON.parse(stdout);
   assert.equal(o.n, 10177);
   assert.equal(o.accuracy, 8380 / 10177);
@@ -115,10 +146,18 @@ test("svlab evaluate: a model with no run is a clear error", async () => {
 test("results figures are registered in the figure catalogue under stable names", async () => {
   await import("../src/figures/results-catalogue");
   const { listFigures } = await import("../src/figures/registry");
-  const names = listFigures().filter((f) => f.stage === "results").map((f) => f.name);
+  const names = listFigures()
+    .filter((f) => f.stage === "results")
+    .map((f) => f.name);
   assert.deepEqual(names, [
-    "results-attributes-accuracy", "results-attributes-nmae", "results-fairness", "results-heatmap-age-x-ethnicity",
-    "results-heatmap-age-x-religion", "results-heatmap-ethnicity-x-religion", "results-main", "results-model-vs-baseline",
+    "results-attributes-accuracy",
+    "results-attributes-nmae",
+    "results-fairness",
+    "results-heatmap-age-x-ethnicity",
+    "results-heatmap-age-x-religion",
+    "results-heatmap-ethnicity-x-religion",
+    "results-main",
+    "results-model-vs-baseline",
     "results-prompt-sensitivity",
   ]);
 });
@@ -133,14 +172,23 @@ test("a --limit run meets the baselines on its own pairs; a baseline run is its 
     await saveRun(root, "openai:clone", "20260101T000000Z_clone_ood_0001", clone);
     await saveRun(root, "openai:clone", "20260101T000001Z_clone_ood_0002", clone.slice(0, 150));
     await saveRun(root, "baseline:population-mode", "20260101T000002Z_pm_ood_0003", national.slice(0, 40));
-    const a = await analyseResults(bench, { results: root, bootstrap: 30, permutations: 50, level: 0.9, compare: [{ before: "20260101T000000Z_clone_ood_0001", after: "20260101T000001Z_clone_ood_0002" }] });
+    const a = await analyseResults(bench, {
+      results: root,
+      bootstrap: 30,
+      permutations: 50,
+      level: 0.9,
+      compare: [{ before: "20260101T000000Z_clone_ood_0001", after: "20260101T000001Z_clone_ood_0002" }],
+    });
     // The baseline run (40 pairs) is the built-in national mode: one model, on the whole split.
-    assert.deepEqual(a.models.map((m) => [m.label, m.kind, m.builtIn, m.evaluation.n]), [
-      ["clone (2026-01-01 00:00:00)", "run", false, 200],
-      ["clone (2026-01-01 00:00:01)", "run", false, 150],
-      [NATIONAL, "baseline", true, 10177],
-      [BASELINE_NAMES["baseline:attribute-product"], "baseline", true, 10177],
-    ]);
+    assert.deepEqual(
+      a.models.map((m) => [m.label, m.kind, m.builtIn, m.evaluation.n]),
+      [
+        ["clone (2026-01-01 00:00:00)", "run", false, 200],
+        ["clone (2026-01-01 00:00:01)", "run", false, 150],
+        [NATIONAL, "baseline", true, 10177],
+        [BASELINE_NAMES["baseline:attribute-product"], "baseline", true, 10177],
+      ],
+    );
     assert.deepEqual(a.notes, [
       `Run 20260101T000002Z_pm_ood_0003 (${NATIONAL_MODE}) is the ${NATIONAL} baseline, which the analysis scores on the whole OOD split anyway (baselines are deterministic and use no prompt): shown once, as the ${NATIONAL}.`,
     ]);
@@ -149,14 +197,22 @@ test("a --limit run meets the baselines on its own pairs; a baseline run is its 
     assert.deepEqual(s.pairs, { shared: 200, onlyBefore: 0, onlyAfter: 9977 });
     assert.deepEqual([s.rows[0].skill.accuracy, s.rows[0].skill.nmae! + 0], [0, 0]);
     for (const t of a.skill.filter((x) => x.model === "clone (2026-01-01 00:00:00)" && x.baseline === NATIONAL)) {
-      for (const r of t.rows) assert.deepEqual([r.skill.accuracy! + 0, r.skill.nmae! + 0].map((v) => (Number.isNaN(v) ? 0 : v)), [0, 0], `${t.by} ${r.group}`);
+      for (const r of t.rows)
+        assert.deepEqual(
+          [r.skill.accuracy! + 0, r.skill.nmae! + 0].map((v) => (Number.isNaN(v) ? 0 : v)),
+          [0, 0],
+          `${t.by} ${r.group}`,
+        );
     }
     // Small-subgroup warning judged on the whole split, not on the first (partial) run.
     assert.ok(a.warnings.includes("17 OOD subgroups are small (fewer than 50 respondents or 30 pairs); their scores are noisy"), a.warnings.join("; "));
     const main = mainTable(a);
     assert.deepEqual(main.rows[0].slice(0, 3), ["clone (2026-01-01 00:00:00)", "LLM run", "200 of 10177"]);
     assert.deepEqual(main.rows[0].slice(-2), ["+0.000", "+0.000"]);
-    assert.deepEqual(main.rows.map((r) => r[0]), ["clone (2026-01-01 00:00:00)", "clone (2026-01-01 00:00:01)", NATIONAL, BASELINE_NAMES["baseline:attribute-product"]]);
+    assert.deepEqual(
+      main.rows.map((r) => r[0]),
+      ["clone (2026-01-01 00:00:00)", "clone (2026-01-01 00:00:01)", NATIONAL, BASELINE_NAMES["baseline:attribute-product"]],
+    );
     assert.deepEqual(main.rows[2].slice(-2), ["ref.", "ref."]);
     assert.match(main.note!, /90% bootstrap CIs/);
     assert.match(main.note!, /rescored on exactly the model's pairs/);
@@ -192,7 +248,9 @@ test("svlab figures reads runs from SVLAB_RESULTS when --results is not given", 
   const out = mkdtempSync(join(tmpdir(), "svlab-figout-"));
   try {
     const bench = await loadBenchmark();
-    const preds = (await baselinePredictions("baseline:population-mode", bench, { split: "ood" })).slice(0, 100).map((p) => ({ ...p, model: "openai:from-env-root" }));
+    const preds = (await baselinePredictions("baseline:population-mode", bench, { split: "ood" }))
+      .slice(0, 100)
+      .map((p) => ({ ...p, model: "openai:from-env-root" }));
     await saveRun(root, "openai:from-env-root", "20260101T000000Z_env_ood_0001", preds);
     const r = svlab(["figures", "--only", "results-main", "--format", "svg", "--out", out, "--json"], { env: { SVLAB_RESULTS: root } });
     assert.equal(r.status, 0, r.stderr);
@@ -213,7 +271,20 @@ test("the report scores failed requests as wrong and names runs that did not com
     const failed = all.slice(0, 100);
     const id = "20260101T000000Z_partial_ood_0001";
     await saveRun(root, model, id, all.slice(100));
-    await writeErrors(join(root, id), failed.map((p) => ({ model, templateId: p.templateId, question: p.question, subgroup: p.subgroup, split: p.split, sample: p.sample, error: "HTTP 500", status: 500, attempts: 3 })));
+    await writeErrors(
+      join(root, id),
+      failed.map((p) => ({
+        model,
+        templateId: p.templateId,
+        question: p.question,
+        subgroup: p.subgroup,
+        split: p.split,
+        sample: p.sample,
+        error: "HTTP 500",
+        status: 500,
+        attempts: 3,
+      })),
+    );
     const aborted = "20260101T000001Z_stopped_ood_0002";
     await saveRun(root, "openai-compatible:http://127.0.0.1:1/v1#stopped", aborted, all.slice(0, 10));
     const m = JSON.parse(readFileSync(join(root, aborted, "run.json"), "utf8"));
@@ -225,7 +296,10 @@ test("the report scores failed requests as wrong and names runs that did not com
     assert.equal(run.evaluation.failedPairs, 100);
     assert.equal(run.evaluation.accuracy, (all.length - 100) / all.length);
     assert.equal(a.models.filter((x) => x.kind === "run").length, 1, "the aborted run is not scored");
-    assert.ok(a.warnings.some((w) => w.includes(`${aborted} (openai-compatible:http://127.0.0.1:1/v1#stopped, aborted)`)), a.warnings.join("\n"));
+    assert.ok(
+      a.warnings.some((w) => w.includes(`${aborted} (openai-compatible:http://127.0.0.1:1/v1#stopped, aborted)`)),
+      a.warnings.join("\n"),
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -24,7 +24,18 @@ let frontURL: string;
 let benchmark: Benchmark;
 let tmp: string;
 const files = new Map<string, string>();
-const batches = new Map<string, { id: string; input: string; polls: number; status: string; output_file_id?: string; error_file_id?: string; counts: { total: number; completed: number; failed: number } }>();
+const batches = new Map<
+  string,
+  {
+    id: string;
+    input: string;
+    polls: number;
+    status: string;
+    output_file_id?: string;
+    error_file_id?: string;
+    counts: { total: number; completed: number; failed: number };
+  }
+>();
 let batchesCreated = 0;
 /** custom_ids the front fails (as an error line) instead of answering. */
 const failIds = new Set<string>();
@@ -35,12 +46,26 @@ async function answerBatch(b: NonNullable<ReturnType<typeof batches.get>>): Prom
   for (const line of files.get(b.input)!.split("\n").filter(Boolean)) {
     const req = JSON.parse(line);
     if (failIds.has(req.custom_id)) {
-      err.push(JSON.stringify({ id: `r-${req.custom_id}`, custom_id: req.custom_id, response: { status_code: 400, body: { error: { message: "bad line" } } }, error: null }));
+      err.push(
+        JSON.stringify({
+          id: `r-${req.custom_id}`,
+          custom_id: req.custom_id,
+          response: { status_code: 400, body: { error: { message: "bad line" } } },
+          error: null,
+        }),
+      );
       b.counts.failed++;
       continue;
     }
     const res = await fetch(`${chat.url}${req.url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(req.body) });
-    out.push(JSON.stringify({ id: `r-${req.custom_id}`, custom_id: req.custom_id, response: { status_code: res.status, request_id: "x", body: await res.json() }, error: null }));
+    out.push(
+      JSON.stringify({
+        id: `r-${req.custom_id}`,
+        custom_id: req.custom_id,
+        response: { status_code: res.status, request_id: "x", body: await res.json() },
+        error: null,
+      }),
+    );
     b.counts.completed++;
   }
   const oid = `file-out-${b.id}`;
@@ -53,7 +78,18 @@ async function answerBatch(b: NonNullable<ReturnType<typeof batches.get>>): Prom
 }
 
 function batchJson(b: NonNullable<ReturnType<typeof batches.get>>) {
-  return { id: b.id, object: "batch", endpoint: "/v1/chat/completions", input_file_id: b.input, completion_window: "24h", status: b.status, output_file_id: b.output_file_id ?? null, error_file_id: b.error_file_id ?? null, created_at: 1, request_counts: b.counts };
+  return {
+    id: b.id,
+    object: "batch",
+    endpoint: "/v1/chat/completions",
+    input_file_id: b.input,
+    completion_window: "24h",
+    status: b.status,
+    output_file_id: b.output_file_id ?? null,
+    error_file_id: b.error_file_id ?? null,
+    created_at: 1,
+    request_counts: b.counts,
+  };
 }
 
 before(async () => {
@@ -119,7 +155,10 @@ test("custom_ids follow the authors' shape, made unique by template and sample",
   assert.equal(batchCustomId(job("sex:Female")), "Q1_sex_Female__system-persona");
   assert.equal(batchCustomId(job("sex_x_age:Female|16-24 years")), "Q1_sex_x_age_Female_16-24-years__system-persona");
   assert.equal(batchCustomId(job("ethnicity:SG: South Asian Indian, Pakistan, etc.")), "Q1_ethnicity_SG:-South-Asian-Indian,-Pakistan,-etc.__system-persona");
-  assert.equal(batchCustomId(job("religion:Do not belong to a denomination", "third-person+reversed", 2)), "Q1_religion_Do-not-belong-to-a-denomination__third-person+reversed__s2");
+  assert.equal(
+    batchCustomId(job("religion:Do not belong to a denomination", "third-person+reversed", 2)),
+    "Q1_religion_Do-not-belong-to-a-denomination__third-person+reversed__s2",
+  );
 });
 
 test("batch input: one line per job with the online request's parameters", () => {
@@ -127,7 +166,10 @@ test("batch input: one line per job with the online request's parameters", () =>
   const jobs = buildJobs(benchmark, pairs, ["system-persona"], 2);
   const target = batchTarget("openai:gpt-4.1-mini");
   const built = buildBatchInput("openai:gpt-4.1-mini", target, jobs, { temperature: 0.5, seed: 7, maxTokens: 8, distribution: true });
-  const lines = built.jsonl.trim().split("\n").map((l) => JSON.parse(l));
+  const lines = built.jsonl
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 6);
   assert.equal(new Set(lines.map((l) => l.custom_id)).size, 6);
   assert.deepEqual(Object.keys(lines[0]).sort(), ["body", "custom_id", "method", "url"]);
@@ -143,7 +185,16 @@ test("batch input: one line per job with the online request's parameters", () =>
 test("submit → poll → collect into the cache; failed lines become errors; online runs then reuse the answers", async () => {
   const cacheDir = join(tmp, "cache");
   const model = `openai-compatible:${frontURL}#batch-model`;
-  const common = { model, benchmark, split: "ood" as const, limit: 6, cacheDir, resultsRoot: join(tmp, "results"), progress: "none" as const, pollIntervalMs: 5 };
+  const common = {
+    model,
+    benchmark,
+    split: "ood" as const,
+    limit: 6,
+    cacheDir,
+    resultsRoot: join(tmp, "results"),
+    progress: "none" as const,
+    pollIntervalMs: 5,
+  };
   const pairs = selectPairs(benchmark, { split: "ood", limit: 6 });
   const jobs = buildJobs(benchmark, pairs, ["system-persona"], 1);
   failIds.add(batchCustomId(jobs[2]));
@@ -178,7 +229,16 @@ test("a run stopped while the batch is pending does not pay twice: the rerun col
   const cacheDir = join(tmp, "cache-pending");
   const model = `openai-compatible:${frontURL}#pending-model`;
   const controller = new AbortController();
-  const common = { model, benchmark, split: "train" as const, limit: 4, cacheDir, resultsRoot: join(tmp, "results"), progress: "none" as const, pollIntervalMs: 200 };
+  const common = {
+    model,
+    benchmark,
+    split: "train" as const,
+    limit: 4,
+    cacheDir,
+    resultsRoot: join(tmp, "results"),
+    progress: "none" as const,
+    pollIntervalMs: 200,
+  };
   const before = batchesCreated;
   setTimeout(() => controller.abort(), 50); // during the first wait between polls
   const s = await runBatchGrid({ ...common, signal: controller.signal });
@@ -199,7 +259,16 @@ test("a run stopped while the batch is pending does not pay twice: the rerun col
 test("maxWaitMs reached while the batch runs: status pending (not completed), nothing recorded as an error, the rerun collects", async () => {
   const cacheDir = join(tmp, "cache-maxwait");
   const model = `openai-compatible:${frontURL}#wait-model`;
-  const common = { model, benchmark, split: "train" as const, limit: 4, cacheDir, resultsRoot: join(tmp, "results"), progress: "none" as const, pollIntervalMs: 5 };
+  const common = {
+    model,
+    benchmark,
+    split: "train" as const,
+    limit: 4,
+    cacheDir,
+    resultsRoot: join(tmp, "results"),
+    progress: "none" as const,
+    pollIntervalMs: 5,
+  };
   const before = batchesCreated;
   const s = await runBatchGrid({ ...common, maxWaitMs: 0, runId: "maxwait-1" });
   assert.equal(s.status, "pending");
@@ -207,7 +276,10 @@ test("maxWaitMs reached while the batch runs: status pending (not completed), no
   const r = await readResults("maxwait-1", join(tmp, "results"));
   assert.equal(r.manifest.status, "pending");
   assert.equal(r.errors.length, 0);
-  assert.match(String(r.manifest.extra!.stopped), /^maxWaitMs \(0 ms\) reached while 1 batch\(es\) still ran \(batch_\d+\); rerun the same command to collect them$/);
+  assert.match(
+    String(r.manifest.extra!.stopped),
+    /^maxWaitMs \(0 ms\) reached while 1 batch\(es\) still ran \(batch_\d+\); rerun the same command to collect them$/,
+  );
   assert.equal(pendingBatches(AnswerCache.open(cacheDir, { readOnly: true }), model).length, 1);
   const s2 = await runBatchGrid(common);
   assert.equal(batchesCreated, before + 1, "no second batch");
@@ -223,7 +295,16 @@ test("an exception mid-run marks the manifest failed (like runGrid) and rethrows
   try {
     const url = `http://127.0.0.1:${(refuse.address() as AddressInfo).port}/v1`;
     await assert.rejects(
-      runBatchGrid({ model: `openai-compatible:${url}#m`, benchmark, split: "ood", limit: 2, cacheDir: join(tmp, "cache-fail"), resultsRoot: join(tmp, "results"), runId: "batch-fail", progress: "none" }),
+      runBatchGrid({
+        model: `openai-compatible:${url}#m`,
+        benchmark,
+        split: "ood",
+        limit: 2,
+        cacheDir: join(tmp, "cache-fail"),
+        resultsRoot: join(tmp, "results"),
+        runId: "batch-fail",
+        progress: "none",
+      }),
       /files are not supported here/,
     );
     const r = await readResults("batch-fail", join(tmp, "results"));

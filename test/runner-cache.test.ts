@@ -38,7 +38,9 @@ test("cache: answers survive reopening; a torn last line is skipped; secrets nev
   try {
     const c1 = AnswerCache.open(dir);
     const keys = Array.from({ length: 5 }, (_, i) => cacheKey({ provider: "p", messages, generate: {}, sample: i }));
-    keys.forEach((k, i) => c1.put(k, { ...answer(i + 1), cached: false, meta: { model: "m", api_key: "sk-secret-123", Authorization: "Bearer sk-secret-123" } }));
+    keys.forEach((k, i) =>
+      c1.put(k, { ...answer(i + 1), cached: false, meta: { model: "m", api_key: "sk-secret-123", Authorization: "Bearer sk-secret-123" } }),
+    );
     c1.close();
     const seg = (await readdir(join(dir, "answers"))).filter((f) => f.endsWith(".jsonl"));
     assert.equal(seg.length, 1);
@@ -98,16 +100,35 @@ test("cache keys are pinned: the provider registry and GenerateOptions.json left
   const { jobKey } = await import("../src/runner/engine");
   const { cacheIdentity } = await import("../src/runner/provider");
   const prompt = {
-    question: "Q1", subgroup: "sex:Female", templateId: "system-persona", answerCodes: [1, 2, 3, 4], answerLabels: {},
-    messages: [{ role: "system" as const, content: "You are a woman." }, { role: "user" as const, content: "How important is family? Answer: <code>" }],
+    question: "Q1",
+    subgroup: "sex:Female",
+    templateId: "system-persona",
+    answerCodes: [1, 2, 3, 4],
+    answerLabels: {},
+    messages: [
+      { role: "system" as const, content: "You are a woman." },
+      { role: "user" as const, content: "How important is family? Answer: <code>" },
+    ],
   };
   const job = { prompt, split: "ood" as const, sample: 0 };
   const gw = { OPENAI_BASE_URL: "http://gw.local:8080/v1/" };
   // computed on main before the registry existed (commit 3267b64)
-  assert.equal(jobKey(cacheIdentity("openai:gpt-4.1-mini", { env: {} }), job, { temperature: 0 }), "8f968b684ec783836a853237dd8a494fd3ff70e0e59c6030d2d150736cb785bd");
-  assert.equal(jobKey(cacheIdentity("openai:gpt-4.1-mini", { env: gw }), job, { temperature: 0, seed: 7 }), "c8e4b5478456b7e7e68d0db0c6e070ce19c1104b05a5a45ff32bf06a685d5d01");
-  assert.equal(jobKey(cacheIdentity("openai-compatible:http://127.0.0.1:8000/v1#qwen", { env: gw }), job, { distribution: true }), "74dbc6ce6bdda127945be029cd94fe7e6b74f44da63c561b831ce2575135f66d");
-  assert.equal(jobKey(cacheIdentity("llama:/m/x.gguf", {}), { ...job, sample: 2 }, { maxTokens: 8, seed: 1 }), "a6def0fe9da44dd7d887a74435012387516487e621fabb45b9cf5936ff9412e7");
+  assert.equal(
+    jobKey(cacheIdentity("openai:gpt-4.1-mini", { env: {} }), job, { temperature: 0 }),
+    "8f968b684ec783836a853237dd8a494fd3ff70e0e59c6030d2d150736cb785bd",
+  );
+  assert.equal(
+    jobKey(cacheIdentity("openai:gpt-4.1-mini", { env: gw }), job, { temperature: 0, seed: 7 }),
+    "c8e4b5478456b7e7e68d0db0c6e070ce19c1104b05a5a45ff32bf06a685d5d01",
+  );
+  assert.equal(
+    jobKey(cacheIdentity("openai-compatible:http://127.0.0.1:8000/v1#qwen", { env: gw }), job, { distribution: true }),
+    "74dbc6ce6bdda127945be029cd94fe7e6b74f44da63c561b831ce2575135f66d",
+  );
+  assert.equal(
+    jobKey(cacheIdentity("llama:/m/x.gguf", {}), { ...job, sample: 2 }, { maxTokens: 8, seed: 1 }),
+    "a6def0fe9da44dd7d887a74435012387516487e621fabb45b9cf5936ff9412e7",
+  );
   // json: part of the key only when asked for
   const plain = jobKey({ id: "openai:gpt-4.1-mini" }, job, { temperature: 0 });
   assert.equal(jobKey({ id: "openai:gpt-4.1-mini" }, job, { temperature: 0, json: false }), plain);

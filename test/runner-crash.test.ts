@@ -26,7 +26,10 @@ after(async () => {
 
 const ROOT = process.cwd();
 
-function svlab(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+function svlab(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -48,7 +51,18 @@ test("kill -9 mid-run, rerun: no pair lost, none asked twice but the in-flight o
   const env = { SVLAB_CACHE: join(tmp, "cache"), SVLAB_RESULTS: join(tmp, "results") };
   const N = 400;
   const C = 8;
-  const args = ["run", "--model", `openai-compatible:${server.baseURL}#crash-model`, "--split", "ood", "--limit", String(N), "--concurrency", String(C), "--json"];
+  const args = [
+    "run",
+    "--model",
+    `openai-compatible:${server.baseURL}#crash-model`,
+    "--split",
+    "ood",
+    "--limit",
+    String(N),
+    "--concurrency",
+    String(C),
+    "--json",
+  ];
   server.reset();
   const first = svlab(args, env);
   // kill once a good part of the run has been answered
@@ -60,7 +74,10 @@ test("kill -9 mid-run, rerun: no pair lost, none asked twice but the in-flight o
         resolve();
       }
     }, 2);
-    first.done.then(() => { clearInterval(t); reject(new Error("the run ended before it could be killed")); });
+    first.done.then(() => {
+      clearInterval(t);
+      reject(new Error("the run ended before it could be killed"));
+    });
   });
   const killed = await first.done;
   assert.equal(killed.signal, "SIGKILL");

@@ -19,8 +19,12 @@ const labels = { "1": "Very important", "2": "Rather important", "3": "Not very 
 function jobs(n: number): Job[] {
   return Array.from({ length: n }, (_, i) => {
     const prompt: Prompt = {
-      question: `Q${i + 1}`, subgroup: "sex:Female", templateId: "system-persona",
-      messages: [{ role: "user", content: `Question ${i + 1}` }], answerCodes: [1, 2, 3, 4], answerLabels: labels,
+      question: `Q${i + 1}`,
+      subgroup: "sex:Female",
+      templateId: "system-persona",
+      messages: [{ role: "user", content: `Question ${i + 1}` }],
+      answerCodes: [1, 2, 3, 4],
+      answerLabels: labels,
     };
     return { prompt, split: "ood", sample: 0 };
   });
@@ -44,7 +48,8 @@ test("an answer that arrives after its attempt timed out is neither recorded nor
     let calls = 0;
     // ignores the signal and hands back what it has (like a generator cut short): first call too slow
     const provider: Provider = {
-      id: "fake:late", capabilities: { distribution: false, seed: false, batch: false },
+      id: "fake:late",
+      capabilities: { distribution: false, seed: false, batch: false },
       async answer() {
         calls++;
         const slow = calls === 1;
@@ -57,7 +62,10 @@ test("an answer that arrives after its attempt timed out is neither recorded nor
     cache.close();
     assert.equal(calls, 2);
     assert.equal(r.counts.retries, 1);
-    assert.deepEqual(r.predictions.map((p) => [p.code, p.text]), [[2, "Answer: 2"]]);
+    assert.deepEqual(
+      r.predictions.map((p) => [p.code, p.text]),
+      [[2, "Answer: 2"]],
+    );
     const again = AnswerCache.open(dir, { readOnly: true });
     assert.equal(again.size, 1);
     assert.equal(again.get(jobKey(provider, jobs(1)[0]))!.text, "Answer: 2");
@@ -71,7 +79,8 @@ test("a provider that serialises (maxConcurrency 1) is not queued behind its loc
   let inside = 0;
   let most = 0;
   const make = (maxConcurrency?: number): Provider => ({
-    id: "fake:serial", capabilities: { distribution: false, seed: false, batch: false, ...(maxConcurrency ? { maxConcurrency } : {}) },
+    id: "fake:serial",
+    capabilities: { distribution: false, seed: false, batch: false, ...(maxConcurrency ? { maxConcurrency } : {}) },
     answer: (_p, o) =>
       lock(async () => {
         if (o.signal?.aborted) throw o.signal.reason;
@@ -96,14 +105,21 @@ test("a provider that serialises (maxConcurrency 1) is not queued behind its loc
 
 test("the provider's transient flag decides: a non-transient 429 fails at once, a transient one waits its Retry-After", async () => {
   assert.equal(classifyError(new ProviderError("quota", 429, 20, false)).retry, false);
-  assert.deepEqual(classifyError(new ProviderError("slow down", 429, 0.05, true)), { retry: true, status: 429, retryAfterMs: 50, kind: "rate-limit", message: "slow down" });
+  assert.deepEqual(classifyError(new ProviderError("slow down", 429, 0.05, true)), {
+    retry: true,
+    status: 429,
+    retryAfterMs: 50,
+    kind: "rate-limit",
+    message: "slow down",
+  });
   assert.equal(classifyError(new ProviderError("conflict", 409, undefined, true)).retry, true);
   assert.equal(classifyError(new ProviderError("bad", 400, undefined, false)).retry, false);
   assert.equal(classifyError(new ProviderError("server said no retry", 503, undefined, false)).retry, false);
 
   let calls = 0;
   const quota: Provider = {
-    id: "fake:quota", capabilities: { distribution: false, seed: false, batch: false },
+    id: "fake:quota",
+    capabilities: { distribution: false, seed: false, batch: false },
     async answer() {
       calls++;
       throw new ProviderError("HTTP 429: insufficient_quota", 429, 20, false);
@@ -112,11 +128,15 @@ test("the provider's transient flag decides: a non-transient 429 fails at once, 
   const r = await runJobs({ provider: quota, jobs: jobs(1), retry: { ...fast, maxAttempts: 6 } });
   assert.equal(calls, 1);
   assert.equal(r.rateLimitPauses, 0);
-  assert.deepEqual(r.errors.map((e) => [e.error, e.status, e.attempts]), [["rate-limit: HTTP 429: insufficient_quota", 429, 1]]);
+  assert.deepEqual(
+    r.errors.map((e) => [e.error, e.status, e.attempts]),
+    [["rate-limit: HTTP 429: insufficient_quota", 429, 1]],
+  );
 
   let n = 0;
   const limited: Provider = {
-    id: "fake:limited", capabilities: { distribution: false, seed: false, batch: false },
+    id: "fake:limited",
+    capabilities: { distribution: false, seed: false, batch: false },
     async answer() {
       if (n++ === 0) throw new ProviderError("HTTP 429: slow down", 429, 0.05, true);
       return answer("Answer: 4", 4);
@@ -132,11 +152,18 @@ test("the provider's transient flag decides: a non-transient 429 fails at once, 
 test("cached text is re-parsed on read: a parser fix reaches answers cached before it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "svlab-engine-"));
   try {
-    const provider: Provider = { id: "fake:old", capabilities: { distribution: false, seed: false, batch: false }, answer: async () => assert.fail("must come from the cache") };
+    const provider: Provider = {
+      id: "fake:old",
+      capabilities: { distribution: false, seed: false, batch: false },
+      answer: async () => assert.fail("must come from the cache"),
+    };
     const [j1, j2, j3] = jobs(3);
     const cache = AnswerCache.open(dir);
     // what an older parser stored: a refusal for a reply with a code, a code for a decimal, a score-mode answer
-    cache.put(jobKey(provider, j1), answer("I cannot say for sure, but I'd rate it 2", null, { refused: true, reason: "refusal", meta: { parseMethod: undefined } }));
+    cache.put(
+      jobKey(provider, j1),
+      answer("I cannot say for sure, but I'd rate it 2", null, { refused: true, reason: "refusal", meta: { parseMethod: undefined } }),
+    );
     cache.put(jobKey(provider, j2), answer("Answer: 2.5", 2, { meta: { parseMethod: "marker" } }));
     cache.put(jobKey(provider, j3), answer("", 3, { distribution: { "1": 0, "2": 0, "3": 1, "4": 0 }, validMass: 0.5 }));
     const r = await runJobs({ provider, jobs: [j1, j2, j3], cache });
@@ -173,14 +200,32 @@ test("providers give raw text; the engine parses it once (live and cached alike)
   const dir = mkdtempSync(join(tmpdir(), "svlab-engine-"));
   try {
     const raw: Provider = {
-      id: "fake:raw", capabilities: { distribution: false, seed: false, batch: false },
+      id: "fake:raw",
+      capabilities: { distribution: false, seed: false, batch: false },
       // what a provider gives: text only, no code (src/models/types.ts ProviderReply)
-      async answer(p) { return { text: p.answerCodes.length ? "I'd say Rather important" : "Family comes first. Answer: 2", latencyMs: 0 }; },
+      async answer(p) {
+        return { text: p.answerCodes.length ? "I'd say Rather important" : "Family comes first. Answer: 2", latencyMs: 0 };
+      },
     };
-    const open: Job = { ...jobs(1)[0], prompt: { ...jobs(1)[0].prompt, question: "Q9", messages: [{ role: "user", content: "Why does family matter to you?" }], answerCodes: [], answerLabels: {} } };
+    const open: Job = {
+      ...jobs(1)[0],
+      prompt: {
+        ...jobs(1)[0].prompt,
+        question: "Q9",
+        messages: [{ role: "user", content: "Why does family matter to you?" }],
+        answerCodes: [],
+        answerLabels: {},
+      },
+    };
     const cache = AnswerCache.open(dir);
     const live = await runJobs({ provider: raw, jobs: [...jobs(1), open], cache });
-    assert.deepEqual(live.predictions.map((p) => [p.code, p.refused, p.reason ?? null]), [[2, false, null], [null, false, "open-ended"]]);
+    assert.deepEqual(
+      live.predictions.map((p) => [p.code, p.refused, p.reason ?? null]),
+      [
+        [2, false, null],
+        [null, false, "open-ended"],
+      ],
+    );
     assert.deepEqual([live.counts.parsed, live.counts.unparsed], [1, 1]);
     // the cache holds whole answers (as before): an entry written by an older svlab is read the same way
     const key = jobKey(raw, jobs(1)[0]);
@@ -189,7 +234,13 @@ test("providers give raw text; the engine parses it once (live and cached alike)
     const again = AnswerCache.open(dir);
     const r = await runJobs({ provider: { ...raw, answer: async () => assert.fail("must come from the cache") }, jobs: [...jobs(1), open], cache: again });
     again.close();
-    assert.deepEqual(r.predictions.map((p) => [p.code, p.reason ?? null, p.cached]), [[2, null, true], [null, "open-ended", true]]);
+    assert.deepEqual(
+      r.predictions.map((p) => [p.code, p.reason ?? null, p.cached]),
+      [
+        [2, null, true],
+        [null, "open-ended", true],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -204,7 +204,16 @@ test("repeated samples are cached separately and get distinct seeds; dry run cou
   const seeds = server.requests.map((r) => r.body.seed).sort();
   assert.deepEqual([...new Set(seeds)], [10, 11, 12]);
   assert.ok(server.requests.every((r) => r.body.temperature === 1));
-  assert.deepEqual(s.result.predictions.filter((p) => p.question === s.result.predictions[0].question && p.subgroup === s.result.predictions[0].subgroup).map((p) => [p.sample, p.code]), [[0, 1], [1, 2], [2, 1]]);
+  assert.deepEqual(
+    s.result.predictions
+      .filter((p) => p.question === s.result.predictions[0].question && p.subgroup === s.result.predictions[0].subgroup)
+      .map((p) => [p.sample, p.code]),
+    [
+      [0, 1],
+      [1, 2],
+      [2, 1],
+    ],
+  );
 
   const plan = await planGrid({ ...o, model: o.model as string, limit: 5 });
   assert.equal(plan.requests, 15);
@@ -249,7 +258,14 @@ test("a baseline over the whole real OOD split: one prediction per pair, in the 
     t.skip("no WVS microdata and no shipped aggregates (data/benchmark-tan2026.json)");
     return;
   }
-  const s = await runGrid({ model: "baseline:population-mode", benchmark, split: "ood", resultsRoot: join(tmp, "results"), cacheDir: join(tmp, "cache-baseline"), progress: "none" });
+  const s = await runGrid({
+    model: "baseline:population-mode",
+    benchmark,
+    split: "ood",
+    resultsRoot: join(tmp, "results"),
+    cacheDir: join(tmp, "cache-baseline"),
+    progress: "none",
+  });
   assert.equal(s.n, 10_177);
   assert.equal(s.pairs, 10_177);
   assert.equal(s.parsed, 10_177);
@@ -271,20 +287,42 @@ test("openai: models behind two gateways do not share cache entries; the default
     const o = opts({ model: "openai:gpt-4.1-mini", limit: 5 });
     const a = await runGrid({ ...o, providerContext: { baseURL: server.baseURL } });
     const b = await runGrid({ ...o, providerContext: { baseURL: other.baseURL } });
-    assert.deepEqual(a.result.predictions.map((p) => p.code), [1, 1, 1, 1, 1]);
+    assert.deepEqual(
+      a.result.predictions.map((p) => p.code),
+      [1, 1, 1, 1, 1],
+    );
     assert.equal(b.cached, 0);
     assert.equal(other.count(), 5);
-    assert.deepEqual(b.result.predictions.map((p) => p.code), [2, 2, 2, 2, 2]);
+    assert.deepEqual(
+      b.result.predictions.map((p) => p.code),
+      [2, 2, 2, 2, 2],
+    );
     assert.equal((await readResults(b.dir!)).manifest.extra!.endpoint, other.baseURL);
     // the dry run keys the same way: everything is cached for the gateway it ran on
     const plan = await planGrid({ ...o, model: "openai:gpt-4.1-mini", providerContext: { baseURL: other.baseURL } });
     assert.equal(plan.cached, 5);
     // a key for api.openai.com is what it was before endpoints were part of keys
     const { jobKey } = await import("../src/runner/engine");
-    const job = { prompt: { question: "Q1", subgroup: "sex:Female", templateId: "system-persona", answerCodes: [1, 2, 3, 4], answerLabels: {},
-      messages: [{ role: "system" as const, content: "You are a woman." }, { role: "user" as const, content: "How important is family? Answer: <number>" }] }, split: "ood" as const, sample: 0 };
+    const job = {
+      prompt: {
+        question: "Q1",
+        subgroup: "sex:Female",
+        templateId: "system-persona",
+        answerCodes: [1, 2, 3, 4],
+        answerLabels: {},
+        messages: [
+          { role: "system" as const, content: "You are a woman." },
+          { role: "user" as const, content: "How important is family? Answer: <number>" },
+        ],
+      },
+      split: "ood" as const,
+      sample: 0,
+    };
     assert.equal(jobKey({ id: "openai:gpt-4.1-mini" }, job, {}), "8c2a08b6104522f68d8105aef0546341babb756e26345af4f80fa2e5c1ddaf6d");
-    assert.equal(jobKey({ id: "openai-compatible:http://127.0.0.1:8000/v1#llama3" }, job, { temperature: 0 }), "35ce96692ddc81cfa00e589f75638b0f9a100006eb683a8395109e63ec010a12");
+    assert.equal(
+      jobKey({ id: "openai-compatible:http://127.0.0.1:8000/v1#llama3" }, job, { temperature: 0 }),
+      "35ce96692ddc81cfa00e589f75638b0f9a100006eb683a8395109e63ec010a12",
+    );
   } finally {
     if (env === undefined) delete process.env.OPENAI_API_KEY;
     else process.env.OPENAI_API_KEY = env;

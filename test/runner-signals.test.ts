@@ -70,7 +70,11 @@ test("svlab run: 64 requests at concurrency 32 print no warning; stderr holds on
   assert.equal(r.code, 0, r.stderr);
   assert.equal(server.count() - before, 64);
   const lines = r.stderr.split(/[\r\n]+/).filter((l) => l.trim() !== "");
-  assert.deepEqual(lines.filter((l) => !l.startsWith(`${model} `)), [], "stderr: only progress lines");
+  assert.deepEqual(
+    lines.filter((l) => !l.startsWith(`${model} `)),
+    [],
+    "stderr: only progress lines",
+  );
   assert.match(r.stdout, /^done: /);
 });
 
@@ -86,8 +90,15 @@ test("the run's stop signal carries one listener however many requests wait (in 
   try {
     const { value: s, warnings } = await warningsDuring(() =>
       runGrid({
-        model: `openai-compatible:${server.baseURL}#m`, benchmark, split: "ood", limit: 64, concurrency: 32,
-        cacheDir: null, resultsRoot: join(tmp, "results"), progress: "none", signal: controller.signal,
+        model: `openai-compatible:${server.baseURL}#m`,
+        benchmark,
+        split: "ood",
+        limit: 64,
+        concurrency: 32,
+        cacheDir: null,
+        resultsRoot: join(tmp, "results"),
+        progress: "none",
+        signal: controller.signal,
         retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 4, timeoutMs: 10_000 },
       }),
     );
@@ -113,8 +124,15 @@ test("stopping a run at concurrency 32 still reaches every request in flight: al
   try {
     const { value: s, warnings } = await warningsDuring(() =>
       runGrid({
-        model: `openai-compatible:${server.baseURL}#m`, benchmark, split: "ood", limit: 64, concurrency: 32,
-        cacheDir: null, resultsRoot: join(tmp, "results"), progress: "none", signal: controller.signal,
+        model: `openai-compatible:${server.baseURL}#m`,
+        benchmark,
+        split: "ood",
+        limit: 64,
+        concurrency: 32,
+        cacheDir: null,
+        resultsRoot: join(tmp, "results"),
+        progress: "none",
+        signal: controller.signal,
         retry: { maxAttempts: 1, timeoutMs: 0 },
       }),
     );

@@ -63,7 +63,11 @@ test("weighted distributions reproduce the official WVS Singapore table", { skip
   const eth = compareWeighting(r, "ethnicity");
   assert.deepEqual(
     eth.slice(0, 3).map((e) => [e.label, e.unweighted.toFixed(1), e.weighted.toFixed(1)]),
-    [["SG: Chinese", "77.0", "76.1"], ["SG: Malay", "11.7", "12.2"], ["SG: South Asian Indian, Pakistan, etc.", "9.4", "8.6"]],
+    [
+      ["SG: Chinese", "77.0", "76.1"],
+      ["SG: Malay", "11.7", "12.2"],
+      ["SG: South Asian Indian, Pakistan, etc.", "9.4", "8.6"],
+    ],
   );
   // By attribute, valid answers only: shares in each group sum to 100.
   const byRel = answerDistribution(r, "Q182", { by: "religion", weighted: true, includeMissing: false });
@@ -79,9 +83,18 @@ test("the shipped codebook regenerates bit-for-bit from the official files", { s
 test("codebook: scales in ordinal order, off-scale and missing codes separated", () => {
   const cb = loadCodebook();
   assert.equal(Object.keys(cb.questions).length, 239);
-  assert.deepEqual(getQuestion("Q56").scale.map((o) => o.code), [1, 3, 2]);
-  assert.deepEqual(getQuestion("Q241").offScale.map((o) => o.code), [0]);
-  assert.deepEqual(getQuestion("Q254").offScale.map((o) => o.code), [5]);
+  assert.deepEqual(
+    getQuestion("Q56").scale.map((o) => o.code),
+    [1, 3, 2],
+  );
+  assert.deepEqual(
+    getQuestion("Q241").offScale.map((o) => o.code),
+    [0],
+  );
+  assert.deepEqual(
+    getQuestion("Q254").offScale.map((o) => o.code),
+    [5],
+  );
   assert.equal(getQuestion("Q182").scale.length, 10);
   assert.equal(getQuestion("Q164").category, "Religious Values");
   assert.match(cb.source.citation, /doi:10\.14281\/18241\.24/);
@@ -105,7 +118,11 @@ test("bad input: missing required columns are named", async () => {
   const [head, ...rest] = text.split("\n");
   const cols = head.split(",");
   const drop = new Set([cols.indexOf("W_WEIGHT"), cols.indexOf("Q290")]);
-  const cut = (l: string): string => l.split(",").filter((_, i) => !drop.has(i)).join(",");
+  const cut = (l: string): string =>
+    l
+      .split(",")
+      .filter((_, i) => !drop.has(i))
+      .join(",");
   const f = writeText(join(tmp, "noweight.csv"), [cut(head), ...rest.map((l) => (l ? cut(l) : l))].join("\n"));
   await assert.rejects(loadRespondents(f), /noweight\.csv, line 1: missing required columns W_WEIGHT, Q290/);
 });
@@ -139,7 +156,19 @@ test("the semicolon format with floats and trailing separators reads like the co
   const text = smallSyntheticText(20);
   const semi = text
     .split("\n")
-    .map((l, i) => (!l ? l : i > 0 ? l.split(",").map((c) => (/^\d+$/.test(c) ? `${c}.0` : `"${c}"`)).join(";") + ";" : l.split(",").map((c) => `"${c}"`).join(";")))
+    .map((l, i) =>
+      !l
+        ? l
+        : i > 0
+          ? l
+              .split(",")
+              .map((c) => (/^\d+$/.test(c) ? `${c}.0` : `"${c}"`))
+              .join(";") + ";"
+          : l
+              .split(",")
+              .map((c) => `"${c}"`)
+              .join(";"),
+    )
     .join("\n");
   const a = await readWvsFile(writeText(join(tmp, "comma.csv"), text));
   const b = await readWvsFile(writeText(join(tmp, "semi.csv"), semi));
@@ -163,12 +192,18 @@ test("bad input: an empty or fractional answer cell names its real line, after t
   const b = blank[5].split(",");
   b[cols.indexOf("Q46")] = "";
   blank[5] = b.join(",");
-  await assert.rejects(loadRespondents(writeText(join(tmp, "blank.csv"), blank.join("\n"))), /blank\.csv, line 6: column Q46: empty cell; expected a number \(WVS marks missing answers with negative codes/);
+  await assert.rejects(
+    loadRespondents(writeText(join(tmp, "blank.csv"), blank.join("\n"))),
+    /blank\.csv, line 6: column Q46: empty cell; expected a number \(WVS marks missing answers with negative codes/,
+  );
   const frac = [...lines];
   const f = frac[6].split(",");
   f[cols.indexOf("Q47")] = "2.5";
   frac[6] = f.join(",");
-  await assert.rejects(loadRespondents(writeText(join(tmp, "frac.csv"), frac.join("\n"))), /frac\.csv, line 7: column Q47: expected an integer answer code, found 2\.5/);
+  await assert.rejects(
+    loadRespondents(writeText(join(tmp, "frac.csv"), frac.join("\n"))),
+    /frac\.csv, line 7: column Q47: expected an integer answer code, found 2\.5/,
+  );
 });
 
 test("wvsTable: a failed load is not remembered; the fixed file loads", async () => {

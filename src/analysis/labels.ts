@@ -170,7 +170,10 @@ export function levelPercent(level: number): string {
 
 /** File-name-safe slug: "age_x_religion" → "age-x-religion". */
 export function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 /** Split a word longer than `width` after "-", "_", "/" or "." (never inside a plain word), pieces of at most `width` where possible. */
@@ -244,7 +247,12 @@ export const TITLE_SAFE_WIDTH = 860;
  * and `margin.t = t.marginTop`. (Plotly's title automargin is not used: it relayouts, and a static
  * export can catch the axes mid-relayout.)
  */
-export function fittedTitle(title: string, width: number, note?: string, pad = 12): { text: string; lines: number; marginTop: number; layout: Record<string, unknown> } {
+export function fittedTitle(
+  title: string,
+  width: number,
+  note?: string,
+  pad = 12,
+): { text: string; lines: number; marginTop: number; layout: Record<string, unknown> } {
   // Wrapped for at most TITLE_SAFE_WIDTH px: a figure drawn narrower than its size (a notebook's
   // output area) still shows every title line whole.
   const w = Math.min(width, TITLE_SAFE_WIDTH);
@@ -255,5 +263,10 @@ export function fittedTitle(title: string, width: number, note?: string, pad = 1
   // line height (~1.3 × 18 px), the small ones too: the lines after the first go into the padding.
   const lines = head.length + small.length;
   const below = pad + (lines - 1) * TITLE_LINE;
-  return { text, lines, marginTop: below + TITLE_LINE + 14, layout: { text, x: 0.5, xanchor: "center", yref: "paper", y: 1, yanchor: "bottom", pad: { b: below } } };
+  return {
+    text,
+    lines,
+    marginTop: below + TITLE_LINE + 14,
+    layout: { text, x: 0.5, xanchor: "center", yref: "paper", y: 1, yanchor: "bottom", pad: { b: below } },
+  };
 }

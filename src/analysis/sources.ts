@@ -50,8 +50,17 @@ export async function baselinePredictions(spec: string, bench: Benchmark, opts: 
       if (!q || !s) throw new Error(`benchmark pair ${pairKey(p.question, p.subgroup)} has no ${q ? "subgroup" : "question"} entry`);
       const a = await provider.answer(buildPrompt(q, s, templateId), {});
       out.push({
-        model: spec, templateId, question: p.question, subgroup: p.subgroup, split: p.split, sample: 0,
-        code: a.code, refused: a.refused, reason: a.reason, distribution: a.distribution, validMass: a.validMass,
+        model: spec,
+        templateId,
+        question: p.question,
+        subgroup: p.subgroup,
+        split: p.split,
+        sample: 0,
+        code: a.code,
+        refused: a.refused,
+        reason: a.reason,
+        distribution: a.distribution,
+        validMass: a.validMass,
       });
     }
   } finally {

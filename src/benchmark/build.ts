@@ -30,13 +30,17 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
   const codebook = options.codebook ?? loadCodebook();
   const country = preset.country;
   if (resp.country.code !== country.code) {
-    throw new Error(`${resp.file}: respondents of ${countryLabel(resp.country)} loaded, but preset ${preset.name} is for ${countryLabel(country)}; load them with country: ${country.code}`);
+    throw new Error(
+      `${resp.file}: respondents of ${countryLabel(resp.country)} loaded, but preset ${preset.name} is for ${countryLabel(country)}; load them with country: ${country.code}`,
+    );
   }
   const wanted = preset.questions(codebook, resp);
   const questionIds = wanted.filter((q) => resp.questions.includes(q));
   const missingQ = wanted.filter((q) => !resp.questions.includes(q));
   if (missingQ.length) {
-    throw new Error(`${resp.file}: missing question columns required by preset ${preset.name}: ${missingQ.slice(0, 10).join(", ")}${missingQ.length > 10 ? " …" : ""}`);
+    throw new Error(
+      `${resp.file}: missing question columns required by preset ${preset.name}: ${missingQ.slice(0, 10).join(", ")}${missingQ.length > 10 ? " …" : ""}`,
+    );
   }
   const n = resp.rows;
   const weights = resp.table.array("weight") as ArrayLike<number>;
@@ -51,7 +55,9 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
         const cols = ATTRIBUTES[a as AttributeName]?.columns;
         throw new Error(
           `${resp.file}: cannot derive attribute "${a}" for stratum ${stratum.key}` +
-            (cols ? `: the file has none of its columns (${cols.join(", ")}); attributes it has: ${resp.attributes.join(", ")}` : ": not an attribute svlab knows"),
+            (cols
+              ? `: the file has none of its columns (${cols.join(", ")}); attributes it has: ${resp.attributes.join(", ")}`
+              : ": not an attribute svlab knows"),
         );
       }
     }
@@ -66,10 +72,11 @@ export function buildBenchmark(resp: Respondents, options: BuildOptions = {}): B
       if (t) t.size++;
       else tally.set(key, { values: values as string[], size: 1 });
     }
-    const rank = (vals: string[]): number[] => vals.map((v, k) => {
-      const r = orders[k].indexOf(v);
-      return r < 0 ? 1e6 : r;
-    });
+    const rank = (vals: string[]): number[] =>
+      vals.map((v, k) => {
+        const r = orders[k].indexOf(v);
+        return r < 0 ? 1e6 : r;
+      });
     const kept = [...tally.values()]
       .filter((t) => t.size >= opts.minSubgroupSize)
       .sort((a, b) => {

@@ -21,7 +21,8 @@ export function modalAnswers(b: Benchmark, question: string, stratum: string): M
   const q = b.questions.find((x) => x.id === question);
   if (!q) throw new Error(`question ${question} is not in benchmark ${b.options.preset}`);
   const subgroups = b.subgroups.filter((s) => s.stratum === stratum);
-  if (!subgroups.length) throw new Error(`benchmark ${b.options.preset} has no stratum "${stratum}" (it has ${[...new Set(b.subgroups.map((s) => s.stratum))].join(", ")})`);
+  if (!subgroups.length)
+    throw new Error(`benchmark ${b.options.preset} has no stratum "${stratum}" (it has ${[...new Set(b.subgroups.map((s) => s.stratum))].join(", ")})`);
   const pairs = new Map(b.pairs.filter((p) => p.question === question).map((p) => [p.subgroup, p]));
   return subgroups.flatMap((s) => {
     const p = pairs.get(s.id);
@@ -51,7 +52,12 @@ export function mdsSteps(b: Benchmark, question: string, stratum: string): MdsSt
   return [
     { step: "subgroups |S|", value: cell.subgroups },
     { step: "answer choices |C|", value: cell.choices },
-    { step: "subgroups per modal answer", value: Object.entries(cell.modes).map(([code, k]) => `${answerColumn(q, Number(code))}: ${k}`).join("; ") },
+    {
+      step: "subgroups per modal answer",
+      value: Object.entries(cell.modes)
+        .map(([code, k]) => `${answerColumn(q, Number(code))}: ${k}`)
+        .join("; "),
+    },
     { step: "entropy of the modes (bits)", value: entropy },
     { step: `log2 min(|S|, |C|) = log2 ${Math.min(cell.subgroups, cell.choices)}`, value: denominator },
     { step: "MDS = entropy / log2 min(|S|, |C|)", value: cell.mds },
@@ -100,12 +106,15 @@ export function categoryChoiceNotes(
     });
     out.push(
       `**${name}**: most divisive ${top.category} (${f3(top.mds)}), most consensual ${bottom.category} (${f3(bottom.mds)}); ` +
-        (matches.length ? `within ${tol} of ${refName} for ${matches.map(([cat, v]) => `${cat} (${f3(v)})`).join(" and ")}.` : `within ${tol} of ${refName} for no category.`),
+        (matches.length
+          ? `within ${tol} of ${refName} for ${matches.map(([cat, v]) => `${cat} (${f3(v)})`).join(" and ")}.`
+          : `within ${tol} of ${refName} for no category.`),
     );
   }
   if (opts.compare) {
     const [hi, lo] = opts.compare;
-    const H = choices[hi], L = choices[lo];
+    const H = choices[hi],
+      L = choices[lo];
     if (!H || !L) throw new Error(`categoryChoiceNotes: compare names ${hi}, ${lo} must be among ${Object.keys(choices).join(", ")}`);
     const both = H.categories.filter((c) => L.categories.some((x) => x.category === c.category));
     const higher = both.filter((c) => c.mds > L.categories.find((x) => x.category === c.category)!.mds).length;
@@ -140,7 +149,8 @@ export function contrastQuestions(L: Landscape, top = 10): ContrastQuestions {
 
 /** The contrast as a sentence with its numbers. */
 export function contrastNote(c: ContrastQuestions): string {
-  const q = (x: QuestionLandscape, r: number): string => `${x.question} (*${x.label}*: MDS ${f3(x.mds)}, W1 / span ${f3(x.w1!)}, ${ordinal(r)} largest W1 of ${c.w1Rank.of})`;
+  const q = (x: QuestionLandscape, r: number): string =>
+    `${x.question} (*${x.label}*: MDS ${f3(x.mds)}, W1 / span ${f3(x.w1!)}, ${ordinal(r)} largest W1 of ${c.w1Rank.of})`;
   return (
     `Among the ${c.top} most divisive questions by MDS, the subgroups' answer distributions are closest for ${q(c.closest, c.w1Rank.closest)} ` +
     `and farthest apart for ${q(c.farthest, c.w1Rank.farthest)}.`

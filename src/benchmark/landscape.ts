@@ -219,7 +219,12 @@ export function computeLandscape(b: Benchmark, options: LandscapeOptions = {}): 
     if (!m) continue;
     const counted = new Set([...q.scale, ...(choicesMode === "scale+offscale" ? q.offScale : [])].map((o) => o.code));
     // Off-scale codes that are some subgroup's mode are choices too (in every stratum of the question).
-    const modalExtra = new Set([...m.values()].flat().map((p) => p.mode).filter((c) => !counted.has(c)));
+    const modalExtra = new Set(
+      [...m.values()]
+        .flat()
+        .map((p) => p.mode)
+        .filter((c) => !counted.has(c)),
+    );
     const choices = counted.size + modalExtra.size;
     const qCells: LandscapeCell[] = [];
     for (const [stratum, pairs] of [...m].sort((x, y) => stratumOrder.get(x[0])! - stratumOrder.get(y[0])!)) {
@@ -233,7 +238,10 @@ export function computeLandscape(b: Benchmark, options: LandscapeOptions = {}): 
         subgroups: pairs.length,
         choices,
         modes,
-        mds: modalDiversity(pairs.map((p) => p.mode), choices),
+        mds: modalDiversity(
+          pairs.map((p) => p.mode),
+          choices,
+        ),
         w1: meanPairwiseW1(dists),
       });
     }
@@ -311,7 +319,12 @@ export interface AnswerShares {
 export function answerShares(b: Benchmark, questionId: string, strata?: string[]): AnswerShares {
   const q = b.questions.find((x) => x.id === questionId);
   if (!q) {
-    throw new Error(`unknown question "${questionId}": the benchmark has ${b.questions.length} questions (${b.questions.slice(0, 3).map((x) => x.id).join(", ")}, …)`);
+    throw new Error(
+      `unknown question "${questionId}": the benchmark has ${b.questions.length} questions (${b.questions
+        .slice(0, 3)
+        .map((x) => x.id)
+        .join(", ")}, …)`,
+    );
   }
   const pairs = new Map(b.pairs.filter((p) => p.question === q.id).map((p) => [p.subgroup, p]));
   const keep = strata ? new Set(strata) : null;

@@ -24,7 +24,10 @@ const splitCount = <T extends { split: Split }>(xs: readonly T[], s: Split): num
 export function aggregateContents(b: Benchmark): ContentsRow[] {
   const p = b.provenance as Record<string, unknown>;
   const rows: ContentsRow[] = [
-    { what: "source", value: p.source === "shipped aggregates" ? `shipped aggregates (${String(p.aggregates).split(/[\\/]/).slice(-2).join("/")})` : "WVS-7 microdata" },
+    {
+      what: "source",
+      value: p.source === "shipped aggregates" ? `shipped aggregates (${String(p.aggregates).split(/[\\/]/).slice(-2).join("/")})` : "WVS-7 microdata",
+    },
     { what: "computed from", value: `${p.file ?? "?"} (${p.format ?? "?"} format${typeof p.sha256 === "string" ? `, sha256 ${p.sha256.slice(0, 12)}…` : ""})` },
     { what: "respondents", value: Number(p.respondents) },
     { what: "value questions", value: b.questions.length },
@@ -104,7 +107,10 @@ export function attributeValues(b: Benchmark): AttributeRow[] {
   return [...out].map(([attribute, e]) => ({
     attribute,
     values: e.values.size,
-    labels: [...e.values].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).map(([v]) => v).join("; "),
+    labels: [...e.values]
+      .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+      .map(([v]) => v)
+      .join("; "),
     strata: e.strata.size,
   }));
 }
@@ -134,7 +140,9 @@ export function splitAttributesNote(b: Benchmark, split: Split): string {
   const name = split === "ood" ? "OOD" : split;
   return (
     `The ${name} subgroups carry ${list(carried)}` +
-    (absent.length ? `; ${list(absent)} ${absent.length === 1 ? "appears" : "appear"} only in other splits: no ${name} score exists for ${absent.length === 1 ? "it" : "them"}.` : ".")
+    (absent.length
+      ? `; ${list(absent)} ${absent.length === 1 ? "appears" : "appear"} only in other splits: no ${name} score exists for ${absent.length === 1 ? "it" : "them"}.`
+      : ".")
   );
 }
 
@@ -167,7 +175,8 @@ function orderedCodes(q: Question, counts: readonly Record<string, number>[]): n
 /** A question's whole-sample distribution (valid answers, unweighted counts), in scale order; codes nobody gave have n 0. */
 export function populationTable(b: Benchmark, question: string): PopulationRow[] {
   const counts = b.population[question];
-  if (!counts) throw new Error(`question ${question} is not in benchmark ${b.options.preset} (it has ${b.questions.length} questions, e.g. ${b.questions[0]?.id})`);
+  if (!counts)
+    throw new Error(`question ${question} is not in benchmark ${b.options.preset} (it has ${b.questions.length} questions, e.g. ${b.questions[0]?.id})`);
   const q = getQuestion(question);
   const total = Object.values(counts).reduce((a, x) => a + x, 0);
   return orderedCodes(q, [counts]).map((code) => {
@@ -204,7 +213,9 @@ export function subgroupShares(b: Benchmark, question: string, attribute: string
   const pairs = pairsOf(b, question);
   const q = getQuestion(question);
   const present = attributeSubgroups(b, attribute).flatMap((s) => (pairs.has(s.id) ? [{ value: s.attributes[attribute], p: pairs.get(s.id)! }] : []));
-  const rows = present.flatMap(({ value, p }) => Object.entries(p.counts).map(([code, k]) => ({ group: value, code: Number(code), n: k, percent: (100 * k) / p.n })));
+  const rows = present.flatMap(({ value, p }) =>
+    Object.entries(p.counts).map(([code, k]) => ({ group: value, code: Number(code), n: k, percent: (100 * k) / p.n })),
+  );
   const t = wideShares(rows, question, attribute, opts);
   return { columns: [...t.columns, "modal answer"], values: t.values.map((r, i) => [...r, answerColumn(q, present[i].p.mode)]) };
 }
@@ -218,7 +229,10 @@ export function answerCountsFrame(b: Benchmark, question: string): DataFrame {
   const pairs = pairsOf(b, question);
   const q = getQuestion(question);
   const present = b.subgroups.filter((s) => pairs.has(s.id)).map((s) => ({ s, p: pairs.get(s.id)! }));
-  const codes = orderedCodes(q, present.map((x) => x.p.counts));
+  const codes = orderedCodes(
+    q,
+    present.map((x) => x.p.counts),
+  );
   // Rows + column names (an object of columns would move the integer-like code columns first).
   const columns = ["subgroup", "stratum", "split", "n", "mode", ...codes.map(String)];
   const values = present.map(({ s, p }) => [s.id, s.stratum, s.split, p.n, p.mode, ...codes.map((c) => p.counts[String(c)] ?? 0)]);

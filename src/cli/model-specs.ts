@@ -13,4 +13,3 @@ export function modelSpecHelp(): string {
   const baselines = BASELINE_NAMES.map((n) => PROVIDER_SPECS.find((s) => s.startsWith(`${BASELINE}${n}:`))?.slice(BASELINE.length) ?? n);
   return `${providers.join(" | ")} | ${BASELINE}NAME with NAME one of ${baselines.join(", ")}`;
 }
-

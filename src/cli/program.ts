@@ -21,7 +21,9 @@ export async function buildProgram(): Promise<Command> {
     .exitOverride();
   configureDefaultsHelp(program);
   const dir = join(here, "commands");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort();
   for (const f of files) {
     try {
       const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register?: (p: Command) => void };

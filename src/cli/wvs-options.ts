@@ -7,7 +7,10 @@ export const UNKNOWN_CODES_FLAG = "--unknown-codes-as-missing";
 
 /** Add the option to a command that reads --wvs. */
 export function unknownCodesOption(cmd: Command): Command {
-  return cmd.option(UNKNOWN_CODES_FLAG, "load answer codes the codebook does not know (e.g. legitimate country-specific codes) as missing, and print how many; default: refuse the file");
+  return cmd.option(
+    UNKNOWN_CODES_FLAG,
+    "load answer codes the codebook does not know (e.g. legitimate country-specific codes) as missing, and print how many; default: refuse the file",
+  );
 }
 
 /** Print the count of unknown codes let through (stderr, so --json output stays clean). */

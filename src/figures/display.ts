@@ -52,7 +52,13 @@ function titleOf(spec: FigureSpec): string {
 }
 
 export function slugify(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "figure";
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "figure"
+  );
 }
 
 /** Plotly's figure JSON as front ends get it: responsive to the output area, at the figure's height. */
@@ -67,7 +73,10 @@ export function liveFigure(spec: FigureSpec, height?: number): { data: unknown[]
 
 /** JSON safe inside an inline <script> (no "</script>", no U+2028/2029 line breaks). */
 function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(v)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
@@ -78,7 +87,9 @@ let bundleScript: string | undefined;
 export function plotlyLoaderHtml(): string {
   if (!bundleScript) {
     // "<!--" inside a script can confuse the HTML parser; "\x3C" is "<" in JS strings and regexes.
-    const src = readFileSync(plotlyBundlePath(), "utf8").replace(/<!--/g, "\\x3C!--").replace(/<\/script/gi, "\\x3C/script");
+    const src = readFileSync(plotlyBundlePath(), "utf8")
+      .replace(/<!--/g, "\\x3C!--")
+      .replace(/<\/script/gi, "\\x3C/script");
     bundleScript = `<script type="text/javascript">/* plotly.js from svlab's node_modules (no CDN), once per page */\nif (!window.Plotly) {\n${src}\n}</script>`;
   }
   return bundleScript;
@@ -89,7 +100,10 @@ export function plotlyLoaderHtml(): string {
  * any) that a script replaces with the live plotly figure as soon as window.Plotly exists (the
  * loader may sit in an earlier output of the page).
  */
-export function livePlotHtml(spec: FigureSpec, o: { height?: number; staticImage?: { mime: string; base64: string }; loader?: boolean; title?: string } = {}): string {
+export function livePlotHtml(
+  spec: FigureSpec,
+  o: { height?: number; staticImage?: { mime: string; base64: string }; loader?: boolean; title?: string } = {},
+): string {
   const fig = liveFigure(spec, o.height);
   const id = `svlab-fig-${randomUUID()}`;
   const img = o.staticImage

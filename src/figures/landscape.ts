@@ -167,7 +167,12 @@ export function questionMdsFigure(L: Landscape, opts: { title?: string } = {}): 
         xanchor: "left",
       },
       font: FONT,
-      xaxis: { title: { text: "Modal Diversity Score per question (mean over strata; 0–1)" }, range: [-0.02, Math.max(0.3, ...L.questions.map((q) => q.mds)) * 1.08], gridcolor: "#eee", zeroline: false },
+      xaxis: {
+        title: { text: "Modal Diversity Score per question (mean over strata; 0–1)" },
+        range: [-0.02, Math.max(0.3, ...L.questions.map((q) => q.mds)) * 1.08],
+        gridcolor: "#eee",
+        zeroline: false,
+      },
       yaxis: { automargin: true },
       margin: { l: 10, r: 20, t: 80, b: 70 },
       plot_bgcolor: "white",

@@ -103,9 +103,7 @@ export function plotlyBundlePath(): string {
   try {
     return projectRequire().resolve("plotly.js-dist-min");
   } catch {
-    throw new FigureRenderError(
-      `plotly.js-dist-min is not installed under ${process.cwd()}/node_modules; run \`npm ci\` at the project root.`,
-    );
+    throw new FigureRenderError(`plotly.js-dist-min is not installed under ${process.cwd()}/node_modules; run \`npm ci\` at the project root.`);
   }
 }
 
@@ -219,9 +217,7 @@ function hostPage(bundle: string): string {
     process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   }
   const file = path.join(hostDir, "plotly-host.html");
-  const html =
-    `<!doctype html><html><head><meta charset="utf-8"></head><body>` +
-    `<script src="${pathToFileURL(bundle).href}"></script></body></html>`;
+  const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>` + `<script src="${pathToFileURL(bundle).href}"></script></body></html>`;
   writeFileSync(file, html);
   return file;
 }

@@ -9,7 +9,15 @@
 import type { Split } from "../benchmark/types";
 import { analyseResults, type AnalysisOptions, type ResultsAnalysis } from "../analysis/results";
 import { type FigureContext, registerFigure } from "./registry";
-import { attributeFigureName, HEATMAP_STRATA, presetStratumAttributes, RESULTS_FIGURE_SIZES, resultsFigureSet, type MissingFigure, type NamedFigure } from "./results-figures";
+import {
+  attributeFigureName,
+  HEATMAP_STRATA,
+  presetStratumAttributes,
+  RESULTS_FIGURE_SIZES,
+  resultsFigureSet,
+  type MissingFigure,
+  type NamedFigure,
+} from "./results-figures";
 import { BASELINE_NAMES, levelPercent, NATIONAL_MODE, slug, stratumLabel } from "../analysis/labels";
 import { headlineMetrics, onMetricRegistered, type MetricInfo } from "../metrics/registry";
 
@@ -52,23 +60,49 @@ function register(name: string, title: string, caption: string, size: { width: n
 }
 
 const S = RESULTS_FIGURE_SIZES;
-register("results-main", "Accuracy and NMAE per model with CIs; baselines as reference lines", `Bars: models with bootstrap CIs over questions (${CI}); dashed lines: the baselines. With no model run, the bars are the baselines.`, S["results-main"]);
+register(
+  "results-main",
+  "Accuracy and NMAE per model with CIs; baselines as reference lines",
+  `Bars: models with bootstrap CIs over questions (${CI}); dashed lines: the baselines. With no model run, the bars are the baselines.`,
+  S["results-main"],
+);
 /** One per-attribute figure per headline metric: accuracy and NMAE now, a registered metric when it is registered. */
 function registerAttributeFigure(m: MetricInfo): void {
   if (!m.headline) return;
-  const caption = m.id === "accuracy"
-    ? "One panel per attribute the split's subgroups have (no empty panels); a value pools the subgroups containing it."
-    : `As results-attributes-accuracy, for ${m.label}.`;
+  const caption =
+    m.id === "accuracy"
+      ? "One panel per attribute the split's subgroups have (no empty panels); a value pools the subgroups containing it."
+      : `As results-attributes-accuracy, for ${m.label}.`;
   register(attributeFigureName(m.id), `${m.label} per attribute value, models beside the baselines`, caption, { width: S["results-attributes"].width });
 }
 for (const m of headlineMetrics()) registerAttributeFigure(m);
 onMetricRegistered(registerAttributeFigure);
 for (const s of HEATMAP_STRATA) {
-  register(`results-heatmap-${slug(s)}`, `Accuracy per ${stratumLabel(s, presetStratumAttributes(s)).toLowerCase()} subgroup`, `The primary model (first LLM run; the ${NATIONAL} when there is none) on the fixed 0–1 accuracy scale; blank cells = no subgroup large enough.`, S["results-heatmap"]);
+  register(
+    `results-heatmap-${slug(s)}`,
+    `Accuracy per ${stratumLabel(s, presetStratumAttributes(s)).toLowerCase()} subgroup`,
+    `The primary model (first LLM run; the ${NATIONAL} when there is none) on the fixed 0–1 accuracy scale; blank cells = no subgroup large enough.`,
+    S["results-heatmap"],
+  );
 }
-register("results-model-vs-baseline", `Model vs the ${NATIONAL}, per subgroup`, `Each subgroup's accuracy for the first LLM run (y) against the ${NATIONAL} (x), both on the run's pairs. Not drawn without an LLM run.`, S["results-model-vs-baseline"]);
-register("results-fairness", "Fairness: normalised range and CV for every headline metric (accuracy, NMAE, …), per model", `One bar per model in its colour, population σ; bootstrap CIs (${CI}); compared runs as before/after.`, S["results-fairness"]);
-register("results-prompt-sensitivity", "Prompt sensitivity: accuracy per template, per LLM run", "Dots: one template each; bar: worst-to-best spread. Needs an LLM run with two or more templates (baselines use no prompt).", S["results-prompt-sensitivity"]);
+register(
+  "results-model-vs-baseline",
+  `Model vs the ${NATIONAL}, per subgroup`,
+  `Each subgroup's accuracy for the first LLM run (y) against the ${NATIONAL} (x), both on the run's pairs. Not drawn without an LLM run.`,
+  S["results-model-vs-baseline"],
+);
+register(
+  "results-fairness",
+  "Fairness: normalised range and CV for every headline metric (accuracy, NMAE, …), per model",
+  `One bar per model in its colour, population σ; bootstrap CIs (${CI}); compared runs as before/after.`,
+  S["results-fairness"],
+);
+register(
+  "results-prompt-sensitivity",
+  "Prompt sensitivity: accuracy per template, per LLM run",
+  "Dots: one template each; bar: worst-to-best spread. Needs an LLM run with two or more templates (baselines use no prompt).",
+  S["results-prompt-sensitivity"],
+);
 
 /**
  * Why a results figure is not drawn for this context (undefined when it is), e.g. "needs an LLM run

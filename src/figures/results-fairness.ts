@@ -87,7 +87,14 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
       x,
       y: vals.map((v) => v?.value ?? null),
       error_y: hasCi
-        ? { type: "data", symmetric: false, array: vals.map((v) => (v?.hi ?? v?.value ?? 0) - (v?.value ?? 0)), arrayminus: vals.map((v) => (v?.value ?? 0) - (v?.lo ?? v?.value ?? 0)), thickness: 1.2, width: 3 }
+        ? {
+            type: "data",
+            symmetric: false,
+            array: vals.map((v) => (v?.hi ?? v?.value ?? 0) - (v?.value ?? 0)),
+            arrayminus: vals.map((v) => (v?.value ?? 0) - (v?.lo ?? v?.value ?? 0)),
+            thickness: 1.2,
+            width: 3,
+          }
         : undefined,
       marker: { color: rows.map((r) => colours.get(key(r))), pattern: { shape: rows.map((r) => (r.role === "before" ? "/" : "")) } },
       xaxis: `x${ax}`,
@@ -99,7 +106,14 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
       const f = r.floor?.[p.metric]?.[p.key];
       if (f === undefined || !Number.isFinite(f)) return;
       (layout.shapes as Array<Record<string, unknown>>).push({
-        type: "line", xref: `x${ax}`, yref: `y${ax}`, x0: k - 0.3, x1: k + 0.3, y0: f, y1: f, line: { color: "#d62728", width: 3 },
+        type: "line",
+        xref: `x${ax}`,
+        yref: `y${ax}`,
+        x0: k - 0.3,
+        x1: k + 0.3,
+        y0: f,
+        y1: f,
+        line: { color: "#d62728", width: 3 },
       });
     });
     // Both rows list the same models in the same order: labels and title on the bottom row only,
@@ -109,9 +123,18 @@ export function fairnessFigure(rows: FairnessRow[], opts: FigureOptions & { by?:
     // Shapes do not stretch the axis: with noise-floor lines, the range covers them too.
     const floorMax = Math.max(...rows.map((r) => r.floor?.[p.metric]?.[p.key] ?? -Infinity).filter((f) => Number.isFinite(f)));
     const top = Math.max(floorMax, ...vals.map((v) => v?.hi ?? v?.value ?? -Infinity).filter((f) => Number.isFinite(f)));
-    layout[`yaxis${ax}`] = Number.isFinite(floorMax) && Number.isFinite(top) ? { title: { text: p.axis }, range: [0, top * 1.08] } : { title: { text: p.axis }, rangemode: "tozero" };
+    layout[`yaxis${ax}`] =
+      Number.isFinite(floorMax) && Number.isFinite(top)
+        ? { title: { text: p.axis }, range: [0, top * 1.08] }
+        : { title: { text: p.axis }, rangemode: "tozero" };
     (layout.annotations as Array<Record<string, unknown>>).push({
-      text: `<b>${p.title}</b>`, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.5, y: 1.02, yanchor: "bottom", showarrow: false,
+      text: `<b>${p.title}</b>`,
+      xref: `x${ax} domain`,
+      yref: `y${ax} domain`,
+      x: 0.5,
+      y: 1.02,
+      yanchor: "bottom",
+      showarrow: false,
     });
   });
   return { data, layout };

@@ -49,7 +49,10 @@ export const RESULTS_FIGURE_SIZES: Record<string, { width: number; height: numbe
 
 /** The per-attribute figure of a metric: "results-attributes-accuracy", "results-attributes-within-one" (file names are lowercase). */
 export function attributeFigureName(metric: MetricName): string {
-  return `results-attributes-${metric.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  return `results-attributes-${metric
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")}`;
 }
 
 /** The two-attribute strata of a list of strata (the heatmaps' strata). */
@@ -75,16 +78,24 @@ export function figureColours(a: ResultsAnalysis): Map<string, string> {
 
 export function mainScores(a: ResultsAnalysis): ModelScore[] {
   // Registered headline metrics join accuracy and NMAE as panels of their own.
-  const extraIds = headlineMetrics().filter((m) => !m.builtIn).map((m) => m.id);
+  const extraIds = headlineMetrics()
+    .filter((m) => !m.builtIn)
+    .map((m) => m.id);
   return a.models.map((m) => ({
     model: m.model,
     label: m.label,
     accuracy: m.evaluation.ci ? { ...m.evaluation.ci.accuracy } : { value: m.evaluation.accuracy },
     nmae: m.evaluation.ci ? { ...m.evaluation.ci.nmae } : { value: m.evaluation.nmae },
-    ...(extraIds.length ? { extra: Object.fromEntries(extraIds.map((id) => {
-      const r = m.evaluation.metrics[id];
-      return [id, r?.ci ? { ...r.ci.overall } : { value: r?.value ?? NaN }];
-    })) } : {}),
+    ...(extraIds.length
+      ? {
+          extra: Object.fromEntries(
+            extraIds.map((id) => {
+              const r = m.evaluation.metrics[id];
+              return [id, r?.ci ? { ...r.ci.overall } : { value: r?.value ?? NaN }];
+            }),
+          ),
+        }
+      : {}),
   }));
 }
 
@@ -117,7 +128,16 @@ function heatmap(a: ResultsAnalysis, stratum: string, width: number): FigureSpec
   const n = rv.map((x) => cv.map((y) => cells.find((c) => c.vals[0] === x && c.vals[1] === y)?.r.pairs ?? null));
   const attrs = a.strata.find((s) => s.key === stratum)?.attributes;
   return subgroupHeatmap({
-    model: m.label, baseline: m.kind === "baseline", stratum, rows: rv, cols: cv, z, n, metric: "accuracy", width, minSize: a.benchmark.minSubgroupSize,
+    model: m.label,
+    baseline: m.kind === "baseline",
+    stratum,
+    rows: rv,
+    cols: cv,
+    z,
+    n,
+    metric: "accuracy",
+    width,
+    minSize: a.benchmark.minSubgroupSize,
     attributes: attrs?.length === 2 ? [attrs[0], attrs[1]] : undefined,
   });
 }
@@ -138,7 +158,9 @@ export function fairnessRows(a: ResultsAnalysis, metrics: readonly MetricName[] 
       if (n) floor[metric] = { normalisedRange: n.normalisedRange.mean, cv: n.cv.mean };
     }
     return {
-      model: m.model, label: m.label, role,
+      model: m.model,
+      label: m.label,
+      role,
       metrics: Object.fromEntries(metrics.map((metric) => [metric, { normalisedRange: est(m, metric, "normalisedRange"), cv: est(m, metric, "cv") }])),
       ...(Object.keys(floor).length ? { floor } : {}),
     };
@@ -167,11 +189,15 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
 
   const headlineLabels = headlineMetrics().map((m) => m.label);
   // "Accuracy and NMAE", "Accuracy, NMAE and Within one"
-  const metricList = headlineLabels.length > 1 ? `${headlineLabels.slice(0, -1).join(", ")} and ${headlineLabels[headlineLabels.length - 1]}` : headlineLabels.join("");
+  const metricList =
+    headlineLabels.length > 1 ? `${headlineLabels.slice(0, -1).join(", ")} and ${headlineLabels[headlineLabels.length - 1]}` : headlineLabels.join("");
   out.push({
     name: "results-main",
     caption: runs.length
-      ? `${metricList} on the ${SPLIT} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models.filter((m) => m.kind === "baseline").map((m) => m.label).join(", ")}).`
+      ? `${metricList} on the ${SPLIT} split: bars = models with ${level} bootstrap CIs (questions resampled); dashed lines = the baselines (${a.models
+          .filter((m) => m.kind === "baseline")
+          .map((m) => m.label)
+          .join(", ")}).`
       : `${metricList} of the baselines on the ${SPLIT} split with ${level} bootstrap CIs (questions resampled); no model run yet, so the bars are the baselines.`,
     spec: mainResultsFigure(mainScores(a), { split, level: a.options.level, colours, width: size["results-main"].width }),
     ...size["results-main"],
@@ -193,7 +219,12 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
     const name = `results-heatmap-${slug(s)}`;
     const attrs = a.strata.find((x) => x.key === s)?.attributes;
     if (spec) {
-      out.push({ name, caption: `${primary?.kind === "baseline" ? `The ${a.primary} (a baseline; no model run yet)` : a.primary}: accuracy per ${stratumLabel(s, attrs).toLowerCase()} subgroup, on the fixed 0–1 scale shared by every accuracy heatmap.`, spec, ...size["results-heatmap"] });
+      out.push({
+        name,
+        caption: `${primary?.kind === "baseline" ? `The ${a.primary} (a baseline; no model run yet)` : a.primary}: accuracy per ${stratumLabel(s, attrs).toLowerCase()} subgroup, on the fixed 0–1 scale shared by every accuracy heatmap.`,
+        spec,
+        ...size["results-heatmap"],
+      });
     } else missing.push({ name, reason: `${a.primary} has no ${stratumLabel(s, attrs).toLowerCase()} subgroup among its pairs` });
   }
   const national = builtInBaseline(a, NATIONAL_MODE);
@@ -207,7 +238,12 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
       name: "results-model-vs-baseline",
       caption: `Per subgroup: ${subject.label}'s accuracy (y) against the ${national.label}'s (x); the diagonal is "no better than the baseline".${cover}`,
       spec: groupSkillFigure(points, {
-        model: subject.label, baseline: national.label, metric: "accuracy", by: "subgroup", colour: colours.get(subject.label), width: size["results-model-vs-baseline"].width,
+        model: subject.label,
+        baseline: national.label,
+        metric: "accuracy",
+        by: "subgroup",
+        colour: colours.get(subject.label),
+        width: size["results-model-vs-baseline"].width,
         note: `points above the diagonal: ${subject.label} beats the ${national.label} for that subgroup`,
       }),
       ...size["results-model-vs-baseline"],
@@ -215,7 +251,9 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
   } else missing.push({ name: "results-model-vs-baseline", reason: national ? needRun : `needs the ${baselineName(NATIONAL_MODE)} baseline in the analysis` });
   out.push({
     name: "results-fairness",
-    caption: `Disparity across subgroups, one bar per model in its colour${a.comparisons.length ? " (compared runs as before, hatched, and after)" : ""}: normalised range (max − min)/max and CV σ/μ (population σ), for ${headlineMetrics().map((m) => m.label).join(", ")}; ${level} bootstrap CIs.`,
+    caption: `Disparity across subgroups, one bar per model in its colour${a.comparisons.length ? " (compared runs as before, hatched, and after)" : ""}: normalised range (max − min)/max and CV σ/μ (population σ), for ${headlineMetrics()
+      .map((m) => m.label)
+      .join(", ")}; ${level} bootstrap CIs.`,
     spec: fairnessFigure(fairnessRows(a), { split, level: a.options.level, colours, width: size["results-fairness"].width }),
     ...size["results-fairness"],
     height: fairnessFigureHeight(headlineMetrics().length),
@@ -225,7 +263,10 @@ export function resultsFigureSet(a: ResultsAnalysis): { figures: NamedFigure[]; 
   if (runs.some((m) => m.evaluation.templates.length >= 2)) {
     out.push({
       name: "results-prompt-sensitivity",
-      caption: `Accuracy per prompt template (dots) and the spread from the worst to the best template (bar), for ${runs.filter((m) => m.evaluation.templates.length >= 2).map((m) => m.label).join(", ")} (the runs with two or more templates). Baselines use no prompt.`,
+      caption: `Accuracy per prompt template (dots) and the spread from the worst to the best template (bar), for ${runs
+        .filter((m) => m.evaluation.templates.length >= 2)
+        .map((m) => m.label)
+        .join(", ")} (the runs with two or more templates). Baselines use no prompt.`,
       spec: promptSensitivityFigure(templ, { colours, width: size["results-prompt-sensitivity"].width }),
       ...size["results-prompt-sensitivity"],
     });

@@ -8,7 +8,21 @@
  */
 import type { FigureSpec } from "./spec";
 import { metricInfo as metricInfoOf, type MetricName } from "../metrics/registry";
-import { attributeLabel, fittedTitle, isBaseline, metricAxis, metricName, metricRange, modelLabel, seriesColours, seriesKey, stratumLabel, subgroupLabel, valueLabel, wrapLabel } from "../analysis/labels";
+import {
+  attributeLabel,
+  fittedTitle,
+  isBaseline,
+  metricAxis,
+  metricName,
+  metricRange,
+  modelLabel,
+  seriesColours,
+  seriesKey,
+  stratumLabel,
+  subgroupLabel,
+  valueLabel,
+  wrapLabel,
+} from "../analysis/labels";
 import type { FigureOptions, ScoreWithCi } from "./results-main";
 
 const FONT = { family: "Helvetica, Arial, sans-serif", size: 13 };
@@ -101,7 +115,14 @@ export function attributeFigure(allPanels: AttributePanel[], metric: MetricName,
         x,
         y: ys.map((y) => y?.value ?? null),
         error_y: hasCi
-          ? { type: "data", symmetric: false, array: ys.map((y) => (y?.hi ?? y?.value ?? 0) - (y?.value ?? 0)), arrayminus: ys.map((y) => (y?.value ?? 0) - (y?.lo ?? y?.value ?? 0)), thickness: 1.2, width: 3 }
+          ? {
+              type: "data",
+              symmetric: false,
+              array: ys.map((y) => (y?.hi ?? y?.value ?? 0) - (y?.value ?? 0)),
+              arrayminus: ys.map((y) => (y?.value ?? 0) - (y?.lo ?? y?.value ?? 0)),
+              thickness: 1.2,
+              width: 3,
+            }
           : undefined,
         marker: { color: colours.get(key) },
         xaxis: `x${ax}`,
@@ -111,7 +132,12 @@ export function attributeFigure(allPanels: AttributePanel[], metric: MetricName,
       shown.add(key);
     }
     layout[`xaxis${ax}`] = { title: { text: attributeLabel(p.attribute) }, automargin: true, tickangle: 0, domain: xDomain, anchor: `y${ax}` };
-    layout[`yaxis${ax}`] = { title: { text: metricAxis(metric) }, domain: yDomain, anchor: `x${ax}`, ...(metricInfoOf(metric).higherIsBetter ? { range: metricRange(metric) } : { rangemode: "tozero" }) };
+    layout[`yaxis${ax}`] = {
+      title: { text: metricAxis(metric) },
+      domain: yDomain,
+      anchor: `x${ax}`,
+      ...(metricInfoOf(metric).higherIsBetter ? { range: metricRange(metric) } : { rangemode: "tozero" }),
+    };
   });
   return { data, layout };
 }
@@ -191,7 +217,10 @@ export interface GroupPoint {
  * the diagonal add nothing over the baseline; a model whose group gaps follow the baseline's
  * (points along a line parallel to the diagonal) shows gaps the data alone already explains.
  */
-export function groupSkillFigure(points: GroupPoint[], opts: { model: string; baseline: string; metric: MetricName; by?: string; colour?: string; width?: number; note?: string }): FigureSpec {
+export function groupSkillFigure(
+  points: GroupPoint[],
+  opts: { model: string; baseline: string; metric: MetricName; by?: string; colour?: string; width?: number; note?: string },
+): FigureSpec {
   const vals = points.flatMap((p) => [p.model, p.baseline]).filter((v) => Number.isFinite(v));
   const lo = Math.max(0, Math.min(...vals) - 0.05);
   const hi = Math.min(1, Math.max(...vals) + 0.05);
@@ -200,7 +229,11 @@ export function groupSkillFigure(points: GroupPoint[], opts: { model: string; ba
   const model = modelLabel(opts.model);
   const baseline = modelLabel(opts.baseline);
   const by = opts.by ?? "group"; // singular: "subgroup", "attribute value"
-  const title = fittedTitle(`${name} per ${by}: ${model} against the ${baseline}`, opts.width ?? 800, opts.note ?? "points above the diagonal: the model beats the baseline for that group");
+  const title = fittedTitle(
+    `${name} per ${by}: ${model} against the ${baseline}`,
+    opts.width ?? 800,
+    opts.note ?? "points above the diagonal: the model beats the baseline for that group",
+  );
   return {
     data: [
       {

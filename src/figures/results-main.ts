@@ -120,13 +120,24 @@ export function mainResultsFigure(scores: ModelScore[], opts: FigureOptions = {}
   const level = levelPercent(opts.level ?? 0.95);
   const split = opts.split ? ` (${opts.split.toUpperCase()} split)` : "";
   const title = models.length
-    ? fittedTitle(`Main results${split}: ${listText(metrics.map((m) => (m === "nmae" ? "NMAE" : m === "accuracy" ? "accuracy" : metricName(m))))} per model`, width, `bars: models, whiskers: ${level} bootstrap CIs over questions; dashed lines: baselines`)
-    : fittedTitle(`Main results${split}: the baselines only — no model run yet`, width, `bars: baselines, whiskers: ${level} bootstrap CIs over questions; add a model with svlab run --model SPEC`);
+    ? fittedTitle(
+        `Main results${split}: ${listText(metrics.map((m) => (m === "nmae" ? "NMAE" : m === "accuracy" ? "accuracy" : metricName(m))))} per model`,
+        width,
+        `bars: models, whiskers: ${level} bootstrap CIs over questions; dashed lines: baselines`,
+      )
+    : fittedTitle(
+        `Main results${split}: the baselines only — no model run yet`,
+        width,
+        `bars: baselines, whiskers: ${level} bootstrap CIs over questions; add a model with svlab run --model SPEC`,
+      );
   const axes: Record<string, unknown> = {};
   metrics.forEach((metric, k) => {
     axes[`xaxis${ax(k)}`] = { title: { text: models.length ? "Model" : "Baseline" }, automargin: true, tickangle: 0 };
     // Higher-is-better metrics on their whole range (accuracy 0–1); errors from zero up.
-    axes[`yaxis${ax(k)}`] = { title: { text: metricAxis(metric) }, ...(metricInfo(metric).higherIsBetter ? { range: metricRange(metric) } : { rangemode: "tozero" }) };
+    axes[`yaxis${ax(k)}`] = {
+      title: { text: metricAxis(metric) },
+      ...(metricInfo(metric).higherIsBetter ? { range: metricRange(metric) } : { rangemode: "tozero" }),
+    };
   });
   return {
     data,
@@ -195,7 +206,11 @@ export function promptSensitivityFigure(rows: TemplateScore[], opts: Omit<Figure
       hovertemplate: `${t}: %{y:.3f}<extra></extra>`,
     });
   });
-  const title = fittedTitle("Prompt sensitivity: accuracy per prompt template, per model", width, "dots: one template each; bar: spread from the worst to the best template; runs with two or more templates");
+  const title = fittedTitle(
+    "Prompt sensitivity: accuracy per prompt template, per model",
+    width,
+    "dots: one template each; bar: spread from the worst to the best template; runs with two or more templates",
+  );
   return {
     data,
     layout: {

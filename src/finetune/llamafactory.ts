@@ -42,10 +42,21 @@ export function writeLlamaFactoryJob(dir: string, o: LlamaFactoryOptions, hasVal
       tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant", system_tag: "system" },
     },
     ...(hasValidation
-      ? { svlab_validation: { file_name: "validation.jsonl", formatting: "sharegpt", columns: { messages: "messages" }, tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant", system_tag: "system" } } }
+      ? {
+          svlab_validation: {
+            file_name: "validation.jsonl",
+            formatting: "sharegpt",
+            columns: { messages: "messages" },
+            tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant", system_tag: "system" },
+          },
+        }
       : {}),
   };
-  const hp = { ...PAPER_HYPERPARAMETERS, learning_rate: o.learningRate ?? PAPER_HYPERPARAMETERS.learning_rate, num_train_epochs: o.epochs ?? PAPER_HYPERPARAMETERS.num_train_epochs };
+  const hp = {
+    ...PAPER_HYPERPARAMETERS,
+    learning_rate: o.learningRate ?? PAPER_HYPERPARAMETERS.learning_rate,
+    num_train_epochs: o.epochs ?? PAPER_HYPERPARAMETERS.num_train_epochs,
+  };
   const yaml = [
     "# svlab: LoRA SFT on the tan2026 train split (structured numerical preferences).",
     "# learning_rate and num_train_epochs are the paper's; the LoRA/batch values are assumptions.",

@@ -45,7 +45,9 @@ export interface SftDataset {
 /** Split counts into k whole examples proportionally (largest remainder; ties → lower code). */
 export function expandCounts(counts: Record<string, number>, k: number): number[] {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const codes = Object.keys(counts).map(Number).sort((a, b) => a - b);
+  const codes = Object.keys(counts)
+    .map(Number)
+    .sort((a, b) => a - b);
   const exact = codes.map((c) => (counts[c] / total) * k);
   const base = exact.map(Math.floor);
   let left = k - base.reduce((a, b) => a + b, 0);

@@ -27,7 +27,17 @@ import { type Benchmark, pairKey, type Split } from "../benchmark/types";
 import { answerFromReply } from "../models/parse-answer";
 import { renderQuestion } from "../personas/question";
 import { svlabVersion } from "../runner/grid";
-import { checkRunId, claimRunFolder, makeRunId, resultsRoot, writeErrors, writeManifest, writePredictions, type RunError, type RunManifest } from "../runner/results";
+import {
+  checkRunId,
+  claimRunFolder,
+  makeRunId,
+  resultsRoot,
+  writeErrors,
+  writeManifest,
+  writePredictions,
+  type RunError,
+  type RunManifest,
+} from "../runner/results";
 import type { Prediction } from "../runner/types";
 import { PairMatcher, type PairMatch } from "./match";
 import { streamRows, type FileKind, type Row } from "./read";
@@ -138,7 +148,9 @@ export function field(row: Row, col: string): unknown {
 function pickColumn(head: Row[], keys: Set<string>, given: string | undefined, name: keyof ImportColumns): string | undefined {
   if (given !== undefined) {
     if (!keys.has(given) && !head.some((r) => field(r, given) !== undefined)) {
-      throw new Error(`column "${given}" (--${name}-column) is not in the file; its columns: ${[...keys].slice(0, 20).join(", ")} (nested fields: a dotted path, e.g. doc.id)`);
+      throw new Error(
+        `column "${given}" (--${name}-column) is not in the file; its columns: ${[...keys].slice(0, 20).join(", ")} (nested fields: a dotted path, e.g. doc.id)`,
+      );
     }
     return given;
   }
@@ -216,7 +228,9 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
     );
   }
   if (head.length && !responseCol && !codeCol && !keys.has("error")) {
-    throw new Error(`${basename(file)}: no response or code column (columns: ${[...keys].slice(0, 20).join(", ")}); name one with --response-column or --code-column`);
+    throw new Error(
+      `${basename(file)}: no response or code column (columns: ${[...keys].slice(0, 20).join(", ")}); name one with --response-column or --code-column`,
+    );
   }
   if (format === "openai-batch" && head.length && !(idCol && head.some((r) => r.response !== undefined || r.error !== undefined))) {
     throw new Error(`${basename(file)}: not an OpenAI Batch output file (lines with custom_id and response or error)`);
@@ -265,7 +279,8 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
     const templateRaw = templateCol ? field(row, templateCol) : undefined;
     const templateId = (templateRaw != null && templateRaw !== "" ? String(templateRaw) : undefined) ?? m.templateId ?? defaultTemplate;
     const sampleRaw = sampleCol ? field(row, sampleCol) : undefined;
-    const sample = sampleRaw !== undefined && sampleRaw !== null && sampleRaw !== "" && Number.isInteger(Number(sampleRaw)) ? Number(sampleRaw) : (m.sample ?? 0);
+    const sample =
+      sampleRaw !== undefined && sampleRaw !== null && sampleRaw !== "" && Number.isInteger(Number(sampleRaw)) ? Number(sampleRaw) : (m.sample ?? 0);
     const key = `${templateId}\u0000${m.question}\u0000${m.subgroup}\u0000${sample}`;
     const a = answerOf(row, responseCol, codeCol);
     const base = { model: opts.model, templateId, question: m.question, subgroup: m.subgroup, split: m.pair.split, sample };
@@ -281,7 +296,9 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
     if (failed.delete(key)) duplicates++; // an answer beats an earlier failure of the same request
     const opt = shown.get(m.question);
     // the same parser as live and cached answers
-    const parsed = opt ? answerFromReply({ text: a.text, latencyMs: 0 }, { answerCodes: opt.codes, answerLabels: opt.labels }) : { code: null, refused: false, reason: "the codebook gives no answer scale" };
+    const parsed = opt
+      ? answerFromReply({ text: a.text, latencyMs: 0 }, { answerCodes: opt.codes, answerLabels: opt.labels })
+      : { code: null, refused: false, reason: "the codebook gives no answer scale" };
     const p: Prediction = { ...base, code: parsed.code, refused: parsed.refused, text: a.text };
     if (parsed.reason !== undefined) p.reason = parsed.reason;
     if (a.usage) {
@@ -376,7 +393,9 @@ export async function importOutputs(opts: ImportOptions): Promise<ImportSummary>
     try {
       const earlier = claim.resumed?.manifest.imported?.sha256;
       if (claim.resumed && earlier !== sha256) {
-        throw new Error(`run id ${runId} already holds ${claim.resumed.manifest.imported ? `an import of another file (sha256 ${String(earlier).slice(0, 12)}…)` : "a run that was not imported"}; choose another --run-id`);
+        throw new Error(
+          `run id ${runId} already holds ${claim.resumed.manifest.imported ? `an import of another file (sha256 ${String(earlier).slice(0, 12)}…)` : "a run that was not imported"}; choose another --run-id`,
+        );
       }
       dir = claim.dir;
       await writePredictions(dir, predictions);

@@ -24,7 +24,10 @@ const ATTRIBUTE_ALIASES: Record<string, string[]> = {
 
 /** Spaces and "-" alike, lower case, trimmed. */
 export function normaliseToken(s: string): string {
-  return s.trim().toLowerCase().replace(/[\s-]+/g, "-");
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "-");
 }
 
 function aliases(attribute: string): string[] {
@@ -40,10 +43,11 @@ function spellings(s: Subgroup): Array<[string, string[]]> {
     for (const a of aliases(attrs[0])) out.push([a, values]);
   } else if (attrs.length === 2) {
     const [a, b] = attrs;
-    for (const x of aliases(a)) for (const y of aliases(b)) {
-      out.push([`${x}_x_${y}`, [values[0], values[1]]]);
-      out.push([`${y}_x_${x}`, [values[1], values[0]]]);
-    }
+    for (const x of aliases(a))
+      for (const y of aliases(b)) {
+        out.push([`${x}_x_${y}`, [values[0], values[1]]]);
+        out.push([`${y}_x_${x}`, [values[1], values[0]]]);
+      }
     // the stratum key itself with the values reversed ("sex_x_age" naming age first is not expected, but cheap)
   } else {
     out.push([attrs.join("_x_"), values]);

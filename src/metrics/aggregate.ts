@@ -20,7 +20,8 @@ function pairValue(s: PairScore, m: MetricInfo): number | undefined {
 /** Micro average: mean over pairs where the metric exists (NaN when none). */
 export function micro(scores: readonly PairScore[], metric: MetricName): number {
   const m = metricInfo(metric);
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   for (const s of scores) {
     const v = pairValue(s, m);
     if (v !== undefined) {
@@ -54,7 +55,8 @@ export function macro(scores: readonly PairScore[], metric: MetricName, groupOf:
  * counted as 0. NaN when no group has a score.
  */
 export function macroMean(groupValues: Iterable<number>): number {
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   for (const v of groupValues) {
     if (Number.isNaN(v)) continue;
     sum += v;

@@ -81,9 +81,12 @@ function commonGroups(a: Map<string, number>, b: Map<string, number>): string[] 
 export function compareRuns(beforeAll: MetricFrame, afterAll: MetricFrame, metric: MetricName, opts: CompareOptions = {}): RunComparison {
   const by = opts.by ?? "subgroup";
   const { a: before, b: after, pairs } = onSharedPairs(beforeAll, afterAll);
-  if (pairs.shared === 0) throw new Error(`compareRuns: the two runs share no (question, subgroup) pair (${pairs.onlyBefore} vs ${pairs.onlyAfter} pairs); nothing to compare`);
+  if (pairs.shared === 0)
+    throw new Error(`compareRuns: the two runs share no (question, subgroup) pair (${pairs.onlyBefore} vs ${pairs.onlyAfter} pairs); nothing to compare`);
   if (opts.coverage === "same" && (pairs.onlyBefore || pairs.onlyAfter)) {
-    throw new Error(`compareRuns: the runs cover different pairs (${pairs.shared} shared, ${pairs.onlyBefore} only before, ${pairs.onlyAfter} only after); pass coverage "shared" to compare on the shared ones`);
+    throw new Error(
+      `compareRuns: the runs cover different pairs (${pairs.shared} shared, ${pairs.onlyBefore} only before, ${pairs.onlyAfter} only after); pass coverage "shared" to compare on the shared ones`,
+    );
   }
   const higher = metricInfo(metric).higherIsBetter;
   const va = before.values(metric, by);
@@ -111,7 +114,17 @@ export function compareRuns(beforeAll: MetricFrame, afterAll: MetricFrame, metri
   return out;
 }
 
-function pairedBootstrap(before: MetricFrame, after: MetricFrame, metric: MetricName, by: By, groups: string[], B: number, seed: number, level: number, out: RunComparison): void {
+function pairedBootstrap(
+  before: MetricFrame,
+  after: MetricFrame,
+  metric: MetricName,
+  by: By,
+  groups: string[],
+  B: number,
+  seed: number,
+  level: number,
+  out: RunComparison,
+): void {
   const ma = before.matrix(metric, by);
   const mb = after.matrix(metric, by);
   const qs = [...new Set([...ma.questions, ...mb.questions])];
@@ -142,7 +155,8 @@ function pairedBootstrap(before: MetricFrame, after: MetricFrame, metric: Metric
     const va = new Map<string, number>();
     const vb = new Map<string, number>();
     groups.forEach((g, i) => {
-      const x = A.vals[i], y = Bv.vals[i];
+      const x = A.vals[i],
+        y = Bv.vals[i];
       const both = !Number.isNaN(x) && !Number.isNaN(y);
       dGroups[i][b] = both ? y - x : NaN;
       if (both) {

@@ -60,7 +60,23 @@ export function disparity(values: ReadonlyMap<string, number> | Record<string, n
   const entries = (values instanceof Map ? [...values.entries()] : Object.entries(values)).filter(([, v]) => !Number.isNaN(v));
   const overall = opts.overall ?? NaN;
   if (entries.length === 0) {
-    return { groups: 0, min: NaN, max: NaN, minGroup: "", maxGroup: "", mean: NaN, sd: NaN, cv: NaN, normalisedRange: NaN, gap: NaN, ratio: NaN, worstGroup: "", worst: NaN, overall, gapToOverall: NaN };
+    return {
+      groups: 0,
+      min: NaN,
+      max: NaN,
+      minGroup: "",
+      maxGroup: "",
+      mean: NaN,
+      sd: NaN,
+      cv: NaN,
+      normalisedRange: NaN,
+      gap: NaN,
+      ratio: NaN,
+      worstGroup: "",
+      worst: NaN,
+      overall,
+      gapToOverall: NaN,
+    };
   }
   let [minGroup, min] = entries[0];
   let [maxGroup, max] = entries[0];

@@ -102,7 +102,11 @@ export function pickTemplate(templates: string[], preferred?: string): string {
   return [...templates].sort()[0] ?? "";
 }
 
-export function evaluatePredictions(bench: Benchmark, predictions: Prediction[], opts: EvaluateOptions = {}): Evaluation & { scores: PairScore[]; frame: MetricFrame } {
+export function evaluatePredictions(
+  bench: Benchmark,
+  predictions: Prediction[],
+  opts: EvaluateOptions = {},
+): Evaluation & { scores: PairScore[]; frame: MetricFrame } {
   const failedAll = predictions.filter((p) => p.failed);
   const scored = opts.excludeFailed && failedAll.length ? predictions.filter((p) => !p.failed) : predictions;
   const all = scorePredictions(bench, scored, { split: opts.split, ties: opts.ties });
@@ -152,9 +156,14 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
   if (B > 0 && scores.length > 0) {
     const bs = frame.bootstrap({ n: B, seed: opts.seed ?? 1, level: opts.level ?? 0.95, metrics: headline.map((m) => m.id), keepDraws: true });
     out.ci = {
-      level: bs.level, resamples: bs.n, seed: bs.seed, cluster: "question",
-      accuracy: bs.metrics.accuracy!.overall, nmae: bs.metrics.nmae!.overall,
-      macroAccuracy: bs.metrics.accuracy!.macro, macroNmae: bs.metrics.nmae!.macro,
+      level: bs.level,
+      resamples: bs.n,
+      seed: bs.seed,
+      cluster: "question",
+      accuracy: bs.metrics.accuracy!.overall,
+      nmae: bs.metrics.nmae!.overall,
+      macroAccuracy: bs.metrics.accuracy!.macro,
+      macroNmae: bs.metrics.nmae!.macro,
     };
     for (const m of headline) {
       const r = bs.metrics[m.id]!;
@@ -165,7 +174,16 @@ export function evaluatePredictions(bench: Benchmark, predictions: Prediction[],
   }
   if (scores.length > 0) {
     // Null and label draws default to the bootstrap's count (so bootstrap 0 = no resampling at all).
-    Object.assign(out, disparityUncertainty(bench, scores, out.disparity, { nullDraws: opts.nullDraws ?? (opts.microdata ? Math.min(B, 200) : B), labelDraws: opts.labelDraws ?? B, seed: opts.seed, level: opts.level, microdata: opts.microdata }));
+    Object.assign(
+      out,
+      disparityUncertainty(bench, scores, out.disparity, {
+        nullDraws: opts.nullDraws ?? (opts.microdata ? Math.min(B, 200) : B),
+        labelDraws: opts.labelDraws ?? B,
+        seed: opts.seed,
+        level: opts.level,
+        microdata: opts.microdata,
+      }),
+    );
     out.labels = labelFacts(bench, scores);
   }
   return out;
@@ -181,7 +199,9 @@ function questionDisparityCi(d: Disparity, bs: BootstrapResult, metric: string):
   const bias = (k: "normalisedRange" | "cv") => mean(Array.from(draws[k]).filter(Number.isFinite)) - d[k];
   return {
     method: "basic bootstrap (questions resampled), widened to contain the estimate",
-    level: bs.level, draws: bs.n, seed: bs.seed,
+    level: bs.level,
+    draws: bs.n,
+    seed: bs.seed,
     normalisedRange: basicIntervalWithEstimate(d.normalisedRange, draws.normalisedRange, bs.level),
     cv: basicIntervalWithEstimate(d.cv, draws.cv, bs.level),
     bias: { normalisedRange: bias("normalisedRange"), cv: bias("cv") },

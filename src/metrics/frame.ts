@@ -83,7 +83,10 @@ export class MetricFrame {
 
   /** A frame over the scores of the given (question, subgroup) pairs only, with the same options. */
   restrict(keys: ReadonlySet<string>): MetricFrame {
-    return new MetricFrame(this.scores.filter((s) => keys.has(pairKey(s.question, s.subgroup))), this.opts);
+    return new MetricFrame(
+      this.scores.filter((s) => keys.has(pairKey(s.question, s.subgroup))),
+      this.opts,
+    );
   }
 
   /** The group key of one pair under a grouping. */
@@ -101,7 +104,8 @@ export class MetricFrame {
       case "question":
         return (s) => s.question;
       default: {
-        if (!by.startsWith("attribute:")) throw new Error(`unknown grouping "${by}"; expected subgroup, stratum, template, split, question or attribute:<name>`);
+        if (!by.startsWith("attribute:"))
+          throw new Error(`unknown grouping "${by}"; expected subgroup, stratum, template, split, question or attribute:<name>`);
         const attr = by.slice("attribute:".length);
         const known = new Set<string>();
         for (const m of this.meta.values()) for (const a of Object.keys(m.attributes)) known.add(a);
@@ -203,7 +207,9 @@ export class MetricFrame {
     const members = this.members(by);
     const info = metricInfo(metric);
     const rows: GroupRow[] = m.groups.map((group, g) => {
-      let sum = 0, count = 0, questions = 0;
+      let sum = 0,
+        count = 0,
+        questions = 0;
       for (let q = 0; q < m.questions.length; q++) {
         sum += m.sum[q * G + g];
         count += m.count[q * G + g];
@@ -259,12 +265,13 @@ export class MetricFrame {
   warnings(by: By = "subgroup", metric: MetricName = headlineMetrics()[0].id): string[] {
     return this.byGroup(metric, by)
       .filter((r) => r.small)
-      .map((r) =>
-        `${groupingName(by)} "${r.group}": ${r.pairs} pairs` + (Number.isNaN(r.size) ? "" : `, ${r.size} respondents`) +
-        ` (below ${this.minPairs} pairs or ${this.minSize} respondents): its score is noisy`);
+      .map(
+        (r) =>
+          `${groupingName(by)} "${r.group}": ${r.pairs} pairs` +
+          (Number.isNaN(r.size) ? "" : `, ${r.size} respondents`) +
+          ` (below ${this.minPairs} pairs or ${this.minSize} respondents): its score is noisy`,
+      );
   }
-
-
 
   /** Clustered bootstrap over questions of overall, macro, every group and every disparity number (bootstrap.ts). */
   bootstrap(opts: BootstrapOptions = {}): BootstrapResult {

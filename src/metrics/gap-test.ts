@@ -97,7 +97,8 @@ export function attributeGapTest(input: GapTestInput, attribute: string, opts: {
   const valueRows: GapTestValue[] = values.map((v, k) => {
     const ms = members.filter((_, i) => assign[i] === k);
     return {
-      value: v, subgroups: ms.length,
+      value: v,
+      subgroups: ms.length,
       observed: mean(ms.map((s) => input.scores.get(s.id)!)),
       expected: mean(ms.map((s) => input.null.get(s.id)!.mean)),
       z: mean(ms.map((s) => z[members.indexOf(s)])),
@@ -105,7 +106,16 @@ export function attributeGapTest(input: GapTestInput, attribute: string, opts: {
   });
   const byZ = [...valueRows].sort((a, b) => b.z - a.z);
   const zRange = byZ.length ? byZ[0].z - byZ[byZ.length - 1].z : NaN;
-  const base = { attribute, method: "size-adjusted stratified permutation" as const, values: valueRows, statistic: obs, zRange, high: byZ[0]?.value ?? "", low: byZ[byZ.length - 1]?.value ?? "", seed };
+  const base = {
+    attribute,
+    method: "size-adjusted stratified permutation" as const,
+    values: valueRows,
+    statistic: obs,
+    zRange,
+    high: byZ[0]?.value ?? "",
+    low: byZ[byZ.length - 1]?.value ?? "",
+    seed,
+  };
   if (V < 2 || (pairIdx && pairIdx.some((i) => i < 0))) return { ...base, ...(opts.pair ? { pair: opts.pair } : {}), p: NaN, permutations: 0 };
   // Strata: indices of members per stratum; shuffle the assignments within each.
   const strata = new Map<string, number[]>();

@@ -38,7 +38,7 @@ export interface LabelFacts {
 }
 
 export const OFF_SCALE_POLICY =
-  "labels on off-scale codes (e.g. Q222 \"Not allowed to vote\", Q254 \"I am not Singaporean\") are kept, as the paper does; --exclude-off-scale drops their pairs";
+  'labels on off-scale codes (e.g. Q222 "Not allowed to vote", Q254 "I am not Singaporean") are kept, as the paper does; --exclude-off-scale drops their pairs';
 
 /** Whether a pair's label is an off-scale code of its question. */
 export function offScaleLabelKeys(bench: Pick<Benchmark, "pairs" | "questions">, split?: Split): Set<string> {
@@ -58,7 +58,11 @@ export function labelFacts(bench: Pick<Benchmark, "pairs" | "questions" | "subgr
   const size = new Map(bench.subgroups.map((s) => [s.id, s.size]));
   const questions = new Map(bench.questions.map((q) => [q.id, q]));
   const scales = new Map(bench.questions.map((q) => [q.id, scaleOf(q)]));
-  let tied = 0, tiedSmall = 0, offScale = 0, correct = 0, correctAny = 0;
+  let tied = 0,
+    tiedSmall = 0,
+    offScale = 0,
+    correct = 0,
+    correctAny = 0;
   const off = new Map<string, OffScaleLabel>();
   for (const s of scores) {
     const p = byKey.get(pairKey(s.question, s.subgroup));
@@ -85,7 +89,9 @@ export function labelFacts(bench: Pick<Benchmark, "pairs" | "questions" | "subgr
   }
   const n = scores.length;
   return {
-    tied, tiedSmall, offScale,
+    tied,
+    tiedSmall,
+    offScale,
     accuracy: n ? correct / n : NaN,
     accuracyTiesAny: n ? correctAny / n : NaN,
     offScaleLabels: [...off.values()].sort((a, b) => b.pairs - a.pairs || a.question.localeCompare(b.question, "en", { numeric: true })),
@@ -107,8 +113,19 @@ export interface StabilitySummary {
 }
 
 /** The label-stability numbers a report prints, from labelBootstrap's per-pair stabilities. */
-export function stabilitySummary(stability: ReadonlyMap<string, number>, subgroups: StabilitySummary["subgroups"], sizes: ReadonlyMap<string, number>, draws: number): StabilitySummary {
-  let s = 0, n = 0, ss = 0, sn = 0, ls = 0, ln = 0, unstable = 0;
+export function stabilitySummary(
+  stability: ReadonlyMap<string, number>,
+  subgroups: StabilitySummary["subgroups"],
+  sizes: ReadonlyMap<string, number>,
+  draws: number,
+): StabilitySummary {
+  let s = 0,
+    n = 0,
+    ss = 0,
+    sn = 0,
+    ls = 0,
+    ln = 0,
+    unstable = 0;
   for (const [k, v] of stability) {
     if (Number.isNaN(v)) continue;
     const sub = k.slice(k.indexOf("::") + 2);
@@ -124,7 +141,11 @@ export function stabilitySummary(stability: ReadonlyMap<string, number>, subgrou
     if (v < 0.8) unstable++;
   }
   return {
-    draws, mean: n ? s / n : NaN, small: sn ? ss / sn : NaN, larger: ln ? ls / ln : NaN, unstable,
+    draws,
+    mean: n ? s / n : NaN,
+    small: sn ? ss / sn : NaN,
+    larger: ln ? ls / ln : NaN,
+    unstable,
     subgroups: [...subgroups].sort((a, b) => a.stability - b.stability),
   };
 }

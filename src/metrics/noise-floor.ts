@@ -47,7 +47,8 @@ export type NullMethod = "multinomial-aggregates" | "random-respondents";
 export const NULL_METHOD_TEXT: Record<NullMethod, string> = {
   "multinomial-aggregates":
     "approximation from the shipped aggregates: per question, each subgroup's answers drawn Multinomial(its number of answers, whole-sample shares), independently across questions and subgroups; same predictions, mode by the benchmark's tie policy",
-  "random-respondents": "random groups of respondents of the real subgroups' sizes drawn from the whole sample (microdata); same predictions, mode by the benchmark's tie policy",
+  "random-respondents":
+    "random groups of respondents of the real subgroups' sizes drawn from the whole sample (microdata); same predictions, mode by the benchmark's tie policy",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -75,12 +76,16 @@ export function binomialSampler(maxN: number): (n: number, p: number, rnd: () =>
     if (n * p < 10) {
       // Inversion searched outward from the mode (chop-down: ~1.6 SD steps instead of n·p from 0).
       const m = Math.floor((n + 1) * p);
-      const lp = Math.log(p), lq = Math.log(q);
+      const lp = Math.log(p),
+        lq = Math.log(q);
       const pm = Math.exp(lf[n] - lf[m] - lf[n - m] + m * lp + (n - m) * lq);
       let u = rnd() - pm;
       if (u <= 0) return m;
       const r = p / q;
-      let lo = m, hi = m, plo = pm, phi = pm;
+      let lo = m,
+        hi = m,
+        plo = pm,
+        phi = pm;
       while (lo > 0 || hi < n) {
         if (lo > 0) {
           plo *= lo / ((n - lo + 1) * r);
@@ -187,7 +192,10 @@ function buildTables(src: PairSource[]): ModeTables {
     nArr[i] = Math.max(0, Math.round(src[i].n));
     if (nArr[i] > maxN) maxN = nArr[i];
   }
-  const cond = new Float64Array(total), code = new Float64Array(total), correct = new Float64Array(total), error = new Float64Array(total);
+  const cond = new Float64Array(total),
+    code = new Float64Array(total),
+    correct = new Float64Array(total),
+    error = new Float64Array(total);
   const certain = new Uint8Array(N);
   for (let i = 0; i < N; i++) {
     const s = src[i];
@@ -219,13 +227,16 @@ function buildTables(src: PairSource[]): ModeTables {
   }
   // First-binomial CDF tables (only pairs that are drawn need them).
   const lf = logFactorials(maxN);
-  const cdfStart = new Int32Array(N), cdfLen = new Int32Array(N), cdfLo = new Int32Array(N);
+  const cdfStart = new Int32Array(N),
+    cdfLen = new Int32Array(N),
+    cdfLo = new Int32Array(N);
   const ranges = new Int32Array(2 * N);
   let cdfTotal = 0;
   for (let i = 0; i < N; i++) {
     const n = nArr[i];
     const p = len[i] > 1 ? cond[start[i]] : 1;
-    let lo = p <= 0 ? 0 : n, hi = lo;
+    let lo = p <= 0 ? 0 : n,
+      hi = lo;
     if (!certain[i] && p < 1 && p > 0 && n > 0) {
       const sd = Math.sqrt(n * p * (1 - p));
       lo = Math.max(0, Math.floor(n * p - 6.5 * sd - 4));
@@ -240,14 +251,17 @@ function buildTables(src: PairSource[]): ModeTables {
   }
   const cdf = new Float32Array(cdfTotal);
   for (let i = 0; i < N; i++) {
-    const lo = ranges[2 * i], hi = ranges[2 * i + 1], from = cdfStart[i];
+    const lo = ranges[2 * i],
+      hi = ranges[2 * i + 1],
+      from = cdfStart[i];
     if (hi === lo) {
       cdf[from] = 1;
       continue;
     }
     const n = nArr[i];
     const p = cond[start[i]];
-    const lp = Math.log(p), lq = Math.log(1 - p);
+    const lp = Math.log(p),
+      lq = Math.log(1 - p);
     let acc = 0;
     for (let x = lo; x <= hi; x++) {
       acc += Math.exp(lf[n] - lf[x] - lf[n - x] + x * lp + (n - x) * lq);
@@ -311,7 +325,8 @@ export function modeSampler(t: ModeTables, tiePolicy: "lowest" | "highest", seed
       if (j === 0) {
         // Tabulated first draw: binary search of the CDF.
         const u = rnd();
-        let a = t.cdfStart[i], b = a + t.cdfLen[i] - 1;
+        let a = t.cdfStart[i],
+          b = a + t.cdfLen[i] - 1;
         const base = a;
         while (a < b) {
           const mid = (a + b) >> 1;
@@ -382,7 +397,10 @@ export interface Dispersion {
 
 /** normalisedRange = (max − min)/max, cv = population σ / μ, gap = max − min over the finite values. */
 export function dispersion(values: ArrayLike<number>): Dispersion {
-  let min = Infinity, max = -Infinity, s = 0, n = 0;
+  let min = Infinity,
+    max = -Infinity,
+    s = 0,
+    n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v !== v) continue;
@@ -454,7 +472,9 @@ export interface DisparityNull {
 
 export interface DisparityCi {
   /** Accuracy and NMAE resample labels too (their labels are modes of sampled respondents); a registered metric's per-pair value is opaque, so only its questions are resampled. */
-  method: "basic bootstrap (questions and labels resampled), widened to contain the estimate" | "basic bootstrap (questions resampled), widened to contain the estimate";
+  method:
+    | "basic bootstrap (questions and labels resampled), widened to contain the estimate"
+    | "basic bootstrap (questions resampled), widened to contain the estimate";
   level: number;
   draws: number;
   seed: number;
@@ -542,7 +562,9 @@ function prepare(bench: Benchmark, scores: readonly PairScore[]): Prepared {
 }
 
 function nullStat(observed: number, draws: Float64Array, higherIsExtreme = true): NullStat {
-  let k = 0, s = 0, n = 0;
+  let k = 0,
+    s = 0,
+    n = 0;
   for (const x of draws) {
     if (x !== x) continue;
     s += x;
@@ -568,7 +590,10 @@ export function sizeMatchedNull(bench: Benchmark, scores: readonly PairScore[], 
   const seed = opts.seed ?? 1;
   const P = prepare(bench, scores);
   const keys = scores.map((x) => pairKey(x.question, x.subgroup));
-  const tables = tablesFor(bench, "null", keys,
+  const tables = tablesFor(
+    bench,
+    "null",
+    keys,
     P.pairs.map((p, i) => ({ weights: bench.population[p.question] ?? {}, n: p.n, label: p.mode, scale: P.scales[i], pred: scores[i].code })),
   );
   const M = Math.min(B, POOL);
@@ -601,9 +626,17 @@ export function sizeMatchedNull(bench: Benchmark, scores: readonly PairScore[], 
 }
 
 /** Pairs whose M pool draws are not all equal, and the per-group sums of the constant ones. */
-function splitConstant(pool: Uint8Array, N: number, M: number, t: ModeTables, gIdx: Int32Array, G: number): { variable: Int32Array; constA: Float64Array; constE: Float64Array; constant: Uint8Array } {
+function splitConstant(
+  pool: Uint8Array,
+  N: number,
+  M: number,
+  t: ModeTables,
+  gIdx: Int32Array,
+  G: number,
+): { variable: Int32Array; constA: Float64Array; constE: Float64Array; constant: Uint8Array } {
   const variable: number[] = [];
-  const constA = new Float64Array(G), constE = new Float64Array(G);
+  const constA = new Float64Array(G),
+    constE = new Float64Array(G);
   const constant = new Uint8Array(N);
   for (let i = 0; i < N; i++) {
     const first = pool[i * M];
@@ -620,7 +653,12 @@ function splitConstant(pool: Uint8Array, N: number, M: number, t: ModeTables, gI
 
 /** The common part of both nulls: `fill` adds one null draw's per-subgroup sums of correct and error. */
 function runNull(
-  bench: Benchmark, P: Prepared, B: number, seed: number, method: NullMethod, attributesOpt: string[] | undefined,
+  bench: Benchmark,
+  P: Prepared,
+  B: number,
+  seed: number,
+  method: NullMethod,
+  attributesOpt: string[] | undefined,
   fill: (accSum: Float64Array, errSum: Float64Array, draw: number) => void,
 ): NoiseFloor {
   const G = P.groups.length;
@@ -651,7 +689,8 @@ function runNull(
     return { attribute: a, values, idx };
   });
   const pooled = (vals: Float64Array, idx: Int32Array, V: number): Float64Array => {
-    const s = new Float64Array(V), c = new Float64Array(V);
+    const s = new Float64Array(V),
+      c = new Float64Array(V);
     for (let g = 0; g < G; g++) {
       const v = idx[g];
       if (v < 0) continue;
@@ -700,7 +739,10 @@ function runNull(
   for (const m of metrics) {
     const obs = dispersion(m === "accuracy" ? obsAcc : obsErr);
     out.metrics[m] = {
-      method, description: NULL_METHOD_TEXT[method], draws: B, seed,
+      method,
+      description: NULL_METHOD_TEXT[method],
+      draws: B,
+      seed,
       normalisedRange: nullStat(obs.normalisedRange, draws[m].normalisedRange),
       cv: nullStat(obs.cv, draws[m].cv),
       gap: nullStat(obs.gap, draws[m].gap),
@@ -721,7 +763,8 @@ function runNull(
       const gap = dispersion(pv).gap;
       const st = nullStat(gap, attrGap[k][m]);
       out.attributes.push({
-        attribute: a.attribute, metric: m,
+        attribute: a.attribute,
+        metric: m,
         values: Object.fromEntries(a.values.map((v, j) => [v, pv[j]])),
         subgroups: Object.fromEntries(a.values.map((v, j) => [v, nsub[j]])),
         nullMean: Object.fromEntries(a.values.map((v, j) => [v, attrMean[k][m][j]])),
@@ -743,7 +786,11 @@ export interface Microdata {
  * The microdata in the shape respondentNull reads, from loadRespondents' table (columns named by
  * question id; `weight` used when the benchmark is weighted).
  */
-export function microdataFrom(table: { array(name: string): ArrayLike<unknown>; columnNames(): string[] }, questions: readonly string[], weighted: boolean): Microdata {
+export function microdataFrom(
+  table: { array(name: string): ArrayLike<unknown>; columnNames(): string[] },
+  questions: readonly string[],
+  weighted: boolean,
+): Microdata {
   const have = new Set(table.columnNames());
   const qs = questions.filter((q) => have.has(q));
   const toF = (xs: ArrayLike<unknown>) => Float64Array.from({ length: xs.length }, (_, i) => (typeof xs[i] === "number" ? (xs[i] as number) : NaN));
@@ -757,10 +804,7 @@ export function microdataFrom(table: { array(name: string): ArrayLike<unknown>; 
  * respondent r's code for question q (NaN or negative = missing); `weights[r]` (optional) for a
  * weighted benchmark. Slower (O(draws × Σ sizes × questions)): use a few hundred draws.
  */
-export function respondentNull(
-  bench: Benchmark, scores: readonly PairScore[], microdata: Microdata,
-  opts: NoiseFloorOptions = {},
-): NoiseFloor {
+export function respondentNull(bench: Benchmark, scores: readonly PairScore[], microdata: Microdata, opts: NoiseFloorOptions = {}): NoiseFloor {
   const B = opts.draws ?? 200;
   const seed = opts.seed ?? 1;
   const P = prepare(bench, scores);
@@ -785,7 +829,9 @@ export function respondentNull(
       // Partial Fisher–Yates: the first k of perm are a uniform random group.
       for (let j = 0; j < k; j++) {
         const r = j + Math.floor(rnd() * (R - j));
-        const t = perm[j]; perm[j] = perm[r]; perm[r] = t;
+        const t = perm[j];
+        perm[j] = perm[r];
+        perm[r] = t;
       }
       for (const i of pairsOf[g]) {
         const row = microdata.answers[qRow.get(P.scores[i].question) ?? -1];
@@ -803,7 +849,8 @@ export function respondentNull(
             small[code] += add;
           } else big.set(code, (big.get(code) ?? 0) + add);
         }
-        let best = -Infinity, mode = NaN;
+        let best = -Infinity,
+          mode = NaN;
         const consider = (code: number, n: number) => {
           if (n > best + 1e-12 || (Math.abs(n - best) <= 1e-12 && (tie === "lowest" ? code < mode : code > mode))) [best, mode] = [n, code];
         };
@@ -836,7 +883,12 @@ export function labelBootstrap(bench: Benchmark, scores: readonly PairScore[], o
   const G = P.groups.length;
   const Q = P.questions.length;
   const keys = scores.map((x) => pairKey(x.question, x.subgroup));
-  const tables = tablesFor(bench, "labels", keys, P.pairs.map((p, i) => ({ weights: p.counts, n: p.n, label: p.mode, scale: P.scales[i], pred: scores[i].code })));
+  const tables = tablesFor(
+    bench,
+    "labels",
+    keys,
+    P.pairs.map((p, i) => ({ weights: p.counts, n: p.n, label: p.mode, scale: P.scales[i], pred: scores[i].code })),
+  );
   const weights = drawClusterWeights(Q, B, seed);
   // A pair whose question is not drawn in a resample needs no label there (its stability then rests
   // on the ~63% of draws that include its question).
@@ -848,10 +900,14 @@ export function labelBootstrap(bench: Benchmark, scores: readonly PairScore[], o
     accuracy: { normalisedRange: new Float64Array(B), cv: new Float64Array(B) },
     nmae: { normalisedRange: new Float64Array(B), cv: new Float64Array(B) },
   };
-  const as = new Float64Array(G), es = new Float64Array(G), cs = new Float64Array(G);
+  const as = new Float64Array(G),
+    es = new Float64Array(G),
+    cs = new Float64Array(G);
   // Pairs whose pool draws all agree: their (weighted) contribution per (question, group) is fixed.
   const { variable, constant } = splitConstant(pool, N, M, tables, P.gIdx, G);
-  const cA = new Float64Array(Q * G), cE = new Float64Array(Q * G), cN = new Float64Array(Q * G);
+  const cA = new Float64Array(Q * G),
+    cE = new Float64Array(Q * G),
+    cN = new Float64Array(Q * G);
   for (let i = 0; i < N; i++) {
     const qg = P.qIdx[i] * G + P.gIdx[i];
     cN[qg]++;
@@ -861,7 +917,9 @@ export function labelBootstrap(bench: Benchmark, scores: readonly PairScore[], o
     cE[qg] += tables.error[j];
   }
   for (let b = 0; b < B; b++) {
-    as.fill(0); es.fill(0); cs.fill(0);
+    as.fill(0);
+    es.fill(0);
+    cs.fill(0);
     const w = weights[b];
     for (let q = 0; q < Q; q++) {
       const k = w[q];
@@ -894,31 +952,46 @@ export function labelBootstrap(bench: Benchmark, scores: readonly PairScore[], o
       as[g] = cs[g] > 0 ? as[g] / cs[g] : NaN;
       es[g] = cs[g] > 0 ? es[g] / cs[g] : NaN;
     }
-    const da = dispersion(as), de = dispersion(es);
+    const da = dispersion(as),
+      de = dispersion(es);
     draws.accuracy.normalisedRange[b] = da.normalisedRange;
     draws.accuracy.cv[b] = da.cv;
     draws.nmae.normalisedRange[b] = de.normalisedRange;
     draws.nmae.cv[b] = de.cv;
   }
   // Observed dispersion (the same numbers as disparity() over subgroups).
-  const oa = new Float64Array(G), oe = new Float64Array(G);
+  const oa = new Float64Array(G),
+    oe = new Float64Array(G);
   for (let i = 0; i < scores.length; i++) {
     oa[P.gIdx[i]] += scores[i].correct / P.counts[P.gIdx[i]];
     oe[P.gIdx[i]] += scores[i].error / P.counts[P.gIdx[i]];
   }
-  const mean = (a: Float64Array) => { let s = 0, n = 0; for (const x of a) if (x === x) { s += x; n++; } return s / n; };
+  const mean = (a: Float64Array) => {
+    let s = 0,
+      n = 0;
+    for (const x of a)
+      if (x === x) {
+        s += x;
+        n++;
+      }
+    return s / n;
+  };
   const ci = {} as LabelBootstrap["ci"];
   for (const m of ["accuracy", "nmae"] as const) {
     const obs = dispersion(m === "accuracy" ? oa : oe);
     ci[m] = {
-      method: "basic bootstrap (questions and labels resampled), widened to contain the estimate", level, draws: B, seed,
+      method: "basic bootstrap (questions and labels resampled), widened to contain the estimate",
+      level,
+      draws: B,
+      seed,
       normalisedRange: basicIntervalWithEstimate(obs.normalisedRange, draws[m].normalisedRange, level, [0, 1]),
       cv: basicIntervalWithEstimate(obs.cv, draws[m].cv, level, [0, Infinity]),
       bias: { normalisedRange: mean(draws[m].normalisedRange) - obs.normalisedRange, cv: mean(draws[m].cv) - obs.cv },
     };
   }
   const stability = new Map<string, number>();
-  const gStab = new Float64Array(G), g80 = new Float64Array(G);
+  const gStab = new Float64Array(G),
+    g80 = new Float64Array(G);
   // Label stability: the share of the pair's exact pool draws whose mode is the label.
   for (let i = 0; i < N; i++) {
     let k = 0;
@@ -930,7 +1003,11 @@ export function labelBootstrap(bench: Benchmark, scores: readonly PairScore[], o
   }
   const size = new Map(bench.subgroups.map((s) => [s.id, s.size]));
   return {
-    draws: B, seed, level, ci, stability,
+    draws: B,
+    seed,
+    level,
+    ci,
+    stability,
     subgroups: P.groups.map((g, k) => ({ subgroup: g, size: size.get(g) ?? NaN, stability: gStab[k], stable80: g80[k] })),
   };
 }
@@ -988,7 +1065,8 @@ export interface EvaluationUncertainty {
  * Mutates `disparity` in place (the evaluation's own objects).
  */
 export function disparityUncertainty(
-  bench: Benchmark, scores: readonly PairScore[],
+  bench: Benchmark,
+  scores: readonly PairScore[],
   disparity: Record<DisparityMetric, { normalisedRange: number; cv: number; ci?: DisparityCi; null?: DisparityNull }>,
   opts: UncertaintyOptions = {},
 ): EvaluationUncertainty {
@@ -998,7 +1076,9 @@ export function disparityUncertainty(
   const nullDraws = opts.nullDraws ?? 1000;
   const labelDraws = opts.labelDraws ?? 1000;
   if (nullDraws > 0) {
-    const nf = opts.microdata ? respondentNull(bench, scores, opts.microdata, { draws: nullDraws, seed }) : sizeMatchedNull(bench, scores, { draws: nullDraws, seed });
+    const nf = opts.microdata
+      ? respondentNull(bench, scores, opts.microdata, { draws: nullDraws, seed })
+      : sizeMatchedNull(bench, scores, { draws: nullDraws, seed });
     disparity.accuracy.null = nf.metrics.accuracy;
     disparity.nmae.null = nf.metrics.nmae;
     out.noiseFloor = { method: nf.method, description: NULL_METHOD_TEXT[nf.method], draws: nf.draws, attributes: nf.attributes, subgroups: nf.subgroups };
@@ -1025,14 +1105,24 @@ export function disparityUncertainty(
  * from Multinomial(n, whole-sample shares), scored with its prediction; returns per-subgroup
  * accuracy and NMAE. For simulations (data generated with no demographic effect).
  */
-export function nullScoreSampler(bench: Benchmark, scores: readonly PairScore[], seed: number): () => { accuracy: Map<string, number>; nmae: Map<string, number> } {
+export function nullScoreSampler(
+  bench: Benchmark,
+  scores: readonly PairScore[],
+  seed: number,
+): () => { accuracy: Map<string, number>; nmae: Map<string, number> } {
   const P = prepare(bench, scores);
   const keys = scores.map((x) => pairKey(x.question, x.subgroup));
-  const t = tablesFor(bench, "null", keys, P.pairs.map((p, i) => ({ weights: bench.population[p.question] ?? {}, n: p.n, label: p.mode, scale: P.scales[i], pred: scores[i].code })));
+  const t = tablesFor(
+    bench,
+    "null",
+    keys,
+    P.pairs.map((p, i) => ({ weights: bench.population[p.question] ?? {}, n: p.n, label: p.mode, scale: P.scales[i], pred: scores[i].code })),
+  );
   const s = modeSampler(t, bench.options.tiePolicy, seed);
   const G = P.groups.length;
   return () => {
-    const a = new Float64Array(G), e = new Float64Array(G);
+    const a = new Float64Array(G),
+      e = new Float64Array(G);
     for (let i = 0; i < t.pairs; i++) {
       const j = t.start[i] + s.draw(i);
       a[P.gIdx[i]] += t.correct[j];
@@ -1049,14 +1139,24 @@ export function nullScoreSampler(bench: Benchmark, scores: readonly PairScore[],
  * Question-cluster bootstrap draws of the overall mean and the dispersion over groups, from a
  * question × group matrix of sums and counts (layout q·G + g). For simulations and custom frames.
  */
-export function questionBootstrapDispersion(sum: Float64Array, count: Float64Array, Q: number, G: number, B: number, seed: number): { overall: Float64Array; normalisedRange: Float64Array; cv: Float64Array } {
-  const totalSum = new Float64Array(Q), totalCount = new Float64Array(Q);
-  for (let q = 0; q < Q; q++) for (let g = 0; g < G; g++) {
-    totalSum[q] += sum[q * G + g];
-    totalCount[q] += count[q * G + g];
-  }
+export function questionBootstrapDispersion(
+  sum: Float64Array,
+  count: Float64Array,
+  Q: number,
+  G: number,
+  B: number,
+  seed: number,
+): { overall: Float64Array; normalisedRange: Float64Array; cv: Float64Array } {
+  const totalSum = new Float64Array(Q),
+    totalCount = new Float64Array(Q);
+  for (let q = 0; q < Q; q++)
+    for (let g = 0; g < G; g++) {
+      totalSum[q] += sum[q * G + g];
+      totalCount[q] += count[q * G + g];
+    }
   const w = drawClusterWeights(Q, B, seed);
-  const gv = new Float64Array(G), gc = new Float64Array(G);
+  const gv = new Float64Array(G),
+    gc = new Float64Array(G);
   const out = { overall: new Float64Array(B), normalisedRange: new Float64Array(B), cv: new Float64Array(B) };
   for (let b = 0; b < B; b++) {
     out.overall[b] = accumulate(w[b], Q, G, sum, count, totalSum, totalCount, gv, gc);

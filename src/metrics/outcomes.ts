@@ -18,14 +18,28 @@ export function withFailures(predictions: readonly Prediction[], errors: readonl
     const k = key(e);
     if (answered.has(k) || added.has(k)) continue;
     added.add(k);
-    out.push({ model: e.model, templateId: e.templateId, question: e.question, subgroup: e.subgroup, split: e.split, sample: e.sample, code: null, refused: false, failed: true, reason: "failed" });
+    out.push({
+      model: e.model,
+      templateId: e.templateId,
+      question: e.question,
+      subgroup: e.subgroup,
+      split: e.split,
+      sample: e.sample,
+      code: null,
+      refused: false,
+      failed: true,
+      reason: "failed",
+    });
   }
   return out;
 }
 
 /** Counts of each outcome over predictions (requests, not pairs). */
 export function outcomeCounts(predictions: readonly Prediction[]): { answered: number; refused: number; unparsed: number; failed: number } {
-  let answered = 0, refused = 0, unparsed = 0, failed = 0;
+  let answered = 0,
+    refused = 0,
+    unparsed = 0,
+    failed = 0;
   for (const p of predictions) {
     if (p.failed) failed++;
     else if (p.refused) refused++;

@@ -102,8 +102,19 @@ export function scalesByQuestion(questions: Question[]): Map<string, Scale> {
 export function scorePair(pair: Pair, scale: Scale, preds: Prediction[], ties: TiePolicy = "label"): PairScore {
   if (preds.length === 0) throw new Error(`no prediction for ${pairKey(pair.question, pair.subgroup)}`);
   const targets = ties === "any" && pair.modes.length > 1 ? pair.modes : [pair.mode];
-  let correct = 0, error = 0, parsed = 0, refused = 0, invalid = 0, failed = 0;
-  let w1 = 0, jsd = 0, jsDist = 0, expErr = 0, mass = 0, nDist = 0, nMass = 0;
+  let correct = 0,
+    error = 0,
+    parsed = 0,
+    refused = 0,
+    invalid = 0,
+    failed = 0;
+  let w1 = 0,
+    jsd = 0,
+    jsDist = 0,
+    expErr = 0,
+    mass = 0,
+    nDist = 0,
+    nMass = 0;
   for (const p of preds) {
     const code = p.code;
     const valid = code !== null && isValidCode(scale, code);
@@ -213,7 +224,14 @@ export function scorePredictions(bench: LabelSource, predictions: Iterable<Predi
       }
       const scale = scales.get(pair.question);
       if (!scale) throw new Error(`benchmark pair ${pairKey(pair.question, pair.subgroup)}: question ${pair.question} is not in benchmark.questions`);
-      scores.push(scorePair(pair, scale, preds.sort((a, b) => a.sample - b.sample), ties));
+      scores.push(
+        scorePair(
+          pair,
+          scale,
+          preds.sort((a, b) => a.sample - b.sample),
+          ties,
+        ),
+      );
     }
   }
   return {
@@ -223,7 +241,12 @@ export function scorePredictions(bench: LabelSource, predictions: Iterable<Predi
 }
 
 function sameAnswer(a: Prediction, b: Prediction): boolean {
-  return a.code === b.code && a.refused === b.refused && !!a.failed === !!b.failed && JSON.stringify(a.distribution ?? null) === JSON.stringify(b.distribution ?? null);
+  return (
+    a.code === b.code &&
+    a.refused === b.refused &&
+    !!a.failed === !!b.failed &&
+    JSON.stringify(a.distribution ?? null) === JSON.stringify(b.distribution ?? null)
+  );
 }
 
 function describeAnswer(p: Prediction): string {

@@ -43,7 +43,9 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
   if (n < 2) return NaN;
   const mx = mean(x.slice(0, n));
   const my = mean(y.slice(0, n));
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
     sxy += (x[i] - mx) * (y[i] - my);
     sxx += (x[i] - mx) ** 2;

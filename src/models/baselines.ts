@@ -90,7 +90,9 @@ export function createBaselineProvider(spec: string, benchmark: Benchmark | unde
   const rest = spec.slice("baseline:".length);
   const [name, arg] = rest.split(":", 2) as [string, string | undefined];
   if (!(BASELINE_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`unknown baseline "${spec}": expected baseline:population-mode, baseline:attribute-mode:ATTR, baseline:attribute-product or baseline:uniform`);
+    throw new Error(
+      `unknown baseline "${spec}": expected baseline:population-mode, baseline:attribute-mode:ATTR, baseline:attribute-product or baseline:uniform`,
+    );
   }
   if (name !== "uniform" && !benchmark) throw new Error(`${spec} needs a benchmark: createProvider("${spec}", { benchmark })`);
   const data = benchmark ? indexBenchmark(benchmark) : undefined;
@@ -125,7 +127,8 @@ export function createBaselineProvider(spec: string, benchmark: Benchmark | unde
 
     if (name === "attribute-mode") {
       const value = subgroup.attributes[arg!];
-      if (value === undefined) return answerFrom(population(prompt), codes, tie, { ...meta, source: "population", fallback: `subgroup has no ${arg} attribute` });
+      if (value === undefined)
+        return answerFrom(population(prompt), codes, tie, { ...meta, source: "population", fallback: `subgroup has no ${arg} attribute` });
       const id = singleId(arg!, value);
       const d = proportions(data!.trainSingle.get(pairKey(prompt.question, id)), codes);
       if (!d) return answerFrom(population(prompt), codes, tie, { ...meta, source: "population", fallback: `no train pair for ${id}` });
@@ -142,18 +145,28 @@ export function createBaselineProvider(spec: string, benchmark: Benchmark | unde
     for (const [attr, value] of Object.entries(subgroup.attributes)) {
       const id = singleId(attr, value);
       const d = proportions(data!.trainSingle.get(pairKey(prompt.question, id)), codes, PRODUCT_SMOOTHING);
-      if (!d) { missing.push(id); continue; }
+      if (!d) {
+        missing.push(id);
+        continue;
+      }
       experts.push(id);
       for (const c of codes) logp[String(c)] += Math.log(d[String(c)]);
     }
-    if (!experts.length) return answerFrom(population(prompt), codes, tie, { ...meta, source: "population", fallback: `no train pair for ${missing.join(", ")}` });
+    if (!experts.length)
+      return answerFrom(population(prompt), codes, tie, { ...meta, source: "population", fallback: `no train pair for ${missing.join(", ")}` });
     // divide by the prior once per expert beyond the first: Π p(a|gi) / p(a)^(k-1)
     const k = experts.length;
     let max = -Infinity;
-    for (const c of codes) { logp[String(c)] -= (k - 1) * Math.log(prior[String(c)]); max = Math.max(max, logp[String(c)]); }
+    for (const c of codes) {
+      logp[String(c)] -= (k - 1) * Math.log(prior[String(c)]);
+      max = Math.max(max, logp[String(c)]);
+    }
     let z = 0;
     const d: Record<string, number> = {};
-    for (const c of codes) { d[String(c)] = Math.exp(logp[String(c)] - max); z += d[String(c)]; }
+    for (const c of codes) {
+      d[String(c)] = Math.exp(logp[String(c)] - max);
+      z += d[String(c)];
+    }
     for (const c of codes) d[String(c)] /= z;
     return answerFrom(d, codes, tie, { ...meta, source: experts, ...(missing.length ? { missing } : {}) });
   };

@@ -20,7 +20,10 @@ export function argmaxCode(distribution: Record<string, number>, codes: number[]
   let bestP = -Infinity;
   for (const c of sorted) {
     const p = distribution[String(c)] ?? 0;
-    if (p > bestP + 1e-12) { best = c; bestP = p; }
+    if (p > bestP + 1e-12) {
+      best = c;
+      bestP = p;
+    }
   }
   return best;
 }

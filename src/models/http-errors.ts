@@ -13,7 +13,8 @@ export function retryAfterSeconds(headers: Headers | undefined): number | undefi
 }
 
 /** Error codes (anywhere in the cause chain) that mean the endpoint cannot be reached at all. */
-const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|CERT_[A-Z_]+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_[A-Z_]+|ERR_SSL_[A-Z_]+|EPROTO)\b/;
+const UNREACHABLE =
+  /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|CERT_[A-Z_]+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_[A-Z_]+|ERR_SSL_[A-Z_]+|EPROTO)\b/;
 
 /** Connection refused, unknown host, TLS failure: nothing is listening where we send (not a reset mid-way). */
 export function isUnreachable(err: unknown): boolean {
@@ -23,4 +24,3 @@ export function isUnreachable(err: unknown): boolean {
   }
   return false;
 }
-

@@ -1,7 +1,19 @@
 /** Model providers (LLMs and baselines), answer parsing and prices. */
 export * from "./types";
 export {
-  createProvider, PROVIDER_SPECS, PROVIDER_KINDS, kindOf, parseSpec, priceFor, cacheIdentity, providerLabel, isBaselineSpec, providerHelp, providerTable, providersMarkdown, specSummary,
+  createProvider,
+  PROVIDER_SPECS,
+  PROVIDER_KINDS,
+  kindOf,
+  parseSpec,
+  priceFor,
+  cacheIdentity,
+  providerLabel,
+  isBaselineSpec,
+  providerHelp,
+  providerTable,
+  providersMarkdown,
+  specSummary,
 } from "./registry";
 export type { ProviderContext, ProviderKind, ParsedSpec, ProviderRow } from "./registry";
 export { parseAnswer, isRefusal, answerFromReply, OPEN_ENDED } from "./parse-answer";

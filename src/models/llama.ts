@@ -73,7 +73,11 @@ function lcp(a: readonly Token[], b: readonly Token[]): number {
 
 function toHistory(messages: ChatMessage[], answerPrefix: string | null): NLC.ChatHistoryItem[] {
   const items: NLC.ChatHistoryItem[] = messages.map((m) =>
-    m.role === "system" ? { type: "system", text: m.content } : m.role === "user" ? { type: "user", text: m.content } : { type: "model", response: [m.content] },
+    m.role === "system"
+      ? { type: "system", text: m.content }
+      : m.role === "user"
+        ? { type: "user", text: m.content }
+        : { type: "model", response: [m.content] },
   );
   items.push({ type: "model", response: answerPrefix === null ? [] : [answerPrefix] });
   return items;
@@ -131,7 +135,8 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
       m = new Map();
       for (const c of codes) {
         const full = model.tokenize(`${ANSWER_PREFIX} ${c}`, false, "trimLeadingSpace");
-        if (lcp(full, answerTokens) !== answerTokens.length) throw new Error(`${spec}: the tokenizer merges code ${c} into "${ANSWER_PREFIX}"; distribution scoring is not supported for this model`);
+        if (lcp(full, answerTokens) !== answerTokens.length)
+          throw new Error(`${spec}: the tokenizer merges code ${c} into "${ANSWER_PREFIX}"; distribution scoring is not supported for this model`);
         m.set(c, full.slice(answerTokens.length));
       }
       contCache.set(key, m);
@@ -249,11 +254,18 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
       for await (const t of it) {
         // never hand back a cut-off text as if it were the answer (the runner would cache it)
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
-        if (model.isEogToken(t)) { finishReason = "stop"; break; }
+        if (model.isEogToken(t)) {
+          finishReason = "stop";
+          break;
+        }
         out.push(t);
         text = model.detokenize(out);
         const hit = stopTexts.find((s) => text.endsWith(s));
-        if (hit) { text = text.slice(0, -hit.length); finishReason = "stop"; break; }
+        if (hit) {
+          text = text.slice(0, -hit.length);
+          finishReason = "stop";
+          break;
+        }
         if (out.length >= maxTokens) break;
       }
     }
@@ -297,7 +309,15 @@ export async function createLlamaProvider(spec: string, ctx: LlamaProviderOption
           latencyMs: performance.now() - started,
           usage: { inputTokens: g.promptTokens, outputTokens: g.outputTokens },
           cost: 0,
-          meta: { ...baseMeta, mode: "generate", finishReason: g.finishReason, promptTokens: g.promptTokens, reusedTokens: g.reused, evaluatedTokens: g.evaluated, ...(opts.json ? { json: "grammar" } : {}) },
+          meta: {
+            ...baseMeta,
+            mode: "generate",
+            finishReason: g.finishReason,
+            promptTokens: g.promptTokens,
+            reusedTokens: g.reused,
+            evaluatedTokens: g.evaluated,
+            ...(opts.json ? { json: "grammar" } : {}),
+          },
         };
       }),
     async close() {

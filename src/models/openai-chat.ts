@@ -51,7 +51,8 @@ export function createOpenAIProvider(id: string, o: OpenAIProviderOptions): Prov
     endpoint = openaiEndpoint(o.baseURL, env);
     baseURL = endpoint ?? OPENAI_DEFAULT_BASE_URL;
   } else {
-    if (!o.baseURL) throw new ProviderError(`${redactURL(id)}: expected openai-compatible:BASE_URL#MODEL, e.g. openai-compatible:http://127.0.0.1:8000/v1#llama3`);
+    if (!o.baseURL)
+      throw new ProviderError(`${redactURL(id)}: expected openai-compatible:BASE_URL#MODEL, e.g. openai-compatible:http://127.0.0.1:8000/v1#llama3`);
     baseURL = checkBaseURL(o.baseURL, "openai-compatible");
     // local servers (vLLM, llama.cpp, Ollama) accept any key; the SDK insists on a non-empty one
     apiKey = env.SVLAB_API_KEY || "no-key";
@@ -160,7 +161,10 @@ export function replyFromChatCompletion(res: ChatCompletion, o: ReadCompletionOp
     answer.usage = usage;
     const price = { batch: !!o.batch };
     const table = o.kind === "openai" ? o.prices : undefined;
-    const cost = table ? (costIn(table, res.model || o.requestedModel, usage.inputTokens, usage.outputTokens, price) ?? costIn(table, o.requestedModel, usage.inputTokens, usage.outputTokens, price)) : undefined;
+    const cost = table
+      ? (costIn(table, res.model || o.requestedModel, usage.inputTokens, usage.outputTokens, price) ??
+        costIn(table, o.requestedModel, usage.inputTokens, usage.outputTokens, price))
+      : undefined;
     if (cost !== undefined) answer.cost = cost;
   }
   if (o.distribution) {
@@ -191,17 +195,26 @@ function codeOfToken(token: string): string {
 export function distributionFromLogprobs(content: TokenLogprob[], codes: number[]): { distribution: Record<string, number>; validMass: number } | undefined {
   let text = "";
   const starts: number[] = [];
-  for (const t of content) { starts.push(text.length); text += t.token; }
+  for (const t of content) {
+    starts.push(text.length);
+    text += t.token;
+  }
   const marker = lastAnswerMarker(text);
   let at = -1;
   if (marker) {
     // the token that contains the first character of the marker's number
     for (let i = 0; i < content.length; i++) {
-      if (starts[i] <= marker.index && marker.index < starts[i] + content[i].token.length) { at = i; break; }
+      if (starts[i] <= marker.index && marker.index < starts[i] + content[i].token.length) {
+        at = i;
+        break;
+      }
     }
   } else {
     for (let i = 0; i < content.length; i++) {
-      if (/^-?\d/.test(codeOfToken(content[i].token))) { at = i; break; }
+      if (/^-?\d/.test(codeOfToken(content[i].token))) {
+        at = i;
+        break;
+      }
     }
   }
   if (at < 0) return undefined;
@@ -228,7 +241,9 @@ export function toProviderError(err: unknown, id: string, timeoutMs: number, sig
     const status = err.status;
     const body = err.error as { message?: string; code?: string; type?: string } | undefined;
     // 429 insufficient_quota is billing exhaustion, not a rate limit: waiting does not help
-    const quota = status === 429 && (body?.code === "insufficient_quota" || body?.type === "insufficient_quota" || (err as { code?: string }).code === "insufficient_quota");
+    const quota =
+      status === 429 &&
+      (body?.code === "insufficient_quota" || body?.type === "insufficient_quota" || (err as { code?: string }).code === "insufficient_quota");
     const transient = !quota && (status === undefined || status === 408 || status === 409 || status === 429 || status >= 500);
     const msg = `${body?.message ?? err.message}${quota ? " (insufficient_quota: add credit or raise the limit; not retried)" : ""}`;
     return new ProviderError(`${id}: HTTP ${status ?? "?"}: ${msg}`, status, retryAfterSeconds(err.headers as Headers | undefined), transient);

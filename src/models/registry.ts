@@ -91,7 +91,12 @@ export function providerLabel(spec: string): string {
 export function keyHint(spec: string): string {
   const kind = kindOf(spec);
   const kinds = kind ? [kind] : PROVIDER_KINDS;
-  return kinds.filter((k) => k.keyVariable).map((k) => `${k.keyVariable} for ${k.prefixes[0]}:`).join(", ") || "no key needed";
+  return (
+    kinds
+      .filter((k) => k.keyVariable)
+      .map((k) => `${k.keyVariable} for ${k.prefixes[0]}:`)
+      .join(", ") || "no key needed"
+  );
 }
 
 /** A baseline spec (computed from the benchmark, not a model). */
@@ -143,6 +148,12 @@ export function providerTable(): ProviderRow[] {
 /** The README's providers table (Markdown), generated from the registry; test/models-registry.test.ts keeps the README equal to it. */
 export function providersMarkdown(): string {
   const yes = (b: boolean) => (b ? "yes" : "no");
-  const rows = providerTable().map((r) => `| ${r.spec.split(", ").map((s) => `\`${s}\``).join(", ")} | ${r.key === "none" ? "none" : `\`${r.key}\``} | ${yes(r.distribution)} | ${yes(r.batch)} | ${yes(r.json)} | ${r.prices} |`);
+  const rows = providerTable().map(
+    (r) =>
+      `| ${r.spec
+        .split(", ")
+        .map((s) => `\`${s}\``)
+        .join(", ")} | ${r.key === "none" ? "none" : `\`${r.key}\``} | ${yes(r.distribution)} | ${yes(r.batch)} | ${yes(r.json)} | ${r.prices} |`,
+  );
   return ["| Spec | Key variable | Distribution | Batch | JSON mode | Prices (source, date) |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }

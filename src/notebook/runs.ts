@@ -23,7 +23,10 @@ export function notebookModel(env: Record<string, string | undefined> = process.
       note: "no SVLAB_MODEL set: using the tiny local llama model stories260K (a 260K-parameter story model: its answers are noise, but every mechanism is real)",
     };
   }
-  return { spec: null, note: `no SVLAB_MODEL set and no local model at ${gguf}: only the baselines will run. Set SVLAB_MODEL, e.g. openai:gpt-4.1-mini or openai-compatible:http://127.0.0.1:8000/v1#MODEL` };
+  return {
+    spec: null,
+    note: `no SVLAB_MODEL set and no local model at ${gguf}: only the baselines will run. Set SVLAB_MODEL, e.g. openai:gpt-4.1-mini or openai-compatible:http://127.0.0.1:8000/v1#MODEL`,
+  };
 }
 
 export interface ComparisonRow {

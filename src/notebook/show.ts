@@ -15,11 +15,7 @@ export interface TextTable {
  * Anything with rows: an array of objects, an arquero table (objects()), a danfojs DataFrame, or a
  * formatted table ({ headers, rows }: a report table).
  */
-export type Tabular =
-  | readonly object[]
-  | { objects(opts?: unknown): Row[] }
-  | { values: unknown[][]; columns: string[] }
-  | TextTable;
+export type Tabular = readonly object[] | { objects(opts?: unknown): Row[] } | { values: unknown[][]; columns: string[] } | TextTable;
 
 function isTextTable(t: Tabular): t is TextTable {
   return !Array.isArray(t) && "headers" in t && Array.isArray((t as TextTable).headers) && Array.isArray((t as TextTable).rows);
@@ -64,7 +60,8 @@ export function formatCell(v: unknown, digits = 3): string {
   if (v == null) return "";
   if (typeof v === "object") {
     const entries = Object.entries(v as object);
-    if (!Array.isArray(v) && entries.length && entries.every(([, x]) => typeof x === "number")) return entries.map(([k, x]) => `${k}: ${formatCell(x, digits)}`).join(", ");
+    if (!Array.isArray(v) && entries.length && entries.every(([, x]) => typeof x === "number"))
+      return entries.map(([k, x]) => `${k}: ${formatCell(x, digits)}`).join(", ");
     return JSON.stringify(v);
   }
   return String(v);
@@ -91,8 +88,12 @@ function prepare(t: Tabular, opts: ShowTableOptions): Prepared {
   // move integer-like keys such as answer codes "1", "2" to the front of an object), else first seen.
   const declared = text ? text.headers : !Array.isArray(t) && "columns" in t && Array.isArray(t.columns) ? (t.columns as string[]) : null;
   const cols = opts.columns
-    ? Array.isArray(opts.columns) ? [...(opts.columns as readonly string[])] : Object.keys(opts.columns)
-    : declared ? [...declared] : [...new Set(shown.flatMap((r) => Object.keys(r)))];
+    ? Array.isArray(opts.columns)
+      ? [...(opts.columns as readonly string[])]
+      : Object.keys(opts.columns)
+    : declared
+      ? [...declared]
+      : [...new Set(shown.flatMap((r) => Object.keys(r)))];
   const header = (c: string): string => (opts.columns && !Array.isArray(opts.columns) ? (opts.columns as Record<string, string>)[c] : c);
   const digitsOf = (c: string): number => (typeof opts.digits === "number" ? opts.digits : (opts.digits?.[c] ?? 3));
   const numeric = cols.map((c) => {
@@ -133,7 +134,11 @@ export function tableHtml(t: Tabular, opts: ShowTableOptions = {}): string {
 export function tableText(t: Tabular, opts: ShowTableOptions = {}): string {
   const p = prepare(t, opts);
   const width = p.cols.map((c, i) => Math.max(c.length, ...p.cells.map((r) => r[i].length)));
-  const line = (xs: string[]): string => xs.map((x, i) => (p.numeric[i] ? x.padStart(width[i]) : x.padEnd(width[i]))).join("  ").trimEnd();
+  const line = (xs: string[]): string =>
+    xs
+      .map((x, i) => (p.numeric[i] ? x.padStart(width[i]) : x.padEnd(width[i])))
+      .join("  ")
+      .trimEnd();
   return [p.title ?? "", line(p.cols), ...p.cells.map(line), p.more ? `… ${p.more} more rows` : "", p.note ?? ""].filter(Boolean).join("\n");
 }
 

@@ -84,7 +84,13 @@ function tslab(): TslabModule | null {
 }
 
 const consoleDisplay: Display = {
-  html: (s) => console.log(s.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim()),
+  html: (s) =>
+    console.log(
+      s
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(),
+    ),
   markdown: (s) => console.log(s),
   svg: () => console.log("[svg figure]"),
   png: () => console.log("[png figure]"),

@@ -100,8 +100,16 @@ export function buildPrompt(question: Question, subgroup: Subgroup, templateId: 
   const template = TEMPLATES.find((t) => t.id === base)!;
   if (opts.task === "open-ended") {
     // no options, so nothing to reverse; answerCodes [] tells the runner there is no code to parse
-    if (reversed) throw new Error(`template "${templateId}": the open-ended task shows no options, so "${REVERSED_SUFFIX}" has nothing to reverse; use "${base}"`);
-    return { question: question.id, subgroup: subgroup.id, templateId, messages: template.render(renderOpenQuestion(question), subgroup), answerCodes: [], answerLabels: {} };
+    if (reversed)
+      throw new Error(`template "${templateId}": the open-ended task shows no options, so "${REVERSED_SUFFIX}" has nothing to reverse; use "${base}"`);
+    return {
+      question: question.id,
+      subgroup: subgroup.id,
+      templateId,
+      messages: template.render(renderOpenQuestion(question), subgroup),
+      answerCodes: [],
+      answerLabels: {},
+    };
   }
   const rq = renderQuestion(question, reversed);
   return {

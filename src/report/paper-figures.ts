@@ -87,7 +87,15 @@ export function paperFigures(p: Paper, o: { published?: boolean } = {}): PaperFi
     figs.push({
       name: "paper-fairness",
       title,
-      spec: { data, layout: { title: { text: title }, barmode: "group", yaxis: { title: { text: "disparity (lower = fairer)" }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.2 } } },
+      spec: {
+        data,
+        layout: {
+          title: { text: title },
+          barmode: "group",
+          yaxis: { title: { text: "disparity (lower = fairer)" }, rangemode: "tozero" },
+          legend: { orientation: "h", y: -0.2 },
+        },
+      },
     });
   }
   {
@@ -99,8 +107,22 @@ export function paperFigures(p: Paper, o: { published?: boolean } = {}): PaperFi
         name: "paper-mds",
         title,
         spec: {
-          data: [{ type: "bar", orientation: "h", x: t.csvRows.map((r) => r[2]), y: cats, marker: { color: "#6a51a3" }, hovertemplate: "%{y}: MDS %{x:.3f}<extra></extra>" }],
-          layout: { title: { text: title }, xaxis: { title: { text: "mean MDS" }, rangemode: "tozero" }, yaxis: { autorange: "reversed", automargin: true }, showlegend: false },
+          data: [
+            {
+              type: "bar",
+              orientation: "h",
+              x: t.csvRows.map((r) => r[2]),
+              y: cats,
+              marker: { color: "#6a51a3" },
+              hovertemplate: "%{y}: MDS %{x:.3f}<extra></extra>",
+            },
+          ],
+          layout: {
+            title: { text: title },
+            xaxis: { title: { text: "mean MDS" }, rangemode: "tozero" },
+            yaxis: { autorange: "reversed", automargin: true },
+            showlegend: false,
+          },
         },
       });
     }

@@ -119,7 +119,15 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined || 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const r6 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 1e6) / 1e6);
 
-function scoreModel(bench: Benchmark, split: Split, src: PaperSource, kind: PaperModel["kind"], open: boolean, sensitive: Set<string>, attributes: string[]): PaperModel {
+function scoreModel(
+  bench: Benchmark,
+  split: Split,
+  src: PaperSource,
+  kind: PaperModel["kind"],
+  open: boolean,
+  sensitive: Set<string>,
+  attributes: string[],
+): PaperModel {
   const ev = evaluatePredictions(bench, src.predictions, { split, bootstrap: 0 });
   const frame: MetricFrame = ev.frame;
   const sens = ev.scores.filter((s) => sensitive.has(s.question));
@@ -175,9 +183,13 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
   const llms = sources.map((s) => scoreModel(bench, split, s, "llm", !closed(s.model), sensitive, attributes));
   const baselines: PaperModel[] = [];
   for (const b of opts.baselines ?? DEFAULT_BASELINES) {
-    baselines.push(scoreModel(bench, split, { model: b, predictions: await baselinePredictions(b, bench, { split }) }, "baseline", false, sensitive, attributes));
+    baselines.push(
+      scoreModel(bench, split, { model: b, predictions: await baselinePredictions(b, bench, { split }) }, "baseline", false, sensitive, attributes),
+    );
   }
-  for (const m of llms) if (m.coverage.missing > 0) notes.push(`${m.label}: ${m.coverage.missing} of ${m.coverage.expected} ${split.toUpperCase()} pairs have no prediction; its scores cover the rest.`);
+  for (const m of llms)
+    if (m.coverage.missing > 0)
+      notes.push(`${m.label}: ${m.coverage.missing} of ${m.coverage.expected} ${split.toUpperCase()} pairs have no prediction; its scores cover the rest.`);
 
   // base → tuned pairs: tunedFrom, then the given pairs
   const find = (key: string) => llms.find((m) => m.id === key) ?? llms.find((m) => m.model === key) ?? llms.find((m) => m.label === key);
@@ -192,8 +204,14 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
   for (const p of opts.pairs ?? []) {
     const base = find(p.base);
     const tuned = find(p.tuned);
-    if (!tuned) throw new Error(`pair ${p.base} → ${p.tuned}: no run of "${p.tuned}" on the ${split.toUpperCase()} split (models: ${llms.map((m) => m.model).join(", ") || "none"})`);
-    if (!base) throw new Error(`pair ${p.base} → ${p.tuned}: no run of "${p.base}" on the ${split.toUpperCase()} split (models: ${llms.map((m) => m.model).join(", ") || "none"})`);
+    if (!tuned)
+      throw new Error(
+        `pair ${p.base} → ${p.tuned}: no run of "${p.tuned}" on the ${split.toUpperCase()} split (models: ${llms.map((m) => m.model).join(", ") || "none"})`,
+      );
+    if (!base)
+      throw new Error(
+        `pair ${p.base} → ${p.tuned}: no run of "${p.base}" on the ${split.toUpperCase()} split (models: ${llms.map((m) => m.model).join(", ") || "none"})`,
+      );
     tuned.tunedFrom = base.model;
     addPair(base, tuned);
   }
@@ -211,7 +229,12 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
     if (pair) {
       if (rows.some((r) => r.tuned === pair.tuned)) continue;
       const who = pair.base ?? pair.tuned;
-      rows.push({ label: pair.base ? pair.base.label : `${pair.tuned.label} (base ${pair.tuned.tunedFrom} not run)`, open: who.open, base: pair.base, tuned: pair.tuned });
+      rows.push({
+        label: pair.base ? pair.base.label : `${pair.tuned.label} (base ${pair.tuned.tunedFrom} not run)`,
+        open: who.open,
+        base: pair.base,
+        tuned: pair.tuned,
+      });
     } else rows.push({ label: m.label, open: m.open, base: m, tuned: null });
   }
   const openRows = rows.filter((r) => r.open);
@@ -226,16 +249,47 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
     const nm = (m: PaperModel) => m.nmae;
     const md: string[][] = [];
     const csv: PaperTable["csvRows"] = [];
-    const line = (label: string, kind: string, b: number | null, t: number | null, dA: number | null, nb: number | null, nt: number | null, dN: number | null, n: string) => {
+    const line = (
+      label: string,
+      kind: string,
+      b: number | null,
+      t: number | null,
+      dA: number | null,
+      nb: number | null,
+      nt: number | null,
+      dN: number | null,
+      n: string,
+    ) => {
       md.push([label, f3(b), t === null ? "–" : `${f3(t)} (${d3(dA)})`, f3(nb), nt === null ? "–" : `${f3(nt)} (${d3(dN)})`, n]);
       csv.push([label, kind, r6(b), r6(t), r6(dA), r6(nb), r6(nt), r6(dN)]);
     };
     for (const r of rows) {
-      const b = r.base, t = r.tuned;
-      line(r.label, r.open ? "open" : "closed", b ? b.accuracy : null, t ? t.accuracy : null, b && t ? t.accuracy - b.accuracy : null, b ? b.nmae : null, t ? t.nmae : null, b && t ? t.nmae - b.nmae : null, String((b ?? t)!.n));
+      const b = r.base,
+        t = r.tuned;
+      line(
+        r.label,
+        r.open ? "open" : "closed",
+        b ? b.accuracy : null,
+        t ? t.accuracy : null,
+        b && t ? t.accuracy - b.accuracy : null,
+        b ? b.nmae : null,
+        t ? t.nmae : null,
+        b && t ? t.nmae - b.nmae : null,
+        String((b ?? t)!.n),
+      );
     }
     if (openRows.length) {
-      line(`Open-source avg (${openRows.length})`, "average", avg(acc, "base"), anyTuned ? avg(acc, "tuned") : null, avgDelta(acc), avg(nm, "base"), anyTuned ? avg(nm, "tuned") : null, avgDelta(nm), "");
+      line(
+        `Open-source avg (${openRows.length})`,
+        "average",
+        avg(acc, "base"),
+        anyTuned ? avg(acc, "tuned") : null,
+        avgDelta(acc),
+        avg(nm, "base"),
+        anyTuned ? avg(nm, "tuned") : null,
+        avgDelta(nm),
+        "",
+      );
     }
     for (const b of baselines) line(`${b.label} (baseline)`, "baseline", b.accuracy, null, null, b.nmae, null, null, String(b.n));
     tables.push({
@@ -267,7 +321,11 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
     }
     if (openRows.length) {
       md.push([`Open-source avg (${openRows.length})`, ...keys.map((k) => cell(avg(get[k], "base"), anyTuned ? avg(get[k], "tuned") : null))]);
-      csv.push([`Open-source avg (${openRows.length})`, "average", ...keys.flatMap((k) => [r6(avg(get[k], "base")), r6(anyTuned ? avg(get[k], "tuned") : null)])]);
+      csv.push([
+        `Open-source avg (${openRows.length})`,
+        "average",
+        ...keys.flatMap((k) => [r6(avg(get[k], "base")), r6(anyTuned ? avg(get[k], "tuned") : null)]),
+      ]);
     }
     for (const b of baselines) {
       md.push([`${b.label} (baseline)`, ...keys.map((k) => f3(get[k](b)))]);
@@ -279,7 +337,18 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
       note: "NormRange = (max − min) / max and CV = σ / μ (population σ) of the per-subgroup scores; for NMAE the max is the worst subgroup. The paper's fairness paradox: accuracy disparity falls after fine-tuning while NMAE disparity rises.",
       columns: ["Model", "Acc NormRange", "Acc CV", "NMAE NormRange", "NMAE CV"],
       rows: md,
-      csvColumns: ["model", "kind", "acc_normrange_base", "acc_normrange_tuned", "acc_cv_base", "acc_cv_tuned", "nmae_normrange_base", "nmae_normrange_tuned", "nmae_cv_base", "nmae_cv_tuned"],
+      csvColumns: [
+        "model",
+        "kind",
+        "acc_normrange_base",
+        "acc_normrange_tuned",
+        "acc_cv_base",
+        "acc_cv_tuned",
+        "nmae_normrange_base",
+        "nmae_normrange_tuned",
+        "nmae_cv_base",
+        "nmae_cv_tuned",
+      ],
       csvRows: csv,
     });
   }
@@ -292,13 +361,35 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
     const ov = (m: PaperModel) => m.refusal.overall;
     const se = (m: PaperModel) => m.refusal.sensitive;
     for (const r of rows) {
-      const b = r.base, t = r.tuned;
+      const b = r.base,
+        t = r.tuned;
       md.push([r.label, cell(b ? ov(b) : null, t ? ov(t) : null), cell(b ? se(b) : null, t ? se(t) : null), String((b ?? t)!.refusal.sensitivePairs)]);
-      csv.push([r.label, r.open ? "open" : "closed", r6(b ? ov(b) : null), r6(t ? ov(t) : null), r6(b ? se(b) : null), r6(t ? se(t) : null), (b ?? t)!.refusal.sensitivePairs]);
+      csv.push([
+        r.label,
+        r.open ? "open" : "closed",
+        r6(b ? ov(b) : null),
+        r6(t ? ov(t) : null),
+        r6(b ? se(b) : null),
+        r6(t ? se(t) : null),
+        (b ?? t)!.refusal.sensitivePairs,
+      ]);
     }
     if (openRows.length) {
-      md.push([`Open-source avg (${openRows.length})`, cell(avg(ov, "base"), anyTuned ? avg(ov, "tuned") : null), cell(avg(se, "base"), anyTuned ? avg(se, "tuned") : null), ""]);
-      csv.push([`Open-source avg (${openRows.length})`, "average", r6(avg(ov, "base")), r6(anyTuned ? avg(ov, "tuned") : null), r6(avg(se, "base")), r6(anyTuned ? avg(se, "tuned") : null), null]);
+      md.push([
+        `Open-source avg (${openRows.length})`,
+        cell(avg(ov, "base"), anyTuned ? avg(ov, "tuned") : null),
+        cell(avg(se, "base"), anyTuned ? avg(se, "tuned") : null),
+        "",
+      ]);
+      csv.push([
+        `Open-source avg (${openRows.length})`,
+        "average",
+        r6(avg(ov, "base")),
+        r6(anyTuned ? avg(ov, "tuned") : null),
+        r6(avg(se, "base")),
+        r6(anyTuned ? avg(se, "tuned") : null),
+        null,
+      ]);
     }
     for (const b of baselines) {
       md.push([`${b.label} (baseline)`, pct(ov(b)), pct(se(b)), String(b.refusal.sensitivePairs)]);
@@ -362,8 +453,11 @@ export async function buildPaper(bench: Benchmark, opts: PaperOptions = {}): Pro
     });
   }
 
-  notes.push("Open-ended win rates (WR, judged against GPT-4.1) need judge runs, which svlab does not make: the WR columns of the paper's main table are left out.");
-  if (!llms.length) notes.push(`No completed ${split.toUpperCase()} model runs were found: the tables hold the baselines and the data only (run or import a model first).`);
+  notes.push(
+    "Open-ended win rates (WR, judged against GPT-4.1) need judge runs, which svlab does not make: the WR columns of the paper's main table are left out.",
+  );
+  if (!llms.length)
+    notes.push(`No completed ${split.toUpperCase()} model runs were found: the tables hold the baselines and the data only (run or import a model first).`);
   return {
     split,
     createdAt: new Date().toISOString(),
@@ -419,6 +513,9 @@ export function writePaper(p: Paper, dir: string): Record<string, string> {
   }
   files["paper.json"] = join(dir, "paper.json");
   const { tables, ...rest } = p;
-  writeFileSync(files["paper.json"], `${JSON.stringify({ ...rest, tables: tables.map((t) => ({ name: t.name, title: t.title, columns: t.csvColumns, rows: t.csvRows })) }, null, 1)}\n`);
+  writeFileSync(
+    files["paper.json"],
+    `${JSON.stringify({ ...rest, tables: tables.map((t) => ({ name: t.name, title: t.title, columns: t.csvColumns, rows: t.csvRows })) }, null, 1)}\n`,
+  );
   return files;
 }

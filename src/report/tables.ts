@@ -16,8 +16,7 @@ export interface Table {
 
 export const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(3));
 const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${x.toFixed(3)}` : "—");
-export const withCi = (e: Estimate | undefined, value?: number) =>
-  e ? `${f3(e.value)} [${f3(e.lo)}, ${f3(e.hi)}]` : f3(value);
+export const withCi = (e: Estimate | undefined, value?: number) => (e ? `${f3(e.value)} [${f3(e.lo)}, ${f3(e.hi)}]` : f3(value));
 const pv = (p: number) => (Number.isNaN(p) ? "—" : p < 0.001 ? "<0.001" : p.toFixed(3));
 /** "95%" from the analysis' confidence level. */
 export const levelText = (a: ResultsAnalysis) => levelPercent(a.options.level);
@@ -43,16 +42,37 @@ export function mainTable(a: ResultsAnalysis): Table {
     note:
       `Micro averages over (question, subgroup) pairs with ${levelText(a)} bootstrap CIs (${a.options.bootstrap} resamples of questions, seed ${a.options.seed}); ` +
       "macro = mean over subgroups. Unparseable or refused answers count as wrong (NMAE error 1). " +
-      (partial ? "Pairs \"n of N\": the run covers n of the split's N pairs and its scores are over those n. " : "") +
-      (national ? `Skill = (model − ${national.label}) / (perfect − ${national.label}), with the ${national.label} rescored on exactly the model's pairs.` : ""),
-    headers: ["Model", "Kind", "Pairs", "Accuracy ↑", "NMAE ↓", ...extra.map((x) => `${x.label} ${arrow(x)}`), "Macro acc.", "Macro NMAE", "Parsed", "Refused", ...(national ? ["Skill acc.", "Skill NMAE"] : [])],
+      (partial ? 'Pairs "n of N": the run covers n of the split\'s N pairs and its scores are over those n. ' : "") +
+      (national
+        ? `Skill = (model − ${national.label}) / (perfect − ${national.label}), with the ${national.label} rescored on exactly the model's pairs.`
+        : ""),
+    headers: [
+      "Model",
+      "Kind",
+      "Pairs",
+      "Accuracy ↑",
+      "NMAE ↓",
+      ...extra.map((x) => `${x.label} ${arrow(x)}`),
+      "Macro acc.",
+      "Macro NMAE",
+      "Parsed",
+      "Refused",
+      ...(national ? ["Skill acc.", "Skill NMAE"] : []),
+    ],
     rows: a.models.map((m) => {
       const e = m.evaluation;
       const s = national && m !== national ? overallSkill(a, m.label, national.label)?.rows[0] : undefined;
       return [
-        m.label, m.kind === "baseline" ? "baseline" : "LLM run", coverageText(e.n, e.coverage.expected), withCi(e.ci?.accuracy, e.accuracy), withCi(e.ci?.nmae, e.nmae),
+        m.label,
+        m.kind === "baseline" ? "baseline" : "LLM run",
+        coverageText(e.n, e.coverage.expected),
+        withCi(e.ci?.accuracy, e.accuracy),
+        withCi(e.ci?.nmae, e.nmae),
         ...extra.map((x) => withCi(e.metrics[x.id]?.ci?.overall, e.metrics[x.id]?.value)),
-        f3(e.macro.accuracy), f3(e.macro.nmae), f3(e.parsed), f3(e.refused),
+        f3(e.macro.accuracy),
+        f3(e.macro.nmae),
+        f3(e.parsed),
+        f3(e.refused),
         ...(national ? (m === national ? ["ref.", "ref."] : [signed(s?.skill.accuracy ?? NaN), signed(s?.skill.nmae ?? NaN)]) : []),
       ];
     }),
@@ -61,7 +81,9 @@ export function mainTable(a: ResultsAnalysis): Table {
 
 export function attributeTables(a: ResultsAnalysis, metric: MetricName): Table[] {
   return a.attributes.map((attr) => {
-    const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) => x.localeCompare(y, "en", { numeric: true }));
+    const values = [...new Set(a.models.flatMap((m) => Object.keys(m.byAttribute[attr]?.metrics[metric]?.groups ?? {})))].sort((x, y) =>
+      x.localeCompare(y, "en", { numeric: true }),
+    );
     // Subgroups and pairs of the whole split (a built-in baseline covers it all); a run with fewer
     // pairs is scored on its own (its coverage is in the main table).
     const full = a.models.find((m) => m.builtIn) ?? a.models[0];
@@ -72,7 +94,12 @@ export function attributeTables(a: ResultsAnalysis, metric: MetricName): Table[]
       headers: [attributeLabel(attr), "Subgroups", "Pairs (split)", ...a.models.map((m) => m.label)],
       rows: values.map((v) => {
         const r = pairs.find((p) => p.group === v);
-        return [valueLabel(v), String(r?.subgroups ?? ""), String(r?.pairs ?? ""), ...a.models.map((m) => withCi(m.byAttribute[attr]?.metrics[metric]?.groups[v]))];
+        return [
+          valueLabel(v),
+          String(r?.subgroups ?? ""),
+          String(r?.pairs ?? ""),
+          ...a.models.map((m) => withCi(m.byAttribute[attr]?.metrics[metric]?.groups[v])),
+        ];
       }),
     };
   });
@@ -87,14 +114,38 @@ export function fairnessTable(a: ResultsAnalysis): Table {
     title: "Fairness across subgroups",
     note:
       "Normalised range = (max − min)/max; CV = σ/μ with the population σ (the subgroups are all there are). For NMAE, max is the worst subgroup. " +
-      (ci ? `[ ]: ${levelText(a)} basic bootstrap interval resampling questions and every pair's label from its subgroup's answers (${ci.draws} resamples; it corrects the upward bias dispersion statistics have under resampling, and always contains the estimate). ` : "") +
-      (withNull && nm ? `"from sizes alone": the mean over ${nm.draws} draws of a size-matched null — every subgroup answering like the whole sample, at its own size (${nm.method === "multinomial-aggregates" ? "an approximation from the shipped counts: per-question multinomial draws" : "random respondent groups"}), scored with the same predictions; p = share of null draws at or above the observed value. A disparity near its noise floor is what subgroup sizes alone produce.` : "") +
-      (extra.length ? ` ${extra.map((x) => x.label).join(", ")}: registered metric${extra.length > 1 ? "s" : ""}; intervals resample questions only, and there is no noise floor (it redraws labels, which only accuracy and NMAE are scored against).` : ""),
-    headers: ["Model", "Acc. norm. range", "Acc. CV", "NMAE norm. range", "NMAE CV", ...extra.flatMap((x) => [`${x.label} norm. range`, `${x.label} CV`]), "Worst subgroup (acc.)", "Worst acc."],
+      (ci
+        ? `[ ]: ${levelText(a)} basic bootstrap interval resampling questions and every pair's label from its subgroup's answers (${ci.draws} resamples; it corrects the upward bias dispersion statistics have under resampling, and always contains the estimate). `
+        : "") +
+      (withNull && nm
+        ? `"from sizes alone": the mean over ${nm.draws} draws of a size-matched null — every subgroup answering like the whole sample, at its own size (${nm.method === "multinomial-aggregates" ? "an approximation from the shipped counts: per-question multinomial draws" : "random respondent groups"}), scored with the same predictions; p = share of null draws at or above the observed value. A disparity near its noise floor is what subgroup sizes alone produce.`
+        : "") +
+      (extra.length
+        ? ` ${extra.map((x) => x.label).join(", ")}: registered metric${extra.length > 1 ? "s" : ""}; intervals resample questions only, and there is no noise floor (it redraws labels, which only accuracy and NMAE are scored against).`
+        : ""),
+    headers: [
+      "Model",
+      "Acc. norm. range",
+      "Acc. CV",
+      "NMAE norm. range",
+      "NMAE CV",
+      ...extra.flatMap((x) => [`${x.label} norm. range`, `${x.label} CV`]),
+      "Worst subgroup (acc.)",
+      "Worst acc.",
+    ],
     rows: a.models.map((m) => {
       const d = m.evaluation.disparity;
       const more = extra.flatMap((x) => (d[x.id] ? [disparityCell(d[x.id], "normalisedRange"), disparityCell(d[x.id], "cv")] : ["—", "—"]));
-      return [m.label, disparityCell(d.accuracy, "normalisedRange"), disparityCell(d.accuracy, "cv"), disparityCell(d.nmae, "normalisedRange"), disparityCell(d.nmae, "cv"), ...more, subgroupLabel(d.accuracy.worstGroup), f3(d.accuracy.worst)];
+      return [
+        m.label,
+        disparityCell(d.accuracy, "normalisedRange"),
+        disparityCell(d.accuracy, "cv"),
+        disparityCell(d.nmae, "normalisedRange"),
+        disparityCell(d.nmae, "cv"),
+        ...more,
+        subgroupLabel(d.accuracy.worstGroup),
+        f3(d.accuracy.worst),
+      ];
     }),
   };
 }
@@ -111,11 +162,18 @@ export function gapTestTable(a: ResultsAnalysis): Table {
       (m.attributeTests ?? []).map((t) => {
         const floor = m.evaluation.noiseFloor?.attributes.find((x) => x.attribute === t.attribute && x.metric === "accuracy");
         const ranked = t.values.filter((v) => v.subgroups >= 2).sort((x, y) => y.observed - x.observed);
-        const hi = ranked[0], lo = ranked[ranked.length - 1];
+        const hi = ranked[0],
+          lo = ranked[ranked.length - 1];
         return [
-          m.label, attributeLabel(t.attribute), String(t.values.length),
-          hi ? `${valueLabel(hi.value)} (${f3(hi.observed)})` : "—", lo && lo !== hi ? `${valueLabel(lo.value)} (${f3(lo.observed)})` : "—",
-          f3(floor?.gap.observed), f3(floor?.gap.mean), floor ? pv(floor.gap.p) : "—", pv(t.p),
+          m.label,
+          attributeLabel(t.attribute),
+          String(t.values.length),
+          hi ? `${valueLabel(hi.value)} (${f3(hi.observed)})` : "—",
+          lo && lo !== hi ? `${valueLabel(lo.value)} (${f3(lo.observed)})` : "—",
+          f3(floor?.gap.observed),
+          f3(floor?.gap.mean),
+          floor ? pv(floor.gap.p) : "—",
+          pv(t.p),
         ];
       }),
     ),
@@ -148,9 +206,19 @@ export function skillTables(a: ResultsAnalysis): Table[] {
       title: `${s.model} vs the ${s.baseline}, by ${attributeLabel(s.by.slice(10)).toLowerCase()}`,
       note:
         `Skill = (model − baseline)/(perfect − baseline): > 0 adds to what the baseline gets from the data alone. A group gap the baseline shows too is explained by the data. ` +
-        `Both scored on the model's ${s.pairs.shared} pairs` + (s.pairs.onlyAfter ? ` (the baseline rescored on them; ${s.pairs.onlyAfter} split pairs the model did not answer are left out).` : "."),
+        `Both scored on the model's ${s.pairs.shared} pairs` +
+        (s.pairs.onlyAfter ? ` (the baseline rescored on them; ${s.pairs.onlyAfter} split pairs the model did not answer are left out).` : "."),
       headers: ["Group", "Pairs", "Model acc.", "Baseline acc.", "Skill acc.", "Model NMAE", "Baseline NMAE", "Skill NMAE"],
-      rows: s.rows.map((r) => [valueLabel(r.group), String(r.pairs), f3(r.model.accuracy), f3(r.baseline.accuracy), signed(r.skill.accuracy!), f3(r.model.nmae), f3(r.baseline.nmae), signed(r.skill.nmae!)]),
+      rows: s.rows.map((r) => [
+        valueLabel(r.group),
+        String(r.pairs),
+        f3(r.model.accuracy),
+        f3(r.baseline.accuracy),
+        signed(r.skill.accuracy!),
+        f3(r.model.nmae),
+        f3(r.baseline.nmae),
+        signed(r.skill.nmae!),
+      ]),
     }));
 }
 
@@ -163,7 +231,9 @@ export function comparisonTables(a: ResultsAnalysis): Table[] {
       title: `${c.before} → ${c.after}`,
       note:
         `On the ${c.accuracy.pairs.shared} (question, subgroup) pairs both runs answered` +
-        (c.accuracy.pairs.onlyBefore || c.accuracy.pairs.onlyAfter ? ` (left out: ${c.accuracy.pairs.onlyBefore} only before, ${c.accuracy.pairs.onlyAfter} only after)` : "") +
+        (c.accuracy.pairs.onlyBefore || c.accuracy.pairs.onlyAfter
+          ? ` (left out: ${c.accuracy.pairs.onlyBefore} only before, ${c.accuracy.pairs.onlyAfter} only after)`
+          : "") +
         `. Change after − before with paired ${levelText(a)} bootstrap CIs (same question draws for both runs). Gain correlation: corr(score before, gain) across subgroups; > 0 = the better-emulated gain more (fairness paradox).`,
       headers: ["Quantity", ...cols.map((x) => metricName(x.metric))],
       rows: [
@@ -184,7 +254,9 @@ export function templateTable(a: ResultsAnalysis): Table {
     title: "Prompt sensitivity",
     note: "LLM runs only: baselines use no prompt.",
     headers: ["Model", "Template", "Pairs", "Accuracy", "NMAE"],
-    rows: a.models.filter((m) => m.kind === "run").flatMap((m) => m.evaluation.templates.map((t) => [m.label, t.templateId, String(t.n), f3(t.accuracy), f3(t.nmae)])),
+    rows: a.models
+      .filter((m) => m.kind === "run")
+      .flatMap((m) => m.evaluation.templates.map((t) => [m.label, t.templateId, String(t.n), f3(t.accuracy), f3(t.nmae)])),
   };
 }
 

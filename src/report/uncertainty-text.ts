@@ -55,20 +55,35 @@ export function uncertaintyLines(e: Pick<Evaluation, "disparity" | "labelStabili
   const c = e.disparity.accuracy.ci;
   if (n || c) {
     lines.push(
-      "  " + [
-        n ? `"expected" = mean of ${n.draws} size-matched null draws (${n.method === "multinomial-aggregates" ? "an approximation from the shipped counts" : "random respondent groups"})` : "",
-        c ? `[ ] = ${Math.round(c.level * 100)}% basic bootstrap interval, ${c.draws} resamples of questions and labels` : "",
-      ].filter(Boolean).join("; "),
+      "  " +
+        [
+          n
+            ? `"expected" = mean of ${n.draws} size-matched null draws (${n.method === "multinomial-aggregates" ? "an approximation from the shipped counts" : "random respondent groups"})`
+            : "",
+          c ? `[ ] = ${Math.round(c.level * 100)}% basic bootstrap interval, ${c.draws} resamples of questions and labels` : "",
+        ]
+          .filter(Boolean)
+          .join("; "),
     );
   }
   if (e.labelStability) {
     const s = e.labelStability;
-    lines.push(`label stability (subgroup answers resampled): ${f3(s.mean)} of labels hold on average; ${f3(s.small)} in subgroups under 50 respondents, ${f3(s.larger)} in larger ones; ${s.unstable} labels hold in < 80% of resamples`);
+    lines.push(
+      `label stability (subgroup answers resampled): ${f3(s.mean)} of labels hold on average; ${f3(s.small)} in subgroups under 50 respondents, ${f3(s.larger)} in larger ones; ${s.unstable} labels hold in < 80% of resamples`,
+    );
   }
   if (e.labels) {
     const l = e.labels;
-    lines.push(`ties: ${l.tied} labels are tied modes (${l.tiedSmall} in small subgroups); with --ties any accuracy would be ${f3(l.accuracyTiesAny)} (scored: ${f3(l.accuracy)})`);
-    if (l.offScale) lines.push(`off-scale labels kept (as the paper does): ${l.offScale} pairs, e.g. ${l.offScaleLabels.slice(0, 3).map((o) => `${o.question} "${o.label}" ×${o.pairs}`).join(", ")} (--exclude-off-scale drops them)`);
+    lines.push(
+      `ties: ${l.tied} labels are tied modes (${l.tiedSmall} in small subgroups); with --ties any accuracy would be ${f3(l.accuracyTiesAny)} (scored: ${f3(l.accuracy)})`,
+    );
+    if (l.offScale)
+      lines.push(
+        `off-scale labels kept (as the paper does): ${l.offScale} pairs, e.g. ${l.offScaleLabels
+          .slice(0, 3)
+          .map((o) => `${o.question} "${o.label}" ×${o.pairs}`)
+          .join(", ")} (--exclude-off-scale drops them)`,
+      );
   }
   return lines;
 }
@@ -77,7 +92,9 @@ export function uncertaintyLines(e: Pick<Evaluation, "disparity" | "labelStabili
 export function pairsHeader(n: number, subgroups: number, questions: number): string {
   const full = subgroups * questions;
   const fmt = (x: number) => x.toLocaleString("en-US");
-  return n === full ? `${fmt(n)} pairs (${subgroups} subgroups × ${questions} questions)` : `${fmt(n)} pairs (of ${subgroups} subgroups × ${questions} questions = ${fmt(full)}: not every subgroup has every question)`;
+  return n === full
+    ? `${fmt(n)} pairs (${subgroups} subgroups × ${questions} questions)`
+    : `${fmt(n)} pairs (of ${subgroups} subgroups × ${questions} questions = ${fmt(full)}: not every subgroup has every question)`;
 }
 
 /**
@@ -106,10 +123,15 @@ export interface PredictionFilter {
  * scale / holds in at least SHARE of multinomial resamples of the subgroup's answers. The dropped
  * pairs then count as missing in the coverage (said in the notes).
  */
-export function filterPredictions(bench: Benchmark, predictions: Prediction[], opts: { split?: Split; excludeOffScale?: boolean; stableLabels?: number; seed?: number }): PredictionFilter {
+export function filterPredictions(
+  bench: Benchmark,
+  predictions: Prediction[],
+  opts: { split?: Split; excludeOffScale?: boolean; stableLabels?: number; seed?: number },
+): PredictionFilter {
   const drop = new Set<string>();
   const notes: string[] = [];
-  let offScale = 0, unstable = 0;
+  let offScale = 0,
+    unstable = 0;
   if (opts.excludeOffScale) {
     const off = offScaleLabelKeys(bench, opts.split);
     offScale = off.size;
@@ -118,11 +140,14 @@ export function filterPredictions(bench: Benchmark, predictions: Prediction[], o
   }
   if (opts.stableLabels !== undefined) {
     const st = pairLabelStability(bench, { split: opts.split, draws: 1000, seed: opts.seed ?? 1 });
-    for (const [k, v] of st) if (v < opts.stableLabels && !drop.has(k)) {
-      drop.add(k);
-      unstable++;
-    }
-    notes.push(`--stable-labels ${opts.stableLabels}: ${unstable} pairs whose label holds in fewer than ${Math.round(opts.stableLabels * 100)}% of resamples of the subgroup's answers are left out`);
+    for (const [k, v] of st)
+      if (v < opts.stableLabels && !drop.has(k)) {
+        drop.add(k);
+        unstable++;
+      }
+    notes.push(
+      `--stable-labels ${opts.stableLabels}: ${unstable} pairs whose label holds in fewer than ${Math.round(opts.stableLabels * 100)}% of resamples of the subgroup's answers are left out`,
+    );
   }
   const kept = drop.size ? predictions.filter((p) => !drop.has(pairKey(p.question, p.subgroup))) : predictions;
   return { kept, dropped: { offScale, unstable }, notes };

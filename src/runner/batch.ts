@@ -23,7 +23,18 @@ import { AnswerCache } from "./cache";
 import { jobKey, runJobs, sampleOptions, type EngineResult, type Job, type ProgressState } from "./engine";
 import { pairsSha256, prepareGrid, svlabVersion, type GridOptions, type RunSummary } from "./grid";
 import { autoProgress, silentProgress } from "./progress";
-import { checkRunId, claimRunFolder, makeRunId, markRunFailed, resultsRoot, writeErrors, writeManifest, writePredictions, type RunManifest, type RunStatus } from "./results";
+import {
+  checkRunId,
+  claimRunFolder,
+  makeRunId,
+  markRunFailed,
+  resultsRoot,
+  writeErrors,
+  writeManifest,
+  writePredictions,
+  type RunManifest,
+  type RunStatus,
+} from "./results";
 import { benchmarkSha256 } from "../benchmark/fingerprint";
 import { pairKey } from "../benchmark/types";
 import { redact } from "../models/secrets";
@@ -78,7 +89,12 @@ export function buildBatchInput(providerId: string, target: BatchTarget, jobs: J
     const customId = batchCustomId(job);
     if (entries[customId]) throw new Error(`duplicate custom_id ${customId}: the same (question, subgroup, template, sample) twice`);
     const o = sampleOptions(generate, job.sample);
-    entries[customId] = { key: jobKey(idOnly, job, generate), answerCodes: job.prompt.answerCodes, answerLabels: job.prompt.answerLabels, distribution: !!o.distribution };
+    entries[customId] = {
+      key: jobKey(idOnly, job, generate),
+      answerCodes: job.prompt.answerCodes,
+      answerLabels: job.prompt.answerLabels,
+      distribution: !!o.distribution,
+    };
     jsonl += `${JSON.stringify({ custom_id: customId, method: "POST", url: "/v1/chat/completions", body: chatRequestBody(target.kind, target.model, job.prompt, o) })}\n`;
   }
   return { jsonl, entries };
@@ -128,7 +144,9 @@ export function collectBatchOutput(target: BatchTarget, entries: Record<string, 
     }
     const status = row.response?.status_code;
     if (row.error || status !== 200) {
-      out.failed[customId] = row.error ? `${row.error.code ?? "error"}: ${row.error.message ?? ""}` : `HTTP ${status}: ${row.response?.body?.error?.message ?? ""}`;
+      out.failed[customId] = row.error
+        ? `${row.error.code ?? "error"}: ${row.error.message ?? ""}`
+        : `HTTP ${status}: ${row.response?.body?.error?.message ?? ""}`;
       continue;
     }
     try {
@@ -208,24 +226,46 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
   const benchSha = benchmarkSha256(benchmark);
   const pairsSha = pairsSha256(opts.pairs);
   // a reused run id resumes (same options: answers come back from the cache, batches are not resubmitted) or is refused
-  const claim = (opts.write ?? true)
-    ? await claimRunFolder(resultsRoot(opts.resultsRoot), runId, {
-        model: providerId, split, templateIds: templates, samples, generate, mode: "batch", limit: opts.limit, pairsSha256: pairsSha, benchmarkSha256: benchSha,
-      })
-    : null;
+  const claim =
+    (opts.write ?? true)
+      ? await claimRunFolder(resultsRoot(opts.resultsRoot), runId, {
+          model: providerId,
+          split,
+          templateIds: templates,
+          samples,
+          generate,
+          mode: "batch",
+          limit: opts.limit,
+          pairsSha256: pairsSha,
+          benchmarkSha256: benchSha,
+        })
+      : null;
   const dir = claim?.dir ?? null;
   const cache = AnswerCache.open(opts.cacheDir);
-  const display = opts.progress === "none" ? silentProgress : opts.progress && opts.progress !== "auto" ? opts.progress : autoProgress(`${providerId} [batch] `);
+  const display =
+    opts.progress === "none" ? silentProgress : opts.progress && opts.progress !== "auto" ? opts.progress : autoProgress(`${providerId} [batch] `);
   const t0 = performance.now();
   const manifest: RunManifest = {
-    formatVersion: 1, runId, model: providerId, templateIds: templates, templateId: templates[0], split, generate, samples,
+    formatVersion: 1,
+    runId,
+    model: providerId,
+    templateIds: templates,
+    templateId: templates[0],
+    split,
+    generate,
+    samples,
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     mode: "batch",
     counts: { requests: jobs.length, answered: 0, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
-    usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    cost: 0,
+    costIfUncached: 0,
     ...(pairsSha ? { pairsSha256: pairsSha } : {}),
     ...(opts.tunedFrom ? { tunedFrom: opts.tunedFrom } : {}),
-    startedAt: claim?.resumed?.manifest.startedAt ?? new Date().toISOString(), status: "running", svlabVersion: svlabVersion(), benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance, sha256: benchSha },
+    startedAt: claim?.resumed?.manifest.startedAt ?? new Date().toISOString(),
+    status: "running",
+    svlabVersion: svlabVersion(),
+    benchmark: { preset: benchmark.options.preset, options: benchmark.options, provenance: benchmark.provenance, sha256: benchSha },
     ...(target.kind === "openai" && target.baseURL ? { extra: { endpoint: target.baseURL } } : {}),
   };
   if (dir) await writeManifest(dir, manifest);
@@ -252,8 +292,22 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
         const chunk = toSubmit.slice(at, at + MAX_BATCH_REQUESTS);
         const built = buildBatchInput(providerId, target, chunk, generate);
         const file = await client.files.create({ file: await toFile(Buffer.from(built.jsonl), `svlab-${runId}-${at}.jsonl`), purpose: "batch" });
-        const batch = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { svlab_run: runId } });
-        const rec: BatchRecord = { batchId: batch.id, inputFileId: file.id, provider: providerId, target, createdAt: new Date().toISOString(), status: batch.status, collected: false, entries: built.entries };
+        const batch = await client.batches.create({
+          input_file_id: file.id,
+          endpoint: "/v1/chat/completions",
+          completion_window: "24h",
+          metadata: { svlab_run: runId },
+        });
+        const rec: BatchRecord = {
+          batchId: batch.id,
+          inputFileId: file.id,
+          provider: providerId,
+          target,
+          createdAt: new Date().toISOString(),
+          status: batch.status,
+          collected: false,
+          entries: built.entries,
+        };
         saveRecord(cache, rec);
         records.push(rec);
       }
@@ -261,8 +315,20 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
       const started = Date.now();
       const show = (done: number) => {
         const p: ProgressState = {
-          total: jobs.length, done: jobs.length - missing.length + done, answered: jobs.length - missing.length + done, cached: jobs.length - missing.length,
-          errors: failedWhy.size, retries: 0, parsed: 0, refused: 0, cost: 0, rate: 0, elapsedMs: performance.now() - t0, etaMs: null, pausedMs: 0, inFlight: missing.length - done,
+          total: jobs.length,
+          done: jobs.length - missing.length + done,
+          answered: jobs.length - missing.length + done,
+          cached: jobs.length - missing.length,
+          errors: failedWhy.size,
+          retries: 0,
+          parsed: 0,
+          refused: 0,
+          cost: 0,
+          rate: 0,
+          elapsedMs: performance.now() - t0,
+          etaMs: null,
+          pausedMs: 0,
+          inFlight: missing.length - done,
         };
         display.update(p);
         opts.onProgress?.(p);
@@ -282,7 +348,8 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
           // requests the batch never reached (expired / cancelled / failed validation) fail with the batch's status
           for (const [cid, e] of Object.entries(rec.entries)) {
             if (cache.get(e.key)) continue;
-            const why = got.failed[cid] ?? `batch ${rec.batchId} ${b.status}${b.errors?.data?.length ? `: ${b.errors.data.map((x) => x.message).join("; ")}` : ""}`;
+            const why =
+              got.failed[cid] ?? `batch ${rec.batchId} ${b.status}${b.errors?.data?.length ? `: ${b.errors.data.map((x) => x.message).join("; ")}` : ""}`;
             failedWhy.set(e.key, why);
           }
           rec.collected = true;
@@ -313,7 +380,12 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
       capabilities: { distribution: true, seed: true, batch: true },
       async answer(prompt, o) {
         const key = jobKey(noAnswer, { prompt, split: "ood", sample: o.sample ?? 0 }, { ...generate });
-        throw new ProviderError(failedWhy.get(key) ?? (stopped ? "batch still running (rerun to collect)" : "no answer in the batch output"), undefined, undefined, false);
+        throw new ProviderError(
+          failedWhy.get(key) ?? (stopped ? "batch still running (rerun to collect)" : "no answer in the batch output"),
+          undefined,
+          undefined,
+          false,
+        );
       },
     };
     result = await runJobs({ provider: noAnswer, jobs, generate, cache, concurrency: 64, retry: { maxAttempts: 1, timeoutMs: 0 }, price: undefined });
@@ -341,11 +413,23 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
     // every request failed (no answer at all) → "failed", never a "completed" run that hides older good ones
     const allFailed = !stopped && result.counts.errors > 0 && result.counts.answered === 0;
     const status: RunStatus = stopped === "aborted" ? "aborted" : stopped === "max-wait" ? "pending" : allFailed ? "failed" : "completed";
-    if (allFailed) manifest.extra = { ...manifest.extra, failure: `every request failed (${result.counts.errors}); the first: ${result.errors[0]?.error ?? "unknown"}` };
-    Object.assign(manifest, { counts: result.counts, usage: result.usage, cost: result.cost, costIfUncached: result.costIfUncached, finishedAt: new Date().toISOString(), status });
+    if (allFailed)
+      manifest.extra = { ...manifest.extra, failure: `every request failed (${result.counts.errors}); the first: ${result.errors[0]?.error ?? "unknown"}` };
+    Object.assign(manifest, {
+      counts: result.counts,
+      usage: result.usage,
+      cost: result.cost,
+      costIfUncached: result.costIfUncached,
+      finishedAt: new Date().toISOString(),
+      status,
+    });
     if (stopped) {
       const why = stopped === "aborted" ? "stopped by the caller" : `maxWaitMs (${opts.maxWaitMs} ms) reached`;
-      manifest.extra = { ...manifest.extra, stopped: `${why} while ${stillRunning.length} batch(es) still ran (${stillRunning.join(", ")}); rerun the same command to collect them`, pendingBatches: stillRunning };
+      manifest.extra = {
+        ...manifest.extra,
+        stopped: `${why} while ${stillRunning.length} batch(es) still ran (${stillRunning.join(", ")}); rerun the same command to collect them`,
+        pendingBatches: stillRunning,
+      };
     }
     if (dir) {
       await writePredictions(dir, result.predictions);
@@ -353,9 +437,22 @@ export async function runBatchGrid(opts: BatchGridOptions): Promise<RunSummary> 
       await writeManifest(dir, manifest);
     }
     return {
-      ...result.counts, runId, dir, model: providerId, split, templateIds: templates, samples,
-      n: result.predictions.length, pairs: new Set(result.predictions.map((p) => pairKey(p.question, p.subgroup))).size,
-      cost: result.cost, costIfUncached: result.costIfUncached, usage: result.usage, elapsedMs: performance.now() - t0, status, rateLimitPauses: 0, result,
+      ...result.counts,
+      runId,
+      dir,
+      model: providerId,
+      split,
+      templateIds: templates,
+      samples,
+      n: result.predictions.length,
+      pairs: new Set(result.predictions.map((p) => pairKey(p.question, p.subgroup))).size,
+      cost: result.cost,
+      costIfUncached: result.costIfUncached,
+      usage: result.usage,
+      elapsedMs: performance.now() - t0,
+      status,
+      rateLimitPauses: 0,
+      result,
     };
   } catch (err) {
     await markRunFailed(dir, manifest, err);

@@ -148,9 +148,7 @@ export function selectPairs(b: Benchmark, opts: Pick<GridOptions, "split" | "pai
     // A spread-out subset (a larger limit contains every smaller one), asked in benchmark order:
     // subgroup-major, so consecutive prompts share their persona prefix (llama.cpp reuses it).
     const position = new Map(pairs.map((p, i) => [p, i]));
-    pairs = (opts.task === "open-ended" ? stratifiedOrder(pairs) : spreadOrder(pairs))
-      .slice(0, opts.limit)
-      .sort((a, b) => position.get(a)! - position.get(b)!);
+    pairs = (opts.task === "open-ended" ? stratifiedOrder(pairs) : spreadOrder(pairs)).slice(0, opts.limit).sort((a, b) => position.get(a)! - position.get(b)!);
   }
   return pairs;
 }
@@ -190,7 +188,8 @@ export async function prepareGrid(opts: Pick<GridOptions, "samples" | "templates
   const open = task === "open-ended";
   const templates = opts.templates?.length ? opts.templates : [DEFAULT_TEMPLATE];
   const limit = opts.limit ?? (open && !opts.pairs ? OPEN_ENDED_DEFAULT_LIMIT : undefined);
-  const generate: GenerateOptions = open && opts.generate?.maxTokens === undefined ? { ...opts.generate, maxTokens: OPEN_ENDED_DEFAULT_MAX_TOKENS } : (opts.generate ?? {});
+  const generate: GenerateOptions =
+    open && opts.generate?.maxTokens === undefined ? { ...opts.generate, maxTokens: OPEN_ENDED_DEFAULT_MAX_TOKENS } : (opts.generate ?? {});
   const benchmark = opts.benchmark ?? (await loadBenchmark());
   const pairs = selectPairs(benchmark, { ...opts, limit });
   return { samples, templates, benchmark, pairs, task, limit, generate, jobs: buildJobs(benchmark, pairs, templates, samples, task) };
@@ -230,7 +229,9 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
   const ownsProvider = typeof opts.model === "string";
   if (open && provider.id.startsWith("baseline:")) {
     if (ownsProvider) await provider.close?.();
-    throw new Error(`model ${provider.id}: baselines give answer codes, not text; the open-ended task needs a language model (openai:, openai-compatible:, llama:)`);
+    throw new Error(
+      `model ${provider.id}: baselines give answer codes, not text; the open-ended task needs a language model (openai:, openai-compatible:, llama:)`,
+    );
   }
   const runId = opts.runId !== undefined ? checkRunId(opts.runId) : makeRunId(provider.id, split);
   const write = opts.write ?? true;
@@ -313,7 +314,9 @@ export async function runGrid(opts: GridOptions): Promise<RunSummary> {
       ...(earlier.size
         ? {
             known: (job: Job) => {
-              const p = earlier.get(requestKey({ templateId: job.prompt.templateId, question: job.prompt.question, subgroup: job.prompt.subgroup, sample: job.sample }));
+              const p = earlier.get(
+                requestKey({ templateId: job.prompt.templateId, question: job.prompt.question, subgroup: job.prompt.subgroup, sample: job.sample }),
+              );
               return p ? answerOfPrediction(p) : undefined;
             },
           }

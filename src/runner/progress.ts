@@ -30,10 +30,7 @@ export function formatCost(usd: number): string {
 /** One line: "1,234/10,177 (12%) · 512 req/s · 200 cached · 3 errors · $0.0123 · ETA 0:17". */
 export function formatProgressLine(p: ProgressState): string {
   const pct = p.total ? Math.floor((p.done / p.total) * 100) : 100;
-  const parts = [
-    `${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} (${pct}%)`,
-    `${p.rate.toFixed(p.rate < 10 ? 1 : 0)} req/s`,
-  ];
+  const parts = [`${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} (${pct}%)`, `${p.rate.toFixed(p.rate < 10 ? 1 : 0)} req/s`];
   if (p.cached) parts.push(`${p.cached.toLocaleString("en-US")} cached`);
   parts.push(`${p.errors} error${p.errors === 1 ? "" : "s"}`);
   if (p.retries) parts.push(`${p.retries} retries`);

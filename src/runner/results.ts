@@ -118,7 +118,10 @@ export function resultsRoot(root?: string): string {
 
 /** A readable, sortable, unique run id: 20261128T101502Z_openai-gpt-4.1-mini_ood_3f9a. */
 export function makeRunId(model: string, split: string, now = new Date()): string {
-  const ts = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const ts = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   // kind + the model's own name: "openai-compatible:http://host/v1#qwen" → "openai-compatible-qwen"
   const colon = model.indexOf(":");
   const kind = colon > 0 ? model.slice(0, colon) : "";
@@ -167,7 +170,11 @@ export function runIdentity(m: RunManifest): RunIdentity {
 }
 
 const canon = (v: unknown): string =>
-  v === undefined ? "none" : JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+  v === undefined
+    ? "none"
+    : JSON.stringify(v, (_k, x) =>
+        x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+      );
 
 /** The options two runs differ in, as "option: earlier → now" (empty when they match). */
 export function identityDifferences(earlier: RunIdentity, now: RunIdentity): string[] {
@@ -245,7 +252,10 @@ export async function claimRunFolder(root: string, runId: string, identity: RunI
   try {
     if (!existsSync(join(dir, "run.json"))) {
       const other = readdirSync(dir).filter((f) => f !== ".lock");
-      if (other.length) throw new Error(`run id ${runId}: ${dir} exists and is not a results folder (no run.json; holds ${other.slice(0, 3).join(", ")}); choose another --run-id`);
+      if (other.length)
+        throw new Error(
+          `run id ${runId}: ${dir} exists and is not a results folder (no run.json; holds ${other.slice(0, 3).join(", ")}); choose another --run-id`,
+        );
       return { dir, resumed: null, release };
     }
     const earlier = await readResults(dir);

@@ -81,7 +81,8 @@ export function classifyError(err: unknown): Classified {
   if (e?.name === "AbortError") return { retry: false, kind: "abort", message };
   if (e?.name === "TimeoutError") return { retry: true, kind: "timeout", message };
   const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
-  if (code && NETWORK_CODES.has(code)) return { retry: true, kind: "network", message: `${code}: ${message}`, ...(UNREACHABLE_CODES.has(code) ? { unreachable: true } : {}) };
+  if (code && NETWORK_CODES.has(code))
+    return { retry: true, kind: "network", message: `${code}: ${message}`, ...(UNREACHABLE_CODES.has(code) ? { unreachable: true } : {}) };
   if (e?.name === "SyntaxError") return { retry: true, kind: "malformed", message };
   return { retry: false, kind: "other", message };
 }
@@ -213,7 +214,14 @@ export async function withRetries<T>(
       if (c.kind === "rate-limit") {
         if (c.retryAfterMs !== undefined) {
           if (c.retryAfterMs > policy.maxRetryAfterSeconds * 1000) {
-            throw new RetryFailure({ ...c, retry: false, message: `${c.message} (Retry-After ${c.retryAfterMs / 1000}s is longer than the ${policy.maxRetryAfterSeconds}s allowed)` }, attempt);
+            throw new RetryFailure(
+              {
+                ...c,
+                retry: false,
+                message: `${c.message} (Retry-After ${c.retryAfterMs / 1000}s is longer than the ${policy.maxRetryAfterSeconds}s allowed)`,
+              },
+              attempt,
+            );
           }
           delayMs = c.retryAfterMs;
         }

@@ -89,7 +89,10 @@ export const ATTRIBUTES: Record<AttributeName, AttributeSpec> = {
     name: "religion",
     description: "Religious denomination (Q289; Taoists are 'Other')",
     columns: ["Q289"],
-    ...fromCodes("Q289", "Q289", { "Orthodox (Russian/Greek/etc.)": "Orthodox", "Other Christian (Evangelical/Pentecostal/Fee church/etc.)": "Other Christian" }),
+    ...fromCodes("Q289", "Q289", {
+      "Orthodox (Russian/Greek/etc.)": "Orthodox",
+      "Other Christian (Evangelical/Pentecostal/Fee church/etc.)": "Other Christian",
+    }),
   },
   religion_detailed: {
     name: "religion_detailed",
@@ -99,7 +102,12 @@ export const ATTRIBUTES: Record<AttributeName, AttributeSpec> = {
   },
   education: { name: "education", description: "Education, 3 levels (Q275R)", columns: ["Q275R"], ...fromCodes("Q275R") },
   education_isced: { name: "education_isced", description: "Education, ISCED 2011 level (Q275)", columns: ["Q275"], ...fromCodes("Q275") },
-  education_sg: { name: "education_sg", description: "Education, national levels (Q275A; labelled in the codebook for Singapore: PSLE, GCE O/N/A, polytechnic, …)", columns: ["Q275A"], ...fromCodes("Q275A") },
+  education_sg: {
+    name: "education_sg",
+    description: "Education, national levels (Q275A; labelled in the codebook for Singapore: PSLE, GCE O/N/A, polytechnic, …)",
+    columns: ["Q275A"],
+    ...fromCodes("Q275A"),
+  },
   income: { name: "income", description: "Income, 3 levels (Q288R)", columns: ["Q288R"], ...fromCodes("Q288R") },
   marital_status: { name: "marital_status", description: "Marital status (Q273)", columns: ["Q273"], ...fromCodes("Q273") },
   employment: { name: "employment", description: "Employment status (Q279)", columns: ["Q279"], ...fromCodes("Q279") },

@@ -125,8 +125,7 @@ export function buildCodebook(sourceDir: string): Codebook {
     };
     // Off the scale: spontaneous answers (Q241 0 "against democracy"), codes the adjustment file drops
     // (Q254 5 "I am not Singaporean"), and codes whose position lies outside WorldValuesBench's scale ends.
-    const onScale = (o: AnswerOption): boolean =>
-      !/spontaneous/i.test(o.label) && adj[String(o.code)] !== "" && position(o) >= lo && position(o) <= hi;
+    const onScale = (o: AnswerOption): boolean => !/spontaneous/i.test(o.label) && adj[String(o.code)] !== "" && position(o) >= lo && position(o) <= hi;
     const scale = substantive.filter(onScale).sort((a, b) => position(a) - position(b) || a.code - b.code);
     const offScale = substantive.filter((o) => !onScale(o));
     questions[id] = {

@@ -106,13 +106,10 @@ export function countryLabel(country: Country): string {
 /** The country a numeric code or ISO alpha-3 code names; a clear error listing the known ones otherwise. */
 export function resolveCountry(codeOrAlpha: string | number): Country {
   const s = String(codeOrAlpha).trim();
-  const hit = /^\d+$/.test(s)
-    ? WVS7_COUNTRIES.find((x) => x.code === Number(s))
-    : WVS7_COUNTRIES.find((x) => x.alpha3 === s.toUpperCase());
+  const hit = /^\d+$/.test(s) ? WVS7_COUNTRIES.find((x) => x.code === Number(s)) : WVS7_COUNTRIES.find((x) => x.alpha3 === s.toUpperCase());
   if (hit) return hit;
   throw new Error(
-    `unknown country "${s}": expected a WVS-7 numeric code or ISO alpha-3 code; known: ` +
-      WVS7_COUNTRIES.map((x) => `${x.code}/${x.alpha3}`).join(", "),
+    `unknown country "${s}": expected a WVS-7 numeric code or ISO alpha-3 code; known: ` + WVS7_COUNTRIES.map((x) => `${x.code}/${x.alpha3}`).join(", "),
   );
 }
 

@@ -98,7 +98,9 @@ export function compareWeighting(resp: Respondents, questionOrAttribute: string)
   if (!isAttribute && !resp.questions.includes(questionOrAttribute)) {
     throw new Error(`${resp.file}: "${questionOrAttribute}" is neither a question column nor an attribute (${resp.attributes.join(", ")})`);
   }
-  const cells = tally(resp.table.array(questionOrAttribute) as ArrayLike<number | string | null>, resp.table.array("weight") as ArrayLike<number>, null).get("All") ?? new Map();
+  const cells =
+    tally(resp.table.array(questionOrAttribute) as ArrayLike<number | string | null>, resp.table.array("weight") as ArrayLike<number>, null).get("All") ??
+    new Map();
   let n = 0;
   let wsum = 0;
   for (const c of cells.values()) {
@@ -120,7 +122,10 @@ export function compareWeighting(resp: Respondents, questionOrAttribute: string)
 }
 
 /** Shares (percent of valid answers, unweighted) of the whole sample from a benchmark's shipped counts. */
-export function populationShares(population: Record<string, Record<string, number>>, question: string): { code: number; label: string; n: number; percent: number }[] {
+export function populationShares(
+  population: Record<string, Record<string, number>>,
+  question: string,
+): { code: number; label: string; n: number; percent: number }[] {
   const counts = population[question];
   if (!counts) throw new Error(`no population counts for question ${question}`);
   const q = getQuestion(question);
@@ -177,6 +182,10 @@ export function wideShares(
 }
 
 /** One question's answers by an attribute as a wide table (% of each group; see answerDistribution for the options). */
-export function answerSharesTable(resp: Respondents, question: string, opts: DistributionOptions & { by: string; digits?: number; minN?: number }): ColumnTable {
+export function answerSharesTable(
+  resp: Respondents,
+  question: string,
+  opts: DistributionOptions & { by: string; digits?: number; minN?: number },
+): ColumnTable {
   return wideShares(answerDistribution(resp, question, opts), question, opts.by, { digits: opts.digits, minN: opts.minN });
 }

@@ -49,7 +49,7 @@ export function describeAttributes(r: Respondents): { attribute: string; descrip
   return r.attributes.map((a) => ({
     attribute: a,
     description: ATTRIBUTES[a].description,
-    values: new Set((r.table.array(a) as ArrayLike<unknown>) as unknown as unknown[]).size,
+    values: new Set(r.table.array(a) as ArrayLike<unknown> as unknown as unknown[]).size,
   }));
 }
 

@@ -17,7 +17,10 @@ const HOW_TO_GET: Record<string, { download: boolean; text: string }> = {
     download: true,
     text: `the cross-national data file (all countries, CSV, v6.0); svlab reads only ${COUNTRY.name}'s rows`,
   },
-  [`WVS_Wave_7_${COUNTRY.name}_Csv_v5.1.csv`]: { download: true, text: `${COUNTRY.name}'s single-country file, CSV format (choose ${COUNTRY.name} in the page's country list)` },
+  [`WVS_Wave_7_${COUNTRY.name}_Csv_v5.1.csv`]: {
+    download: true,
+    text: `${COUNTRY.name}'s single-country file, CSV format (choose ${COUNTRY.name} in the page's country list)`,
+  },
   "WVS_Cross-National_Wave_7_csv_v6_0_SGP_only.csv": {
     download: false,
     text: `the cross-national file cut to ${COUNTRY.name}'s rows, if you filter it yourself to save space`,

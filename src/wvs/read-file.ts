@@ -159,7 +159,11 @@ function parseHeader(file: string, first: string): HeaderInfo {
   const semis = splitLine(line, ";").length;
   const tabs = line.split("\t").length;
   if (looksBinary(line)) {
-    throw new WvsFileError(file, 1, "not a text file (binary bytes in the first line); expected a WVS-7 CSV file (a .sav, .dta, .xlsx or .zip must be exported or unpacked to CSV first)");
+    throw new WvsFileError(
+      file,
+      1,
+      "not a text file (binary bytes in the first line); expected a WVS-7 CSV file (a .sav, .dta, .xlsx or .zip must be exported or unpacked to CSV first)",
+    );
   }
   if (commas < 2 && semis < 2) {
     const hint = tabs > 1 ? " (it looks tab-separated)" : "";

@@ -67,7 +67,11 @@ export async function loadRespondents(file?: string, options: LoadRespondentsOpt
     country: country.code,
   });
   if (raw.rows === 0) {
-    throw new WvsFileError(path, null, `no respondents with B_COUNTRY = ${country.code} among ${raw.rowsRead} rows: ${country.name} is not in this file, which holds ${await countriesIn(path)}`);
+    throw new WvsFileError(
+      path,
+      null,
+      `no respondents with B_COUNTRY = ${country.code} among ${raw.rowsRead} rows: ${country.name} is not in this file, which holds ${await countriesIn(path)}`,
+    );
   }
   // codes, weights and ids against the codebook before any of them becomes a number
   const unknownCodes = validateRespondentColumns(raw, codebook, { unknownCodes: options.unknownCodes, country: country.code });
@@ -106,9 +110,11 @@ async function countriesIn(path: string): Promise<string> {
   const all = await readWvsFile(path, { columns: ["B_COUNTRY"], required: ["B_COUNTRY"] });
   const rows = new Map<number, number>();
   for (const code of all.numeric.B_COUNTRY) rows.set(code, (rows.get(code) ?? 0) + 1);
-  const list = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([code, n]) => {
-    const known = countryByCode(code);
-    return `${known ? countryLabel(known) : code}: ${n} rows`;
-  });
+  const list = [...rows.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([code, n]) => {
+      const known = countryByCode(code);
+      return `${known ? countryLabel(known) : code}: ${n} rows`;
+    });
   return list.length ? list.join(", ") : "no rows";
 }

@@ -132,7 +132,12 @@ export function validateRespondentColumns(raw: WvsColumns, codebook: Codebook, o
       (Number.isInteger(first.value)
         ? `column ${first.column}: code ${first.value} is not a code of ${first.column} in the codebook (${describeCodes(known.get(first.column)!)})`
         : `column ${first.column}: expected an integer answer code, found ${first.value}`) +
-        (others ? `; ${others} more unknown code${others > 1 ? "s" : ""} in ${columns.length} column${columns.length > 1 ? "s" : ""} (${columns.slice(0, 6).map((c) => `${c}: ${byColumn[c]}`).join(", ")}${columns.length > 6 ? ", …" : ""})` : "") +
+        (others
+          ? `; ${others} more unknown code${others > 1 ? "s" : ""} in ${columns.length} column${columns.length > 1 ? "s" : ""} (${columns
+              .slice(0, 6)
+              .map((c) => `${c}: ${byColumn[c]}`)
+              .join(", ")}${columns.length > 6 ? ", …" : ""})`
+          : "") +
         `. If these are legitimate country-specific codes, load with --unknown-codes-as-missing (they then count as missing answers)`,
     );
   }
@@ -144,6 +149,11 @@ export function describeUnknownCodes(u: UnknownCodes): string {
   const cols = Object.entries(u.byColumn).sort((a, b) => b[1] - a[1]);
   return (
     `${u.total} unknown answer code${u.total === 1 ? "" : "s"} treated as missing (code ${UNKNOWN_AS_MISSING})` +
-    (cols.length ? `: ${cols.slice(0, 8).map(([c, n]) => `${c} ${n}`).join(", ")}${cols.length > 8 ? `, … (${cols.length} columns)` : ""}` : "")
+    (cols.length
+      ? `: ${cols
+          .slice(0, 8)
+          .map(([c, n]) => `${c} ${n}`)
+          .join(", ")}${cols.length > 8 ? `, … (${cols.length} columns)` : ""}`
+      : "")
   );
 }

@@ -91,7 +91,11 @@ export async function startAnthropicServer(opts: AnthropicServerOptions = {}): P
     req.on("end", async () => {
       const rawBody = Buffer.concat(chunks).toString("utf8");
       let body: any;
-      try { body = rawBody ? JSON.parse(rawBody) : undefined; } catch { body = undefined; }
+      try {
+        body = rawBody ? JSON.parse(rawBody) : undefined;
+      } catch {
+        body = undefined;
+      }
       if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) {
         send(res, 404, errorBody("not_found_error", `no route ${req.method} ${req.url}`));
         return;
@@ -110,49 +114,81 @@ export async function startAnthropicServer(opts: AnthropicServerOptions = {}): P
         send(res, 500, errorBody("api_error", `behaviour threw: ${(err as Error).message}`));
         return;
       }
-      if (reply.kind === "hang") { hanging.add(res); res.on("close", () => hanging.delete(res)); return; }
+      if (reply.kind === "hang") {
+        hanging.add(res);
+        res.on("close", () => hanging.delete(res));
+        return;
+      }
       const wait = reply.latencyMs ?? latency;
       if (wait > 0) await sleep(wait);
       if (res.destroyed) return;
       switch (reply.kind) {
         case "status":
-          send(res, reply.status, reply.body !== undefined ? (typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body)) : errorBody(reply.errorType ?? "api_error", reply.message ?? `status ${reply.status}`), reply.headers);
+          send(
+            res,
+            reply.status,
+            reply.body !== undefined
+              ? typeof reply.body === "string"
+                ? reply.body
+                : JSON.stringify(reply.body)
+              : errorBody(reply.errorType ?? "api_error", reply.message ?? `status ${reply.status}`),
+            reply.headers,
+          );
           return;
         case "rate-limit":
-          send(res, 429, errorBody("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"), { "retry-after": String(reply.retryAfterSeconds ?? 1) });
+          send(res, 429, errorBody("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"), {
+            "retry-after": String(reply.retryAfterSeconds ?? 1),
+          });
           return;
         case "overloaded":
-          send(res, 529, errorBody("overloaded_error", "Overloaded"), reply.retryAfterSeconds !== undefined ? { "retry-after": String(reply.retryAfterSeconds) } : {});
+          send(
+            res,
+            529,
+            errorBody("overloaded_error", "Overloaded"),
+            reply.retryAfterSeconds !== undefined ? { "retry-after": String(reply.retryAfterSeconds) } : {},
+          );
           return;
         case "malformed":
           send(res, 200, '{"id": "msg_x", "type": "message", "content": [ this is not json');
           return;
         default: {
           const text = reply.text ?? (opts.answer ? opts.answer(rec) : "Answer: 1");
-          send(res, 200, JSON.stringify({
-            id: `msg_test_${++messageId}`,
-            type: "message",
-            role: "assistant",
-            model: reply.model ?? (typeof body?.model === "string" ? body.model : "claude-test"),
-            content: [{ type: "text", text }],
-            stop_reason: reply.stopReason ?? "end_turn",
-            stop_sequence: null,
-            usage: reply.usage ?? { input_tokens: Math.ceil(rawBody.length / 4), output_tokens: Math.max(1, Math.ceil(text.length / 4)) },
-          }));
+          send(
+            res,
+            200,
+            JSON.stringify({
+              id: `msg_test_${++messageId}`,
+              type: "message",
+              role: "assistant",
+              model: reply.model ?? (typeof body?.model === "string" ? body.model : "claude-test"),
+              content: [{ type: "text", text }],
+              stop_reason: reply.stopReason ?? "end_turn",
+              stop_sequence: null,
+              usage: reply.usage ?? { input_tokens: Math.ceil(rawBody.length / 4), output_tokens: Math.max(1, Math.ceil(text.length / 4)) },
+            }),
+          );
         }
       }
     });
   });
   server.keepAliveTimeout = 60_000;
-  server.on("connection", (s: Socket) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     requests,
     count: () => seen,
-    setBehaviour(fn) { behaviour = fn; },
-    reset() { requests.length = 0; seen = 0; },
+    setBehaviour(fn) {
+      behaviour = fn;
+    },
+    reset() {
+      requests.length = 0;
+      seen = 0;
+    },
     async close() {
       for (const r of hanging) r.destroy();
       for (const s of sockets) s.destroy();

@@ -27,7 +27,6 @@ export interface NotebookServer {
   stop(): Promise<void>;
 }
 
-
 /** Environment for Jupyter processes: our kernel spec, scratch config/runtime dirs (no user config leaks in). */
 export function jupyterEnv(scratch: string): NodeJS.ProcessEnv {
   const root = projectRoot();
@@ -45,7 +44,9 @@ export function copyNotebooks(): { scratch: string; dir: string; notebooks: stri
   const root = projectRoot();
   const scratch = mkdtempSync(join(tmpdir(), "svlab-jupyter-"));
   const dir = join(scratch, "notebooks");
-  const notebooks = readdirSync(join(root, "notebooks")).filter((f) => f.endsWith(".ipynb") && !f.endsWith(".out.ipynb")).sort();
+  const notebooks = readdirSync(join(root, "notebooks"))
+    .filter((f) => f.endsWith(".ipynb") && !f.endsWith(".out.ipynb"))
+    .sort();
   for (const f of notebooks) cpSync(join(root, "notebooks", f), join(dir, f));
   return { scratch, dir, notebooks };
 }
@@ -123,7 +124,9 @@ export async function openNotebook(page: Page, server: NotebookServer, name: str
 /** Shut the notebook's kernel down (as File → Close and Halt does) and close the page. */
 export async function closeNotebook(page: Page): Promise<void> {
   await page
-    .evaluate(`new Promise((resolve) => { const s = window.Jupyter && window.Jupyter.notebook && window.Jupyter.notebook.session; if (!s) return resolve(); s.delete(resolve, resolve); setTimeout(resolve, 10000); })`)
+    .evaluate(
+      `new Promise((resolve) => { const s = window.Jupyter && window.Jupyter.notebook && window.Jupyter.notebook.session; if (!s) return resolve(); s.delete(resolve, resolve); setTimeout(resolve, 10000); })`,
+    )
     .catch(() => {});
   await page.close();
 }
@@ -190,11 +193,9 @@ export interface FigureReport {
 /** Count live plotly charts and overflowing outputs in a classic Notebook page. */
 export async function figureReport(page: Page): Promise<FigureReport> {
   // Plotly draws after the loader script; give the last figures a moment.
-  await page.waitForFunction(
-    () => [...document.querySelectorAll(".svlab-figure")].every((el) => el.classList.contains("js-plotly-plot")),
-    null,
-    { timeout: 30_000 },
-  ).catch(() => {});
+  await page
+    .waitForFunction(() => [...document.querySelectorAll(".svlab-figure")].every((el) => el.classList.contains("js-plotly-plot")), null, { timeout: 30_000 })
+    .catch(() => {});
   return page.evaluate(() => {
     const figs = [...document.querySelectorAll<HTMLElement>(".svlab-figure")];
     const live = figs.filter((el) => el.classList.contains("js-plotly-plot") && ((el as any).data?.length ?? 0) > 0);
@@ -210,7 +211,8 @@ export async function figureReport(page: Page): Promise<FigureReport> {
         for (let p = el.parentElement; p && p !== area && !inScrollBox; p = p.parentElement) {
           inScrollBox = /auto|scroll/.test(getComputedStyle(p).overflowX) && p.getBoundingClientRect().right <= a.right + 1;
         }
-        if (r.width > 0 && r.right > a.right + 1 && !inScrollBox) overflowing.push(`${el.tagName}.${el.className} ${Math.round(r.width)} px in a ${w} px output area`);
+        if (r.width > 0 && r.right > a.right + 1 && !inScrollBox)
+          overflowing.push(`${el.tagName}.${el.className} ${Math.round(r.width)} px in a ${w} px output area`);
       }
     }
     return { figures: figs.length, live: live.length, overflowing };

@@ -103,7 +103,11 @@ function buildLogprobs(text: string, topN: number, codeProbs?: CodeProbabilities
   const tokens = fakeTokens(text);
   // the answer code sits at the last digit token
   let codeAt = -1;
-  for (let i = tokens.length - 1; i >= 0; i--) if (/\d/.test(tokens[i])) { codeAt = i; break; }
+  for (let i = tokens.length - 1; i >= 0; i--)
+    if (/\d/.test(tokens[i])) {
+      codeAt = i;
+      break;
+    }
   return tokens.map((tok, i) => {
     if (i === codeAt && codeProbs) {
       const space = tok.match(/^\s*/)![0];
@@ -139,7 +143,11 @@ export async function startOpenAIServer(opts: OpenAIServerOptions = {}): Promise
     req.on("end", async () => {
       const rawBody = Buffer.concat(chunks).toString("utf8");
       let body: any;
-      try { body = rawBody ? JSON.parse(rawBody) : undefined; } catch { body = undefined; }
+      try {
+        body = rawBody ? JSON.parse(rawBody) : undefined;
+      } catch {
+        body = undefined;
+      }
       const rec: RecordedRequest = { index: seen++, method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, rawBody };
       if (record) requests.push(rec);
 
@@ -155,22 +163,37 @@ export async function startOpenAIServer(opts: OpenAIServerOptions = {}): Promise
         return;
       }
       const wait = "latencyMs" in reply && reply.latencyMs !== undefined ? reply.latencyMs : latency;
-      if (reply.kind === "hang") { hanging.add(res); res.on("close", () => hanging.delete(res)); return; }
+      if (reply.kind === "hang") {
+        hanging.add(res);
+        res.on("close", () => hanging.delete(res));
+        return;
+      }
       if (wait > 0) await sleep(wait);
       if (res.destroyed) return;
 
       switch (reply.kind) {
         case "status":
-          send(res, reply.status, typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body ?? { error: { message: `status ${reply.status}`, type: "server_error" } }), reply.headers);
+          send(
+            res,
+            reply.status,
+            typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body ?? { error: { message: `status ${reply.status}`, type: "server_error" } }),
+            reply.headers,
+          );
           return;
         case "rate-limit":
-          send(res, 429, JSON.stringify({ error: { message: "Rate limit reached", type: "rate_limit_exceeded" } }), { "retry-after": String(reply.retryAfterSeconds ?? 1) });
+          send(res, 429, JSON.stringify({ error: { message: "Rate limit reached", type: "rate_limit_exceeded" } }), {
+            "retry-after": String(reply.retryAfterSeconds ?? 1),
+          });
           return;
         case "malformed":
-          send(res, 200, "{\"id\": \"chatcmpl-x\", \"choices\": [ this is not json");
+          send(res, 200, '{"id": "chatcmpl-x", "choices": [ this is not json');
           return;
         case "truncated": {
-          const full = JSON.stringify({ id: "chatcmpl-trunc", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "Answer: 1" } }] });
+          const full = JSON.stringify({
+            id: "chatcmpl-trunc",
+            object: "chat.completion",
+            choices: [{ index: 0, message: { role: "assistant", content: "Answer: 1" } }],
+          });
           res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(full) });
           res.write(full.slice(0, Math.floor(full.length / 2)));
           // give the half body a moment to leave, then cut the connection
@@ -191,7 +214,7 @@ export async function startOpenAIServer(opts: OpenAIServerOptions = {}): Promise
             id: `chatcmpl-${++completionId}`,
             object: "chat.completion",
             created: 1_764_000_000,
-            model: reply.model ?? (typeof body?.model === "string" ? `${body.model}-2025-04-14` : opts.model ?? "test-model"),
+            model: reply.model ?? (typeof body?.model === "string" ? `${body.model}-2025-04-14` : (opts.model ?? "test-model")),
             system_fingerprint: reply.systemFingerprint ?? "fp_test123",
             choices: [
               {
@@ -210,7 +233,10 @@ export async function startOpenAIServer(opts: OpenAIServerOptions = {}): Promise
   });
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
-  server.on("connection", (s: Socket) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
@@ -220,9 +246,16 @@ export async function startOpenAIServer(opts: OpenAIServerOptions = {}): Promise
     baseURL: `${url}/v1`,
     requests,
     count: () => seen,
-    setBehaviour(fn) { behaviour = fn; },
-    setLatency(ms) { latency = ms; },
-    reset() { requests.length = 0; seen = 0; },
+    setBehaviour(fn) {
+      behaviour = fn;
+    },
+    setLatency(ms) {
+      latency = ms;
+    },
+    reset() {
+      requests.length = 0;
+      seen = 0;
+    },
     async close() {
       for (const r of hanging) r.destroy();
       for (const s of sockets) s.destroy();
@@ -283,10 +316,19 @@ export async function startOpenAIServerWorker(opts: { latencyMs?: number; text?:
     baseURL: `${url}/v1`,
     count: () =>
       new Promise<number>((resolve) => {
-        const on = (m: { count?: number }) => { if (m.count !== undefined) { worker.off("message", on); resolve(m.count); } };
+        const on = (m: { count?: number }) => {
+          if (m.count !== undefined) {
+            worker.off("message", on);
+            resolve(m.count);
+          }
+        };
         worker.on("message", on);
         worker.postMessage("count");
       }),
-    close: () => new Promise<void>((resolve) => { worker.once("exit", () => resolve()); worker.postMessage("close"); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        worker.once("exit", () => resolve());
+        worker.postMessage("close");
+      }),
   };
 }

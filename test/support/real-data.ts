@@ -14,4 +14,6 @@ export const REAL = {
 export const realFile = findWvsFile();
 /** `skip` option for node:test: a reason string when the microdata is absent. */
 export const needsMicrodata: string | false = realFile && existsSync(realFile) ? false : "WVS-7 microdata absent (set WVS_CSV or provide ../shared/wvs-real)";
-export const needsAllFormats: string | false = Object.values(REAL).every((f) => existsSync(f)) ? false : "the three real WVS-7 Singapore files are absent (../shared/wvs-real)";
+export const needsAllFormats: string | false = Object.values(REAL).every((f) => existsSync(f))
+  ? false
+  : "the three real WVS-7 Singapore files are absent (../shared/wvs-real)";

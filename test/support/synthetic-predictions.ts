@@ -30,8 +30,14 @@ export function syntheticPredictions(bench: Benchmark, o: SyntheticPredictionOpt
       const r = rnd();
       const code = r < o.nullShare ? null : r < o.correctShare ? p.mode : codes[Math.floor(rnd() * codes.length)];
       const pred: Prediction = {
-        model: o.model, templateId: "system-persona", question: p.question, subgroup: p.subgroup, split, sample: 0,
-        code, refused: code === null && (o.refusedShare === undefined || r < o.refusedShare),
+        model: o.model,
+        templateId: "system-persona",
+        question: p.question,
+        subgroup: p.subgroup,
+        split,
+        sample: 0,
+        code,
+        refused: code === null && (o.refusedShare === undefined || r < o.refusedShare),
       };
       if (o.distributions) {
         const w = codes.map(() => rnd() + (code !== null ? 0 : 0.5));
@@ -46,11 +52,23 @@ export function syntheticPredictions(bench: Benchmark, o: SyntheticPredictionOpt
 /** Save predictions as a completed OOD run `<root>/<runId>` (a minimal manifest, as tests need). */
 export async function saveRun(root: string, model: string, runId: string, preds: Prediction[], templates = ["system-persona"]): Promise<void> {
   const manifest: RunManifest = {
-    formatVersion: RESULTS_FORMAT_VERSION, runId, model, templateIds: templates, templateId: templates[0], split: "ood",
-    generate: {}, samples: 1, mode: "api",
+    formatVersion: RESULTS_FORMAT_VERSION,
+    runId,
+    model,
+    templateIds: templates,
+    templateId: templates[0],
+    split: "ood",
+    generate: {},
+    samples: 1,
+    mode: "api",
     counts: { requests: preds.length, answered: preds.length, parsed: 0, refused: 0, unparsed: 0, errors: 0, cached: 0, skipped: 0, retries: 0 },
-    usage: { inputTokens: 0, outputTokens: 0 }, cost: 0, costIfUncached: 0, startedAt: "2026-01-01T00:00:00Z", status: "completed",
-    svlabVersion: "test", benchmark: { preset: "tan2026" },
+    usage: { inputTokens: 0, outputTokens: 0 },
+    cost: 0,
+    costIfUncached: 0,
+    startedAt: "2026-01-01T00:00:00Z",
+    status: "completed",
+    svlabVersion: "test",
+    benchmark: { preset: "tan2026" },
   };
   await writeManifest(join(root, runId), manifest);
   await writePredictions(join(root, runId), preds);

@@ -67,15 +67,24 @@ export async function writeSyntheticWvs(path: string, opts: SyntheticOptions): P
     const sg = r() < (opts.singaporeShare ?? 1);
     const cells = header.map((h, k) => {
       switch (h) {
-        case "version": return "6-0-0 (2024-04-30)";
-        case "doi": return "doi.org/10.14281/18241.24";
-        case "A_WAVE": return num(7);
-        case "A_YEAR": return num(2020);
-        case "A_STUDY": return num(2);
-        case "B_COUNTRY": return num(sg ? 702 : pick(countries));
-        case "B_COUNTRY_ALPHA": return sg ? "SGP" : "XXX";
-        case "D_INTERVIEW": return num(900000000 + i);
-        case "W_WEIGHT": return num(Math.round((0.5 + r()) * 1000) / 1000);
+        case "version":
+          return "6-0-0 (2024-04-30)";
+        case "doi":
+          return "doi.org/10.14281/18241.24";
+        case "A_WAVE":
+          return num(7);
+        case "A_YEAR":
+          return num(2020);
+        case "A_STUDY":
+          return num(2);
+        case "B_COUNTRY":
+          return num(sg ? 702 : pick(countries));
+        case "B_COUNTRY_ALPHA":
+          return sg ? "SGP" : "XXX";
+        case "D_INTERVIEW":
+          return num(900000000 + i);
+        case "W_WEIGHT":
+          return num(Math.round((0.5 + r()) * 1000) / 1000);
       }
       const set = codeSets[k];
       if (set) return num(r() < 0.03 ? set[set.length - 1] : pick(set.slice(0, Math.max(1, set.length - 2))));
@@ -156,17 +165,28 @@ export function crossNationalText(countries: SyntheticCountry[], seed = 11): str
       for (let k = 0; k < cell.n; k++) {
         const row = header.map((h) => {
           switch (h) {
-            case "version": return "6-0-0 (2024-04-30)";
-            case "doi": return "doi.org/10.14281/18241.24";
-            case "B_COUNTRY": return String(c.code);
-            case "B_COUNTRY_ALPHA": return c.alpha3;
-            case "D_INTERVIEW": return String(c.code * 1_000_000 + ++id);
-            case "W_WEIGHT": return "1";
-            case "Q260": return String(cell.sex);
-            case "X003R": return String(cell.ageBand);
-            case "Q262": return String(ages[cell.ageBand - 1]);
-            case "Q289": return String(cell.religion);
-            case "Q290": return String(cell.ethnicity ?? c.code * 1000 + 1);
+            case "version":
+              return "6-0-0 (2024-04-30)";
+            case "doi":
+              return "doi.org/10.14281/18241.24";
+            case "B_COUNTRY":
+              return String(c.code);
+            case "B_COUNTRY_ALPHA":
+              return c.alpha3;
+            case "D_INTERVIEW":
+              return String(c.code * 1_000_000 + ++id);
+            case "W_WEIGHT":
+              return "1";
+            case "Q260":
+              return String(cell.sex);
+            case "X003R":
+              return String(cell.ageBand);
+            case "Q262":
+              return String(ages[cell.ageBand - 1]);
+            case "Q289":
+              return String(cell.religion);
+            case "Q290":
+              return String(cell.ethnicity ?? c.code * 1000 + 1);
           }
           const q = cb.questions[h];
           if (q) {

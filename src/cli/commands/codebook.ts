@@ -15,9 +15,18 @@ export const CODEBOOK_SOURCES: readonly { path: string; what: string }[] = [
     path: "derived/wvs7_codebook_v6_core_Q1-Q290.json",
     what: `the official WVS-7 codebook v6.0 (question wording, answer labels) as JSON, parsed from "WVS7 Codebook Variables report V6.0" (${WVS_DOWNLOAD_PAGE})`,
   },
-  { path: "worldvaluesbench/question_metadata.json", what: `WorldValuesBench's question metadata: ${WORLDVALUESBENCH}, dataset_construction/question_metadata.json` },
-  { path: "worldvaluesbench/answer_adjustment.json", what: `WorldValuesBench's scale recodes: ${WORLDVALUESBENCH}, dataset_construction/answer_adjustment.json` },
-  { path: "derived/sgp_specific_codes.json", what: `the country-specific code lists (ethnic group, detailed religion, education) from the WVS-7 codebook (${WVS_DOWNLOAD_PAGE})` },
+  {
+    path: "worldvaluesbench/question_metadata.json",
+    what: `WorldValuesBench's question metadata: ${WORLDVALUESBENCH}, dataset_construction/question_metadata.json`,
+  },
+  {
+    path: "worldvaluesbench/answer_adjustment.json",
+    what: `WorldValuesBench's scale recodes: ${WORLDVALUESBENCH}, dataset_construction/answer_adjustment.json`,
+  },
+  {
+    path: "derived/sgp_specific_codes.json",
+    what: `the country-specific code lists (ethnic group, detailed religion, education) from the WVS-7 codebook (${WVS_DOWNLOAD_PAGE})`,
+  },
 ];
 
 /** The default --source folder. */

@@ -18,7 +18,12 @@ export function register(program: Command): void {
     .option(UNKNOWN_CODES_FLAG, "with --wvs: load answer codes the codebook does not know as missing, and print how many")
     .action(async (opts: { wvs?: string; strata: string; json?: boolean; unknownCodesAsMissing?: boolean }) => {
       const strata: LandscapeOptions["strata"] =
-        opts.strata === "all" || opts.strata === "train" || opts.strata === "ood" ? opts.strata : opts.strata.split(",").map((s) => s.trim()).filter(Boolean);
+        opts.strata === "all" || opts.strata === "train" || opts.strata === "ood"
+          ? opts.strata
+          : opts.strata
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean);
       if (Array.isArray(strata) && !strata.length) throw new CliError(`--strata: expected all, train, ood or stratum keys, got "${opts.strata}"`);
       const b = await loadBenchmark({ wvs: opts.wvs ? resolve(opts.wvs) : undefined, ...(opts.unknownCodesAsMissing ? { unknownCodesAsMissing: true } : {}) });
       noteBenchmarkUnknownCodes(b);
@@ -39,10 +44,17 @@ export function register(program: Command): void {
         paper: { source: "Tan et al. (2026), category MDS", categories: PAPER_CATEGORY_MDS },
       };
       emit(out, opts.json, () => {
-        const lines = [`value landscape on ${out.source}`, `strata: ${L.options.strata.join(", ")}`, "", "category                              qs    MDS     W1"];
+        const lines = [
+          `value landscape on ${out.source}`,
+          `strata: ${L.options.strata.join(", ")}`,
+          "",
+          "category                              qs    MDS     W1",
+        ];
         for (const c of L.categories) {
           const paper = PAPER_CATEGORY_MDS[c.category];
-          lines.push(`${c.category.padEnd(36)} ${String(c.questions).padStart(3)}  ${r3(c.mds)!.toFixed(3)}  ${r3(c.w1)?.toFixed(3) ?? "  -  "}${paper !== undefined ? `   (paper: ${paper.toFixed(3)})` : ""}`);
+          lines.push(
+            `${c.category.padEnd(36)} ${String(c.questions).padStart(3)}  ${r3(c.mds)!.toFixed(3)}  ${r3(c.w1)?.toFixed(3) ?? "  -  "}${paper !== undefined ? `   (paper: ${paper.toFixed(3)})` : ""}`,
+          );
         }
         lines.push(`${"all questions".padEnd(36)} ${String(L.overall.questions).padStart(3)}  ${L.overall.mds.toFixed(3)}  ${L.overall.w1?.toFixed(3) ?? "-"}`);
         lines.push("", "most divisive questions (MDS):");

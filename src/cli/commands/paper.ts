@@ -28,11 +28,18 @@ interface PaperCliOptions {
 export function register(program: Command): void {
   program
     .command("paper")
-    .description("the paper's tables from the runs found: main results (base vs tuned, Δ, open-source avg), fairness (NormRange, CV), refusals (sensitive questions), MDS by category, per attribute value — Markdown + CSV")
+    .description(
+      "the paper's tables from the runs found: main results (base vs tuned, Δ, open-source avg), fairness (NormRange, CV), refusals (sensitive questions), MDS by category, per attribute value — Markdown + CSV",
+    )
     .option("--results <dir>", "results root to read runs from (default: SVLAB_RESULTS or ./results)")
     .option("--out <dir>", "where to write paper.md, the CSVs and paper.json (default: <results>/paper-<split>)")
     .option("--split <split>", "train | ood", "ood")
-    .option("--pair <base=tuned>", "a base → fine-tuned pair by model name or run id (repeatable; runs that record tunedFrom pair themselves)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      "--pair <base=tuned>",
+      "a base → fine-tuned pair by model name or run id (repeatable; runs that record tunedFrom pair themselves)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option("--baselines <specs>", "comma-separated baseline specs (default: population-mode and attribute-product)")
     .option("--print", "also print the Markdown")
     .option("--no-figures", "skip the figures (SVG through Chromium)")
@@ -52,7 +59,14 @@ export function register(program: Command): void {
           split: o.split as Split,
           results: o.results,
           pairs,
-          ...(o.baselines ? { baselines: o.baselines.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
+          ...(o.baselines
+            ? {
+                baselines: o.baselines
+                  .split(",")
+                  .map((s) => s.trim())
+                  .filter(Boolean),
+              }
+            : {}),
         });
       } catch (err) {
         throw new CliError((err as Error).message);
@@ -82,7 +96,16 @@ export function register(program: Command): void {
       const summary = {
         split: paper.split,
         files,
-        models: paper.models.map((m) => ({ model: m.model, id: m.id, kind: m.kind, open: m.open, tunedFrom: m.tunedFrom, n: m.n, accuracy: m.accuracy, nmae: m.nmae })),
+        models: paper.models.map((m) => ({
+          model: m.model,
+          id: m.id,
+          kind: m.kind,
+          open: m.open,
+          tunedFrom: m.tunedFrom,
+          n: m.n,
+          accuracy: m.accuracy,
+          nmae: m.nmae,
+        })),
         pairs: paper.pairs,
         notes: paper.notes,
       };
@@ -90,7 +113,19 @@ export function register(program: Command): void {
       emit(summary, o.json, () =>
         [
           `${paper.models.filter((m) => m.kind === "llm").length} models, ${paper.pairs.length} base → tuned pairs, ${paper.models.filter((m) => m.kind === "baseline").length} baselines (${paper.split.toUpperCase()} split)`,
-          ...wroteLines(Object.entries(files).map(([name, path]) => ({ label: name === "paper.md" ? "tables (Markdown)" : name === "paper.json" ? "numbers (JSON)" : name.endsWith(".svg") ? `figure ${name.replace(/^paper-|\.svg$/g, "")}` : `${name.replace(/\.csv$/, "")} table (CSV)`, path }))),
+          ...wroteLines(
+            Object.entries(files).map(([name, path]) => ({
+              label:
+                name === "paper.md"
+                  ? "tables (Markdown)"
+                  : name === "paper.json"
+                    ? "numbers (JSON)"
+                    : name.endsWith(".svg")
+                      ? `figure ${name.replace(/^paper-|\.svg$/g, "")}`
+                      : `${name.replace(/\.csv$/, "")} table (CSV)`,
+              path,
+            })),
+          ),
         ].join("\n"),
       );
     });

@@ -57,7 +57,10 @@ export function anthropicEndpoint(baseURL: string | undefined, env: Record<strin
 
 /** The Messages request for a prompt: system messages joined into `system`, the rest in order. */
 export function messagesRequestBody(model: string, prompt: Pick<Prompt, "messages">, opts: GenerateOptions): AnthropicSDK.MessageCreateParamsNonStreaming {
-  const system = prompt.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+  const system = prompt.messages
+    .filter((m) => m.role === "system")
+    .map((m) => m.content)
+    .join("\n\n");
   const body: AnthropicSDK.MessageCreateParamsNonStreaming = {
     model,
     max_tokens: opts.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
@@ -74,8 +77,14 @@ export function notSent(opts: GenerateOptions): string[] {
 }
 
 /** Message → reply: the text blocks joined, usage, cost at list price; a "refusal" stop is the model's own refusal. */
-export function replyFromMessage(res: AnthropicSDK.Message, o: { requestedModel: string; latencyMs: number; prices?: PriceTable; json?: boolean; notSent?: string[] }): ProviderReply {
-  const text = res.content.filter((b): b is AnthropicSDK.TextBlock => b.type === "text").map((b) => b.text).join("");
+export function replyFromMessage(
+  res: AnthropicSDK.Message,
+  o: { requestedModel: string; latencyMs: number; prices?: PriceTable; json?: boolean; notSent?: string[] },
+): ProviderReply {
+  const text = res.content
+    .filter((b): b is AnthropicSDK.TextBlock => b.type === "text")
+    .map((b) => b.text)
+    .join("");
   const reply: ProviderReply = {
     text,
     latencyMs: o.latencyMs,
@@ -94,7 +103,9 @@ export function replyFromMessage(res: AnthropicSDK.Message, o: { requestedModel:
     const usage = { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens };
     reply.usage = usage;
     const table = o.prices ?? ANTHROPIC_PRICE_TABLE;
-    const cost = costIn(table, res.model || o.requestedModel, usage.inputTokens, usage.outputTokens) ?? costIn(table, o.requestedModel, usage.inputTokens, usage.outputTokens);
+    const cost =
+      costIn(table, res.model || o.requestedModel, usage.inputTokens, usage.outputTokens) ??
+      costIn(table, o.requestedModel, usage.inputTokens, usage.outputTokens);
     if (cost !== undefined) reply.cost = cost;
   }
   return reply;
@@ -118,7 +129,12 @@ export function anthropicError(A: SDK, err: unknown, id: string, timeoutMs: numb
     const body = err.error as { error?: { message?: string; type?: string } } | undefined;
     const msg = body?.error?.message ?? err.apiMessage ?? err.message;
     const type = body?.error?.type ?? err.type;
-    return new ProviderError(`${id}: HTTP ${status ?? "?"}: ${msg}${type ? ` (${type})` : ""}`, status, retryAfterSeconds(err.headers as Headers | undefined), transient);
+    return new ProviderError(
+      `${id}: HTTP ${status ?? "?"}: ${msg}${type ? ` (${type})` : ""}`,
+      status,
+      retryAfterSeconds(err.headers as Headers | undefined),
+      transient,
+    );
   }
   if (err instanceof SyntaxError) return new ProviderError(`${id}: malformed response body (${err.message.slice(0, 120)})`, 200, undefined, true);
   const e = err as Error;

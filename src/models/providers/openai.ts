@@ -20,7 +20,7 @@ export const OPENAI_PRICE_TABLE: PriceTable = Object.freeze({
     "gpt-4.1-nano": { input: 0.1, cachedInput: 0.025, output: 0.4 },
     "gpt-4o": { input: 2.5, cachedInput: 1.25, output: 10 },
     "gpt-4o-mini": { input: 0.15, cachedInput: 0.075, output: 0.6 },
-    "o3": { input: 2, cachedInput: 0.5, output: 8 },
+    o3: { input: 2, cachedInput: 0.5, output: 8 },
     "o4-mini": { input: 1.1, cachedInput: 0.275, output: 4.4 },
     "gpt-4-turbo": { input: 10, output: 30 },
     "gpt-3.5-turbo": { input: 0.5, output: 1.5 },
@@ -62,7 +62,15 @@ export const openaiKind: ProviderKind = {
   async create(spec, ctx) {
     const { model } = this.parse(spec);
     const { createOpenAIProvider } = await impl();
-    return createOpenAIProvider(spec, { kind: "openai", model, baseURL: ctx.baseURL, timeoutMs: ctx.timeoutMs, env: ctx.env, fetch: ctx.fetch, prices: OPENAI_PRICE_TABLE });
+    return createOpenAIProvider(spec, {
+      kind: "openai",
+      model,
+      baseURL: ctx.baseURL,
+      timeoutMs: ctx.timeoutMs,
+      env: ctx.env,
+      fetch: ctx.fetch,
+      prices: OPENAI_PRICE_TABLE,
+    });
   },
   cacheIdentity(spec, ctx) {
     // the endpoint only when not api.openai.com, so existing keys stay valid
