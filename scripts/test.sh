@@ -5,9 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export JUPYTER_PATH="$PWD/.jupyter/share/jupyter"
-# Lint only for now: the format check (`biome check`) joins once the tree has been formatted in one commit.
-echo "== lint (biome lint)"
-node_modules/.bin/biome lint
+echo "== lint and format check (biome check; npm run format fixes formatting)"
+node_modules/.bin/biome check
 echo "== type-check (tsc --noEmit)"
 node_modules/.bin/tsc --noEmit
 echo "== tests"
