@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { serialiseAggregates } from "../src/benchmark/aggregates";
 import { benchmarkSha256 } from "../src/benchmark/fingerprint";
-import { loadBenchmark } from "../src/benchmark/load";
+import { describeSource, loadBenchmark } from "../src/benchmark/load";
 import { modalAnswer } from "../src/benchmark/modal";
 import { projectRoot } from "../src/paths";
 import { type CliResult, svlab } from "./support/cli";
@@ -113,6 +113,9 @@ test("dataset --out writes a file that records its preset; the file alone rebuil
   assert.equal(b.questions.length, 218);
   assert.equal(b.pairs.filter((p) => p.split === "ood").length, 435);
   assert.equal(b.subgroups[0].country, "the United States");
+  // a user's own file is named as such, never as the shipped aggregates
+  assert.equal(describeSource(b), `aggregates file (${FILE}); no microdata needed`);
+  assert.match(describeSource(await loadBenchmark()), /^shipped aggregates \(/);
   // written again from what was read: the same bytes (the record round-trips)
   assert.equal(serialiseAggregates(b), text);
   // tan2026's shipped file stays as it was: no preset record, same bytes

@@ -51,6 +51,15 @@ export function aggregatesPath(preset: string, dir = dataDir()): string {
   return join(dir, `benchmark-${preset}.json`);
 }
 
+/**
+ * How to name an aggregates file a benchmark was read from: "shipped aggregates" only for the file this
+ * repository ships (data/benchmark-<preset>.json); a user's own file (svlab dataset --out) by its path.
+ */
+export function aggregatesLabel(path: unknown, preset: string): string {
+  const file = String(path);
+  return resolve(file) === resolve(aggregatesPath(preset)) ? "shipped aggregates" : "aggregates file";
+}
+
 /** Presets whose shipped file predates the "country" field: their country is the preset's. */
 const COUNTRY_IMPLIED = new Set([TAN2026.name]);
 

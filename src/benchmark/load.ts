@@ -5,7 +5,7 @@
 import { findWvsFile } from "../paths";
 import { loadRespondents } from "../wvs/respondents";
 import { existsSync } from "node:fs";
-import { aggregatesPath, readAggregates, readAggregatesFile } from "./aggregates";
+import { aggregatesLabel, aggregatesPath, readAggregates, readAggregatesFile } from "./aggregates";
 import { getPreset } from "./presets";
 import { buildBenchmark } from "./build";
 import type { Benchmark, BenchmarkOptions } from "./types";
@@ -73,7 +73,7 @@ async function load(opts: LoadBenchmarkOptions): Promise<Benchmark> {
 export function describeSource(b: Benchmark): string {
   const p = b.provenance as Record<string, unknown>;
   return p.source === "shipped aggregates"
-    ? `shipped aggregates (${p.aggregates}); no microdata needed`
+    ? `${aggregatesLabel(p.aggregates, b.options.preset)} (${p.aggregates}); no microdata needed`
     : `WVS-7 microdata ${p.file} (${p.format}, ${p.respondents} respondents)`;
 }
 

@@ -10,6 +10,7 @@ import { getQuestion } from "../wvs/codebook";
 import dfd, { type DataFrame } from "../wvs/danfo";
 import { answerColumn, codeOrder, wideShares, type ColumnTable } from "../wvs/distribution";
 import type { Question } from "../wvs/types";
+import { aggregatesLabel } from "./aggregates";
 import type { Benchmark, Pair, Split, Subgroup } from "./types";
 
 /** One line of "what is in here": a label and its value. */
@@ -26,7 +27,10 @@ export function aggregateContents(b: Benchmark): ContentsRow[] {
   const rows: ContentsRow[] = [
     {
       what: "source",
-      value: p.source === "shipped aggregates" ? `shipped aggregates (${String(p.aggregates).split(/[\\/]/).slice(-2).join("/")})` : "WVS-7 microdata",
+      value:
+        p.source === "shipped aggregates"
+          ? `${aggregatesLabel(p.aggregates, b.options.preset)} (${String(p.aggregates).split(/[\\/]/).slice(-2).join("/")})`
+          : "WVS-7 microdata",
     },
     { what: "computed from", value: `${p.file ?? "?"} (${p.format ?? "?"} format${typeof p.sha256 === "string" ? `, sha256 ${p.sha256.slice(0, 12)}…` : ""})` },
     { what: "respondents", value: Number(p.respondents) },
