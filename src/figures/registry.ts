@@ -146,9 +146,14 @@ export function createFigureContext(o: FigureContextOptions = {}): FigureContext
       }
       return p;
     },
-    benchmark: () => ctx.memo("benchmark", () => (o.benchmark && "pairs" in o.benchmark ? o.benchmark : loadBenchmark(o.benchmark ?? {}))),
+    benchmark: () => ctx.memo("benchmark", () => (isBenchmark(o.benchmark) ? o.benchmark : loadBenchmark(o.benchmark ?? {}))),
   };
   return ctx;
+}
+
+/** A loaded benchmark rather than options to load one (a type guard: tslab's TypeScript 5.0 does not narrow `"pairs" in x` on a property). */
+function isBenchmark(b: LoadBenchmarkOptions | Benchmark | undefined): b is Benchmark {
+  return b !== undefined && "pairs" in b;
 }
 
 export interface WrittenFigure {
