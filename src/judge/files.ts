@@ -7,12 +7,11 @@
  * No run.json: a judge run is not a model run, so listRuns, evaluate and report never take it for one.
  * A folder is claimed by one process at a time (.lock) and resumed only by the same judge run.
  */
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { GenerateOptions, Usage } from "../models/types";
-import { redact } from "../models/secrets";
-import { checkRunId, parseJsonl, resultsRoot, type RunStatus } from "../runner/results";
+import { checkRunId, lockFolder, parseJsonl, writeAtomic, resultsRoot, type RunStatus } from "../runner/results";
 import type { Rubric } from "./rubric";
 import type { Criterion, Judgement } from "./types";
 
@@ -97,24 +96,8 @@ export function judgeIdentityOf(m: JudgeRunManifest): JudgeIdentity {
   };
 }
 
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, redact(text));
-  await rename(tmp, path);
-}
-
 export async function writeJudgeManifest(dir: string, m: JudgeRunManifest): Promise<void> {
   await writeAtomic(join(dir, "judge.json"), `${JSON.stringify(m, null, 2)}\n`);
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Claim the judge run folder: new, or the same judge run to resume; anything else is refused. */
@@ -126,22 +109,7 @@ export async function claimJudgeFolder(
   checkRunId(id);
   const dir = join(root, id);
   await mkdir(dir, { recursive: true });
-  const lock = join(dir, ".lock");
-  try {
-    writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    const pid = Number(readFileSync(lock, "utf8").trim());
-    if (pidAlive(pid)) throw new Error(`judge run ${id}: another svlab process (pid ${pid}) is writing ${dir}; wait for it or choose another --judge-id`);
-    writeFileSync(lock, `${process.pid}\n`); // left by a killed run
-  }
-  const release = () => {
-    try {
-      if (readFileSync(lock, "utf8").trim() === String(process.pid)) unlinkSync(lock);
-    } catch {
-      /* already gone */
-    }
-  };
+  const release = lockFolder(dir, (pid) => `judge run ${id}: another svlab process (pid ${pid}) is writing ${dir}; wait for it or choose another --judge-id`);
   try {
     if (!existsSync(join(dir, "judge.json"))) {
       const other = readdirSync(dir).filter((f) => f !== ".lock");

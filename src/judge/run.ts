@@ -17,13 +17,12 @@ import { cacheRepairNote, failureOf, runStatusOf, svlabVersion } from "../runner
 import { httpFetch } from "../runner/http-fetch";
 import { autoProgress, silentProgress, type ProgressDisplay } from "../runner/progress";
 import { priceFor, resolveProvider } from "../runner/provider";
-import { checkRunId, readResults, resultsRoot, type RunResults, type RunStatus } from "../runner/results";
+import { checkRunId, readResults, resultsRoot, type RunResults, type RunStatus, writeAtomic } from "../runner/results";
 import type { RetryPolicy } from "../runner/retry";
 import type { Question } from "../wvs/types";
 import {
   claimJudgeFolder,
   JUDGE_FORMAT_VERSION,
-  writeAtomic,
   writeJudgeManifest,
   type JudgeCounts,
   type JudgeIdentity,

@@ -220,6 +220,32 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
+ * Take `<dir>/.lock` for this process (a lock left by a killed process is taken over; one held by a live
+ * process is refused with `busy(pid)`). Returns the release function. Shared by run and judge folders.
+ */
+export function lockFolder(dir: string, busy: (pid: number) => string): () => void {
+  const lock = join(dir, ".lock");
+  for (let tries = 0; ; tries++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || tries > 0) throw err;
+      const pid = Number(readFileSync(lock, "utf8").trim());
+      if (pidAlive(pid)) throw new Error(busy(pid));
+      unlinkSync(lock); // left by a killed run
+    }
+  }
+  return () => {
+    try {
+      if (readFileSync(lock, "utf8").trim() === String(process.pid)) unlinkSync(lock);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+/**
  * Claim `<root>/<runId>` for a run: a new folder, or an earlier run of the same id that asked exactly
  * the same (model, split, templates, samples, generation options, mode, limit, pairs, benchmark) —
  * which is then resumed, keeping its answers. An earlier run that differs is refused with a message
@@ -230,25 +256,7 @@ export async function claimRunFolder(root: string, runId: string, identity: RunI
   checkRunId(runId);
   const dir = join(root, runId);
   await mkdir(dir, { recursive: true });
-  const lock = join(dir, ".lock");
-  for (let tries = 0; ; tries++) {
-    try {
-      writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || tries > 0) throw err;
-      const pid = Number(readFileSync(lock, "utf8").trim());
-      if (pidAlive(pid)) throw new Error(`run id ${runId}: another svlab process (pid ${pid}) is writing ${dir}; wait for it or choose another --run-id`);
-      unlinkSync(lock); // left by a killed run
-    }
-  }
-  const release = (): void => {
-    try {
-      if (readFileSync(lock, "utf8").trim() === String(process.pid)) unlinkSync(lock);
-    } catch {
-      /* already gone */
-    }
-  };
+  const release = lockFolder(dir, (pid) => `run id ${runId}: another svlab process (pid ${pid}) is writing ${dir}; wait for it or choose another --run-id`);
   try {
     if (!existsSync(join(dir, "run.json"))) {
       const other = readdirSync(dir).filter((f) => f !== ".lock");
@@ -274,7 +282,7 @@ export async function claimRunFolder(root: string, runId: string, identity: RunI
 }
 
 /** Write a file so a reader never sees half of it (tmp + rename). */
-async function writeAtomic(path: string, text: string): Promise<void> {
+export async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   // every results file (manifest, predictions, errors) passes the redactor: no API key, no bearer token
   await writeFile(tmp, redact(text));
